@@ -1,0 +1,235 @@
+"""Checking one file: one ast walk that hands each node to the checkers of its type,
+the file-level checkers, then suppression by noqa comments."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reliability_lint.findings import Edit, Finding, Fix
+from reliability_lint.registry import Checker, Registry
+from reliability_lint.source import Comment, SourceFile, merge_spans
+
+# flake8's syntax: `# noqa`, `# noqa: A1, B2`, `# noqa:A1 B2`; codes are prefixes.
+_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
+_FILE_NOQA = re.compile(
+    r"#\s*reliability-lint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I
+)
+_MARKER_HINT = re.compile(r"noqa|nosec|pragma", re.I)
+_COMPOUND_HEADERS = (ast.stmt, ast.excepthandler, ast.match_case)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The checkers in force for one set of enabled codes, indexed for the walk."""
+
+    by_node: dict[type[ast.AST], list[Callable[..., None]]]
+    file_level: dict[str, list[Callable[..., None]]]
+    comment_pattern: re.Pattern[str] | None
+
+    @classmethod
+    def build(cls, registry: Registry, enabled: frozenset[str]) -> Plan:
+        by_node: dict[type[ast.AST], list[Callable[..., None]]] = defaultdict(list)
+        file_level: dict[str, list[Callable[..., None]]] = defaultdict(list)
+        chosen: list[Checker] = [c for c in registry.checkers if enabled.intersection(c.codes)]
+        for checker in chosen:
+            if checker.nodes:
+                for node_type in checker.nodes:
+                    by_node[node_type].append(checker.func)
+            else:
+                for kind in checker.kinds:
+                    file_level[kind].append(checker.func)
+        markers = [r"#\s*(?:noqa|reliability-lint:|nosec|pragma:)", *registry.comment_markers]
+        pattern = re.compile("|".join(f"(?:{m})" for m in markers))
+        return cls(dict(by_node), dict(file_level), pattern)
+
+
+@dataclass
+class CheckContext:
+    """What a checker sees: the file, its options, the ancestors of the current node."""
+
+    source: SourceFile
+    path: str  # as displayed
+    options: dict[str, dict[str, Any]]
+    plan: Plan
+    ancestors: list[ast.AST] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)  # per-file scratch space of checkers
+    literal_spans: list[tuple[int, int]] = field(default_factory=list)
+    _at_end: list[Callable[[], None]] = field(default_factory=list)
+    _comments: dict[str, list[Comment]] = field(default_factory=dict)
+
+    def at_end(self, callback: Callable[[], None]) -> None:
+        """Run callback after the walk, when the whole file has been seen."""
+        self._at_end.append(callback)
+
+    def comments(self, pattern: re.Pattern[str]) -> list[Comment]:
+        """Comments on the lines `pattern` matches. Complete only after the walk (use at_end)."""
+        cached = self._comments.get(pattern.pattern)
+        if cached is None:
+            cached = self._comments[pattern.pattern] = self.source.comments(pattern, self.literal_spans)
+        return cached
+
+    def report(
+        self,
+        code: str,
+        node: ast.AST | None,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        position: tuple[int, int, int, int] | None = None,
+    ) -> Finding:
+        """Report `code` at an ast node, or at (line, col, end_line, end_col) in characters."""
+        src = self.source
+        if position is None:
+            assert node is not None
+            line, end_line = node.lineno, node.end_lineno or node.lineno
+            position = (
+                line,
+                src.char_col(line, node.col_offset),
+                end_line,
+                src.char_col(end_line, node.end_col_offset or 0),
+            )
+        line, col, end_line, end_col = position
+        noqa = _noqa_lines(node, self.ancestors, line) if node is not None else (line,)
+        finding = Finding(
+            code, message, self.path, line, col, end_line, end_col, fix, noqa,
+            source_line=src.line(line),
+            fingerprint_text=src.line(line).strip(),
+        )  # fmt: skip
+        self.findings.append(finding)
+        return finding
+
+
+def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int, ...]:
+    """The reported line, plus the first and last line of the statement holding it.
+
+    For a compound statement (or an except clause) only its header counts, so a noqa at
+    the end of a function body does not silence a finding on its `def` line.
+    """
+    for holder in [node, *reversed(ancestors)]:
+        if isinstance(holder, _COMPOUND_HEADERS):
+            first = holder.lineno
+            body = getattr(holder, "body", None)
+            if body and isinstance(body, list):
+                last = max(first, body[0].lineno - 1)
+            else:
+                last = holder.end_lineno or first
+            lines = {line, first, last}
+            return tuple(sorted(lines, key=lambda n: (n != line, n)))
+    return (line,)
+
+
+def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
+    """One iterative pre-order walk (deep trees must not hit the recursion limit)."""
+    by_node = ctx.plan.by_node
+    ancestors = ctx.ancestors
+    spans = ctx.literal_spans
+    src = ctx.source
+    stack = [iter((tree,))]
+    iter_children = ast.iter_child_nodes
+    while stack:
+        node = next(stack[-1], None)
+        if node is None:
+            stack.pop()
+            if ancestors:
+                ancestors.pop()
+            continue
+        callbacks = by_node.get(type(node))
+        if callbacks:
+            for callback in callbacks:
+                callback(node, ctx)
+        if collect_literals and (
+            isinstance(node, ast.JoinedStr)
+            or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+        ):
+            spans.append(src.node_span(node))
+        ancestors.append(node)
+        stack.append(iter_children(node))
+
+
+def check_source(
+    src: SourceFile,
+    path: str,
+    kinds: frozenset[str],
+    plan: Plan,
+    options: dict[str, dict[str, Any]],
+) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """Every finding of the planned checkers in one file, before noqa and selection, and
+    the merged spans of its string literals (for telling comments from strings)."""
+    ctx = CheckContext(src, path, options, plan)
+    if "python" in kinds:
+        tree = src.tree  # raises SourceError for the caller to report
+        candidates = plan.comment_pattern is not None and plan.comment_pattern.search(src.text)
+        walk(tree, ctx, collect_literals=bool(candidates))
+        ctx.literal_spans = merge_spans(ctx.literal_spans)
+    for kind in kinds:
+        for callback in plan.file_level.get(kind, ()):
+            callback(ctx)
+    for callback in ctx._at_end:
+        callback()
+    return ctx.findings, ctx.literal_spans
+
+
+def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool) -> dict[int, Comment]:
+    if not _MARKER_HINT.search(src.text):
+        return {}
+    pattern = re.compile(r"#[^\n\r]*?(?:noqa|nosec|pragma)", re.I)
+    if python:
+        comments = src.comments(pattern, literal_spans)
+    else:  # other text files: any '#' comment
+        comments = [
+            Comment(n, line.index("#"), line[line.index("#") :])
+            for n, line in enumerate(src.lines, 1)
+            if "#" in line and pattern.search(line)
+        ]
+    return {comment.line: comment for comment in comments}
+
+
+def file_noqa(src: SourceFile) -> set[str] | None:
+    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all."""
+    if "reliability-lint" not in src.text:
+        return None
+    match = _FILE_NOQA.search(src.text)
+    if match is None:
+        return None
+    codes = match.group("codes")
+    return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+
+
+def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple[str, ...]) -> bool:
+    for line in finding.noqa_lines or (finding.line,):
+        comment = comments.get(line)
+        if comment is None:
+            continue
+        text = comment.text
+        match = _NOQA.search(text)
+        if match:
+            codes = match.group("codes")
+            if not codes:
+                return True
+            if any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes.strip())):
+                return True
+        for marker in markers:
+            if marker in text:
+                return True
+    return False
+
+
+def apply_edits(src: SourceFile, edits: list[Edit]) -> str:
+    """The text with non-overlapping edits applied (callers resolve overlaps first)."""
+    text = src.text
+    pieces = []
+    last = 0
+    for edit in sorted(edits):
+        start = src.offset(*edit.start)
+        end = src.offset(*edit.end)
+        pieces.append(text[last:start])
+        pieces.append(edit.content)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)

@@ -1,0 +1,268 @@
+"""The command line: check, fix, rules, explain."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from reliability_lint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [code.strip().upper() for code in value.split(",") if code.strip()]
+
+
+def _globs(value: str | None) -> list[str] | None:
+    return None if value is None else [item.strip() for item in value.split(",") if item.strip()]
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+@dataclass
+class Options:
+    """The flags shared by check and fix."""
+
+    paths: tuple[Path, ...]
+    config: Path | None
+    select: str | None
+    extend_select: str | None
+    ignore: str | None
+    exclude: str | None
+    extend_exclude: str | None
+    force_exclude: bool
+    unsafe_fixes: bool
+    output_format: str
+    statistics: bool
+    jobs: int | None
+    exit_zero: bool
+    no_progress: bool
+
+
+def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    from reliability_lint.report import FORMATS
+
+    decorators = [
+        click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
+        click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file (pyproject.toml or a TOML file of the same keys)."),
+        click.option("--select", help="Comma-separated rule codes or prefixes to enable, replacing the configured selection."),
+        click.option("--extend-select", help="Rule codes or prefixes to enable in addition."),
+        click.option("--ignore", help="Rule codes or prefixes to disable."),
+        click.option("--exclude", help="Comma-separated globs to exclude, replacing the configured list."),
+        click.option("--extend-exclude", help="Globs to exclude in addition."),
+        click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit)."),
+        click.option("--unsafe-fixes", is_flag=True, help="Apply (or count as fixable) fixes that may change behaviour."),
+        click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True),
+        click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores)."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
+        click.option("--no-progress", is_flag=True, help="No progress bar on stderr."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reliability-lint")
+def cli() -> None:
+    """Find and fix the defects that break Python data pipelines."""
+
+
+@cli.command()
+@_shared_options
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply fixes, then report what remains.")
+@click.option("--diff", is_flag=True, help="With --fix: print the fixes as a unified diff, write nothing.")
+def check(apply_fixes: bool, diff: bool, **flags: Any) -> None:
+    """Check files and folders (default: the current folder)."""
+    from reliability_lint import engine
+
+    if diff and not apply_fixes:
+        mode = engine.DIFF
+    elif apply_fixes:
+        mode = engine.DIFF if diff else engine.FIX
+    else:
+        mode = engine.CHECK
+    _run(Options(**flags), mode)
+
+
+@cli.command()
+@_shared_options
+@click.option("--diff", is_flag=True, help="Print the fixes as a unified diff and write nothing (exit 1 if any).")
+def fix(diff: bool, **flags: Any) -> None:
+    """Apply fixes (safe ones unless --unsafe-fixes), then report what remains."""
+    from reliability_lint import engine
+
+    _run(Options(**flags), engine.DIFF if diff else engine.FIX)
+
+
+def _run(options: Options, mode: str) -> None:
+    from reliability_lint import engine
+    from reliability_lint.config import ConfigError
+    from reliability_lint.registry import RegistryError
+    from reliability_lint.report import FORMATS_WITH_EDITS, Report, render
+
+    try:
+        settings = _settings(options)
+    except (ConfigError, RegistryError) as exc:
+        _fail(str(exc))
+    paths = list(options.paths) or [Path(".")]
+    tasks, problems = engine.discover(paths, settings)
+    if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:
+        mode = engine.CHECK_WITH_EDITS
+    jobs = options.jobs or os.cpu_count() or 1
+    progress = None
+    if mode == engine.FIX and not options.no_progress and sys.stderr.isatty() and len(tasks) >= 20:
+        progress = click.progressbar(length=len(tasks), label="Fixing", file=sys.stderr)
+    try:
+        if progress is not None:
+            with progress:
+                results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
+        else:
+            results = engine.run(tasks, settings, mode, jobs)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    findings = problems + [f for result in results for f in result.findings]
+    findings.sort(key=lambda f: f.sort_key())
+    skipped = Counter(result.skipped for result in results if result.skipped)
+    if mode == engine.DIFF:
+        diffs = "".join(result.diff for result in results)
+        click.echo(diffs, nl=False)
+        would_fix = sum(result.fixed for result in results)
+        click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
+        sys.exit(EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
+    report = Report(
+        findings,
+        settings.root,
+        fixed=sum(result.fixed for result in results),
+        unsafe_fixes=options.unsafe_fixes,
+        statistics=options.statistics,
+        skipped=dict(skipped),
+        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+    )
+    click.echo(render(options.output_format, report), nl=False)
+    if any(engine.is_error(f) and "internal error" in f.message for f in findings):
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN)
+
+
+def _settings(options: Options) -> Any:
+    from reliability_lint.config import (
+        DEFAULT_EXCLUDE, check_codes, find_config, load_config, resolve_selection, validate,
+    )  # fmt: skip
+    from reliability_lint.engine import Settings
+    from reliability_lint.registry import load_rules
+
+    start = options.paths[0] if options.paths else Path(".")
+    config_file = options.config or find_config(start if start.exists() else Path("."))
+    config = load_config(config_file, Path("."))
+    registry = load_rules(config.local_rule_dirs)
+    validate(config, registry)
+    cli_lists = {
+        "--select": _codes(options.select),
+        "--extend-select": _codes(options.extend_select),
+        "--ignore": _codes(options.ignore),
+    }
+    for flag, codes in cli_lists.items():
+        check_codes(codes or [], registry, flag)
+    select = cli_lists["--select"] if cli_lists["--select"] is not None else config.get("select")
+    extend_select = config.get("extend-select", []) + (cli_lists["--extend-select"] or [])
+    ignore = config.get("ignore", []) + (cli_lists["--ignore"] or [])
+    exclude = _globs(options.exclude) or config.get("exclude", list(DEFAULT_EXCLUDE))
+    exclude = exclude + config.get("extend-exclude", []) + (_globs(options.extend_exclude) or [])
+    return Settings(
+        root=config.root,
+        enabled=resolve_selection(registry, select, extend_select, ignore),
+        options=config.family_options,
+        per_file_ignores=list(config.get("per-file-ignores", {}).items()),
+        exclude=exclude,
+        force_exclude=options.force_exclude,
+        unsafe_fixes=options.unsafe_fixes,
+        extend_safe_fixes=config.get("extend-safe-fixes", []),
+        extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
+        local_rule_dirs=config.local_rule_dirs,
+    )
+
+
+@cli.command("rules")
+@click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Also load the local rules this config names.")
+def rules_command(output_format: str, config: Path | None) -> None:
+    """List every rule: code, name, severity, fix and summary."""
+    import json
+
+    registry = _registry(config)
+    rules = sorted(registry.rules.values(), key=lambda rule: rule.code)
+    if output_format == "json":
+        rows = [
+            {
+                "code": rule.code,
+                "name": rule.name,
+                "summary": rule.summary,
+                "severity": rule.severity,
+                "fix": rule.fix,
+                "family": rule.family,
+                "targets": registry.targets(rule.code),
+                "default": rule.default,
+            }
+            for rule in rules
+        ]
+        click.echo(json.dumps(rows, indent=2))
+        return
+    width = max(len(rule.name) for rule in rules)
+    click.echo(f"{'code':<7} {'name':<{width}} sev  {'fix':<6} summary")
+    for rule in rules:
+        click.echo(f"{rule.code:<7} {rule.name:<{width}} {rule.severity}   {rule.fix or '-':<6} {rule.summary}")
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Also load the local rules this config names.")
+def explain(code: str, config: Path | None) -> None:
+    """Print a rule's page: what it does, why, examples, fix and options."""
+    from reliability_lint.pages import page_for
+
+    registry = _registry(config)
+    wanted = code.upper()
+    rule = registry.rules.get(wanted) or next((r for r in registry.rules.values() if r.name == code), None)
+    if rule is None:
+        _fail(f"unknown rule {code!r}; `reliability-lint rules` lists them")
+    page = page_for(rule)
+    if page is None:
+        click.echo(f"{rule.code} {rule.name} ({rule.severity}): {rule.summary}")
+        return
+    click.echo(page, nl=False)
+
+
+def _registry(config: Path | None) -> Any:
+    from reliability_lint.config import ConfigError, find_config, load_config
+    from reliability_lint.registry import RegistryError, load_rules
+
+    try:
+        loaded = load_config(config or find_config(Path(".")), Path("."))
+        return load_rules(loaded.local_rule_dirs)
+    except (ConfigError, RegistryError) as exc:
+        _fail(str(exc))
+
+
+def main() -> None:
+    try:
+        cli(prog_name="reliability-lint")
+    except SystemExit:
+        raise
+    except Exception as exc:  # never a traceback, which could hold a secret's value
+        click.echo(f"error: internal error: {type(exc).__name__}", err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,347 @@
+"""Running the rules over a tree: discovery (git-aware), one task per file, process pool."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reliability_lint.analysis import Plan, apply_edits, check_source, file_noqa, is_suppressed, noqa_map
+from reliability_lint.config import DEFAULT_EXCLUDE, codes_matching, glob_matches
+from reliability_lint.findings import ERROR_CODE, Finding, error
+from reliability_lint.fix import (
+    MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
+    unified_diff, write_atomic,
+)  # fmt: skip
+from reliability_lint.registry import REGISTRY, load_rules
+from reliability_lint.source import SourceError, SourceFile
+
+CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
+# Below this many files the pool's start-up costs more than it saves.
+_POOL_THRESHOLD = 16
+
+
+@dataclass
+class Settings:
+    """Everything a worker needs, resolved once from config and command line (picklable)."""
+
+    root: Path
+    enabled: frozenset[str]
+    options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    per_file_ignores: list[tuple[str, list[str]]] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
+    force_exclude: bool = False
+    unsafe_fixes: bool = False
+    extend_safe_fixes: list[str] = field(default_factory=list)
+    extend_unsafe_fixes: list[str] = field(default_factory=list)
+    local_rule_dirs: list[Path] = field(default_factory=list)
+
+    def relative(self, path: Path) -> PurePosixPath:
+        absolute = path.absolute()
+        try:
+            return PurePosixPath(absolute.relative_to(self.root).as_posix())
+        except ValueError:
+            return PurePosixPath(absolute.as_posix().lstrip("/"))
+
+    def enabled_for(self, relative: PurePosixPath) -> frozenset[str]:
+        ignored: set[str] = set()
+        for pattern, codes in self.per_file_ignores:
+            if glob_matches(pattern, relative):
+                ignored |= codes_matching(self.enabled, codes)
+        return self.enabled - ignored if ignored else self.enabled
+
+    def is_excluded(self, relative: PurePosixPath) -> bool:
+        return any(glob_matches(pattern, relative) for pattern in self.exclude)
+
+
+@dataclass
+class FileResult:
+    display: str
+    findings: list[Finding] = field(default_factory=list)
+    fixed: int = 0
+    diff: str = ""
+    skipped: str = ""  # why a file was not read (binary, too large); counted, not an error
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    display: str
+    kinds: frozenset[str]
+
+
+# ---------------------------------------------------------------------------- discovery
+
+
+def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Finding]]:
+    """The files to check, and a REL000 finding for each path that cannot be listed."""
+    tasks: dict[Path, Task] = {}
+    problems: list[Finding] = []
+    for given in paths:
+        if given.is_dir():
+            files, errors = _list_folder(given, settings)
+            problems.extend(error(display_path(p), reason) for p, reason in errors)
+        elif given.exists() or given.is_symlink():
+            if settings.force_exclude and settings.is_excluded(settings.relative(given)):
+                continue
+            files = [given]
+        else:
+            problems.append(error(display_path(given), "no such file or directory"))
+            continue
+        for path in files:
+            kinds = REGISTRY.kinds_of(path)
+            key = path.absolute()
+            if kinds and key not in tasks:
+                tasks[key] = Task(path, display_path(path), kinds)
+    return sorted(tasks.values(), key=lambda task: task.display), problems
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tuple[Path, str]]]:
+    excluded = _exclusion(folder, settings)
+    listed = _git_listing(folder)
+    if listed is None:
+        return _walk(folder, excluded)
+    files, errors = listed
+    return [path for path in files if not excluded(path) and path.is_file()], errors
+
+
+def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
+    """Exclusion below a folder given on the command line, never of that folder itself:
+    `check examples/demo` checks the demo even where the config excludes `examples`."""
+    if not settings.is_excluded(settings.relative(folder)):
+        return lambda path: settings.is_excluded(settings.relative(path))
+
+    def excluded_below(path: Path) -> bool:
+        below = PurePosixPath(path.relative_to(folder).as_posix())
+        return any(glob_matches(pattern, below) for pattern in settings.exclude)
+
+    return excluded_below
+
+
+def _git_listing(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]] | None:
+    """Files git would consider (tracked, or untracked and not ignored), honouring every
+    .gitignore. Outside a repository a throw-away git dir gives the same ignore rules."""
+    try:
+        inside = subprocess.run(
+            ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
+            capture_output=True, text=True, check=False,
+        )  # fmt: skip
+    except OSError:
+        return None  # no git: plain walk
+    command = ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
+    with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
+        env = dict(os.environ)
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            subprocess.run(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
+            env.update(GIT_DIR=scratch, GIT_WORK_TREE=str(folder.absolute()))
+            command = ["git", "-C", str(folder), "ls-files", "-z", "--others", "--exclude-standard"]
+        result = subprocess.run(command, capture_output=True, env=env, check=False)
+    if result.returncode != 0:
+        return None
+    files = [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
+    errors = []
+    for line in result.stderr.decode("utf-8", "replace").splitlines():
+        # git warns about folders it cannot open and goes on; so do we.
+        if "could not open directory" in line:
+            name = line.split("'")[1] if "'" in line else line
+            errors.append((folder / name, "cannot read directory: permission denied"))
+    return files, errors
+
+
+def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], list[tuple[Path, str]]]:
+    files: list[Path] = []
+    errors: list[tuple[Path, str]] = []
+
+    def on_error(exc: OSError) -> None:
+        errors.append((Path(exc.filename), f"cannot read directory: {exc.strerror}"))
+
+    for current, dirs, names in os.walk(folder, onerror=on_error):
+        base = Path(current)
+        dirs[:] = [d for d in dirs if not excluded(base / d)]
+        files.extend(base / n for n in names if not excluded(base / n))
+    return files, errors
+
+
+# ---------------------------------------------------------------------------- one file
+
+_SETTINGS: Settings | None = None
+_PLANS: dict[frozenset[str], Plan] = {}
+
+
+def _init_worker(settings: Settings) -> None:
+    global _SETTINGS
+    _SETTINGS = settings
+    load_rules(settings.local_rule_dirs)
+
+
+def _plan(enabled: frozenset[str]) -> Plan:
+    plan = _PLANS.get(enabled)
+    if plan is None:
+        plan = _PLANS[enabled] = Plan.build(REGISTRY, enabled)
+    return plan
+
+
+def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]) -> list[Finding]:
+    """The findings that survive selection and suppression, fixes set to their applicability."""
+    plan = _plan(enabled)
+    python = "python" in task.kinds
+    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options)
+    findings = [f for f in findings if f.code in enabled]
+    if not findings:
+        return findings
+    silenced = file_noqa(src)
+    if silenced is not None:
+        findings = [f for f in findings if "" not in silenced and not any(f.code.startswith(c) for c in silenced)]
+    comments = noqa_map(src, spans, python)
+    if comments:
+        findings = [f for f in findings if not is_suppressed(f, comments, REGISTRY.rules[f.code].suppressed_by)]
+    for finding in findings:
+        if finding.fix is not None:
+            if finding.fix.applicability == "unsafe" and codes_matching({finding.code}, settings.extend_safe_fixes):
+                finding.fix.applicability = "safe"
+            elif finding.fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
+                finding.fix.applicability = "unsafe"
+    return findings
+
+
+def fixable(finding: Finding, settings: Settings) -> bool:
+    return finding.fix is not None and (finding.fix.applicability == "safe" or settings.unsafe_fixes)
+
+
+def process(task: Task, mode: str) -> FileResult:
+    settings = _SETTINGS
+    assert settings is not None, "worker not initialised"
+    result = FileResult(task.display)
+    enabled = settings.enabled_for(settings.relative(task.path))
+    try:
+        src = SourceFile.read(task.path)
+    except SourceError as exc:
+        if "python" not in task.kinds and "binary" in str(exc):
+            result.skipped = "binary"
+        else:
+            result.findings.append(error(task.display, str(exc)))
+        return result
+    try:
+        if mode in (FIX, DIFF):
+            _fix_file(src, task, settings, enabled, mode, result)
+        else:
+            result.findings = analyze(src, task, settings, enabled)
+            if mode == CHECK_WITH_EDITS:
+                _attach_edits(src, result.findings)
+    except SourceError as exc:
+        result.findings = [error(task.display, str(exc))]
+    except RecursionError:
+        result.findings = [error(task.display, "too deeply nested to check")]
+    for finding in result.findings:
+        if finding.fix is not None:
+            finding.fix.compute = None  # closures over ast nodes do not cross processes
+    return result
+
+
+def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:
+    context = FixContext(src)
+    for finding in findings:
+        if finding.fix is not None and finding.fix.compute is not None:
+            try:
+                finding.fix.edits = tuple(compute_edits(finding, context))
+            except FixError:
+                finding.fix = None
+
+
+def _fix_file(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], mode: str, result: FileResult
+) -> None:
+    original = src
+    failure: Finding | None = None
+    for _ in range(MAX_ROUNDS):
+        findings = analyze(src, task, settings, enabled)
+        candidates = [f for f in findings if fixable(f, settings)]
+        if not candidates:
+            break
+        context = FixContext(src)
+        planned = []
+        for finding in candidates:
+            try:
+                planned.append((finding, compute_edits(finding, context)))
+            except FixError as exc:
+                failure = failure or fix_error(task.display, finding, str(exc))
+        edits, applied = choose_edits([(f, e) for f, e in planned if e])
+        if not edits:
+            break
+        new_text = apply_edits(src, edits)
+        if not parses(new_text, task.path):
+            failure = fix_error(task.display, applied[0], "the fixed code does not parse")
+            src = original
+            result.fixed = 0
+            findings = analyze(src, task, settings, enabled)
+            break
+        result.fixed += len(applied)
+        src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
+    else:
+        findings = analyze(src, task, settings, enabled)
+    result.findings = findings + ([failure] if failure else [])
+    if src is original:
+        return
+    if mode == DIFF:
+        result.diff = unified_diff(task.display, original.text, src.text)
+        return
+    try:
+        write_atomic(task.path, src.encode(src.text))
+    except (OSError, UnicodeEncodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        result.findings = analyze(original, task, settings, enabled)
+        result.findings.append(error(task.display, f"cannot write fixes: {reason}; file left unchanged"))
+        result.fixed = 0
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def run(
+    tasks: list[Task], settings: Settings, mode: str, jobs: int, on_result: Callable[[FileResult], None] | None = None
+) -> list[FileResult]:
+    """Process every task, in a pool of processes when there are enough files to pay for it."""
+    results = []
+    for result in _results(tasks, settings, mode, jobs):
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Iterator[FileResult]:
+    if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
+        _init_worker(settings)
+        yield from (process(task, mode) for task in tasks)
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
+    chunk = max(1, min(64, len(tasks) // (jobs * 4)))
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+        try:
+            yield from pool.map(process, tasks, [mode] * len(tasks), chunksize=chunk)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def exit_code(findings: list[Finding]) -> int:
+    return 1 if findings else 0
+
+
+def is_error(finding: Finding) -> bool:
+    return finding.code == ERROR_CODE

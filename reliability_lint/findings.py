@@ -1,0 +1,55 @@
+"""What a check produces: findings, their fixes and the text edits a fix consists of."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+
+@dataclass(frozen=True, order=True)
+class Edit:
+    """Replace the text between two positions (1-based line, 0-based character column)."""
+
+    start: tuple[int, int]
+    end: tuple[int, int]
+    content: str
+
+
+@dataclass
+class Fix:
+    applicability: str  # "safe" or "unsafe"
+    message: str
+    edits: tuple[Edit, ...] = ()
+    # Computes the edits against the current text; run only where edits are needed and
+    # dropped before a finding leaves its worker process.
+    compute: Callable[[Any], list[Edit]] | None = field(default=None, repr=False, compare=False)
+
+
+@dataclass
+class Finding:
+    code: str
+    message: str
+    path: str
+    line: int  # 1-based
+    col: int  # 0-based character column
+    end_line: int
+    end_col: int
+    fix: Fix | None = None
+    noqa_lines: tuple[int, ...] = ()  # the lines where a noqa comment suppresses it
+    source_line: str = ""  # the reported line as shown to people; rules redact secrets in it
+    fingerprint_text: str = ""  # the code it points at, for baselines; never a secret's value
+
+    @property
+    def noqa_row(self) -> int:
+        return self.noqa_lines[0] if self.noqa_lines else self.line
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.code)
+
+
+ERROR_CODE = "REL000"
+
+
+def error(path: str, message: str, line: int = 1, col: int = 0) -> Finding:
+    """A file that could not be checked or fixed: reported under REL000, never suppressed."""
+    return Finding(ERROR_CODE, message, path, line, col, line, col)

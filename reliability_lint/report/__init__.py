@@ -1,0 +1,34 @@
+"""Output formats: one module per format, each with render(report) -> str, imported on use."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reliability_lint.findings import Finding
+
+FORMATS = {
+    "text": "reliability_lint.report.text",
+    "concise": "reliability_lint.report.text",
+    "json": "reliability_lint.report.json_format",
+}
+# Formats that carry each fix's edits, so the engine must compute them.
+FORMATS_WITH_EDITS = {"json"}
+
+
+@dataclass
+class Report:
+    findings: list[Finding]
+    root: Path
+    fixed: int = 0
+    unsafe_fixes: bool = False
+    statistics: bool = False
+    skipped: dict[str, int] = field(default_factory=dict)
+    color: bool = False
+
+
+def render(name: str, report: Report) -> str:
+    module = importlib.import_module(FORMATS[name])
+    renderer = getattr(module, f"render_{name}", None) or module.render
+    return renderer(report)

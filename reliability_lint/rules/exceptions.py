@@ -1,0 +1,318 @@
+"""REL101 bare-except and REL102 swallowed-exception."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from typing import Any
+
+from reliability_lint.analysis import CheckContext
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.fix import FixContext
+from reliability_lint.registry import Option, checker, options, rule
+
+BROAD = frozenset({"Exception", "BaseException"})
+_LOG_METHODS = frozenset(
+    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
+)
+# Calls that surface an error as surely as a log line does.
+_REPORTING_CALLS = frozenset(
+    {
+        "print",
+        "warnings.warn",
+        "traceback.print_exc",
+        "traceback.print_exception",
+        "sys.exit",
+        "sentry_sdk.capture_exception",
+        "capture_exception",
+    }
+)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+options("exceptions", Option("include-specific", bool, False))
+
+rule(
+    "REL102",
+    "swallowed-exception",
+    "Broad exception handler that neither re-raises, logs nor uses the error",
+    "P0",
+    fix="unsafe",
+)
+
+
+@rule(
+    "REL101",
+    "bare-except",
+    "Bare `except:` also catches KeyboardInterrupt and SystemExit",
+    "P1",
+    fix="unsafe",  # safe where the handler re-raises: see the rule's page
+    nodes=(ast.ExceptHandler,),
+)
+def bare_except(node: ast.ExceptHandler, ctx: CheckContext) -> None:
+    if node.type is not None:
+        return
+    fix = None
+    if not _shadowed_builtins(ctx) & BROAD:
+        reraises = bool(node.body) and _is_bare_raise(node.body[-1])
+        replacement = "BaseException" if reraises else "Exception"
+        line, col = ctx.source.position(ctx.source.node_span(node)[0])
+        insert_at = (line, col + len("except"))
+
+        def compute(_: FixContext) -> list[Edit]:
+            return [Edit(insert_at, insert_at, f" {replacement}")]
+
+        fix = Fix(
+            "safe" if reraises else "unsafe",
+            f"Replace with `except {replacement}:`",
+            compute=compute,
+        )
+    ctx.report(
+        "REL101",
+        node,
+        "Bare `except:` also catches KeyboardInterrupt and SystemExit",
+        fix=fix,
+        position=_header_position(node, ctx),
+    )
+
+
+def _header_position(node: ast.ExceptHandler, ctx: CheckContext) -> tuple[int, int, int, int]:
+    """Point at the `except ...:` clause rather than at the whole handler body."""
+    col = ctx.source.char_col(node.lineno, node.col_offset)
+    end = node.type or node
+    if node.type is None:
+        return (node.lineno, col, node.lineno, col + len("except"))
+    return (
+        node.lineno,
+        col,
+        end.end_lineno or node.lineno,
+        ctx.source.char_col(end.end_lineno or node.lineno, end.end_col_offset or 0),
+    )
+
+
+def _is_bare_raise(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Raise) and statement.exc is None
+
+
+def _shadowed_builtins(ctx: CheckContext) -> set[str]:
+    """Module-level rebinding of the exception builtins (rare, but a fix must not guess)."""
+    shadowed = ctx.state.get("shadowed")
+    if shadowed is None:
+        shadowed = set()
+        for statement in ctx.source.tree.body:
+            if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+                shadowed |= {t.id for t in targets if isinstance(t, ast.Name)}
+            elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+                shadowed |= {(a.asname or a.name).partition(".")[0] for a in statement.names}
+            elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                shadowed.add(statement.name)
+        ctx.state["shadowed"] = shadowed = shadowed & BROAD
+    return shadowed
+
+
+# ------------------------------------------------------------------ REL102, in the one walk
+#
+# A handler is recorded when the walk enters it; the Raise, Call and Name nodes visited
+# inside its body mark it as handled; what is still unmarked at the end is reported.
+
+
+@dataclass
+class _Handler:
+    node: ast.ExceptHandler
+    qualname: str
+    body_start: tuple[int, int]
+    end: tuple[int, int]
+    handled: bool = False
+    ancestors: list[ast.AST] = field(default_factory=list)
+
+
+def _dotted(node: ast.AST) -> str:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    if isinstance(node, ast.Call):  # logging.getLogger(__name__).error(...)
+        return _dotted(node.func) + "()"
+    return ""
+
+
+def _is_broad(node: ast.expr | None) -> bool:
+    if node is None:
+        return True
+    if isinstance(node, ast.Tuple):
+        return any(_is_broad(element) for element in node.elts)
+    name = _dotted(node)
+    return name.rpartition(".")[2] in BROAD and name in (*BROAD, *(f"builtins.{b}" for b in BROAD))
+
+
+def _qualname(ancestors: list[ast.AST]) -> str:
+    names = [
+        "<lambda>" if isinstance(a, ast.Lambda) else a.name
+        for a in ancestors
+        if isinstance(a, _SCOPES)
+    ]
+    return ".".join(names)
+
+
+@checker("REL102", nodes=(ast.ExceptHandler, ast.Raise, ast.Call, ast.Name))
+def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
+    handlers: list[_Handler] | None = ctx.state.get("handlers")
+    if isinstance(node, ast.ExceptHandler):
+        if not (_is_broad(node.type) or ctx.options["exceptions"]["include-specific"]):
+            return
+        if handlers is None:
+            handlers = ctx.state["handlers"] = []
+            ctx.at_end(lambda: _report_swallowed(ctx))
+        handlers.append(
+            _Handler(
+                node,
+                _qualname(ctx.ancestors),
+                (node.body[0].lineno, node.body[0].col_offset),
+                (node.end_lineno or node.lineno, node.end_col_offset or 0),
+                ancestors=list(ctx.ancestors),
+            )
+        )
+        return
+    if not handlers:
+        return
+    if isinstance(node, ast.Name):
+        if not isinstance(node.ctx, ast.Load):
+            return
+    elif isinstance(node, ast.Call) and not _reports_error(node, ctx):
+        return
+    position = (node.lineno, node.col_offset)
+    for handler in reversed(handlers):
+        if handler.handled or not handler.body_start <= position <= handler.end:
+            continue
+        if isinstance(node, ast.Name) and node.id != handler.node.name:
+            continue
+        if _inside_nested_scope(handler.node, ctx.ancestors):
+            continue
+        handler.handled = True
+
+
+def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -> bool:
+    """A raise or log call in a function defined inside the handler does not run there."""
+    for ancestor in reversed(ancestors):
+        if ancestor is handler:
+            return False
+        if isinstance(ancestor, _SCOPES):
+            return True
+    return True  # the handler is not an ancestor at all
+
+
+def _reports_error(call: ast.Call, ctx: CheckContext) -> bool:
+    name = _dotted(call.func)
+    if name in _REPORTING_CALLS or name.startswith("logging."):
+        return True
+    receiver, _, method = name.rpartition(".")
+    if method not in _LOG_METHODS or not receiver:
+        return False
+    return "log" in receiver.rpartition(".")[2].lower() or receiver in _module_loggers(ctx)
+
+
+def _module_loggers(ctx: CheckContext) -> dict[str, int]:
+    """Module-level names bound to logging.getLogger(...), with the line that binds them."""
+    loggers = ctx.state.get("loggers")
+    if loggers is None:
+        loggers = ctx.state["loggers"] = {}
+        logging_names = _logging_aliases(ctx)
+        for statement in ctx.source.tree.body:
+            value = getattr(statement, "value", None)
+            if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or not isinstance(value, ast.Call):
+                continue
+            called = _dotted(value.func)
+            module, _, function = called.rpartition(".")
+            if function != "getLogger" or (module and module not in logging_names["module"]):
+                continue
+            if not module and "getLogger" not in logging_names["functions"]:
+                continue
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    loggers.setdefault(target.id, statement.lineno)
+    return loggers
+
+
+def _logging_aliases(ctx: CheckContext) -> dict[str, set[str]]:
+    aliases: dict[str, set[str]] = {"module": set(), "functions": set()}
+    for statement in ctx.source.tree.body:
+        if isinstance(statement, ast.Import):
+            aliases["module"] |= {a.asname or a.name for a in statement.names if a.name == "logging"}
+        elif isinstance(statement, ast.ImportFrom) and statement.module == "logging":
+            aliases["functions"] |= {a.asname or a.name for a in statement.names if a.name == "getLogger"}
+    return aliases
+
+
+def _report_swallowed(ctx: CheckContext) -> None:
+    for handler in ctx.state["handlers"]:
+        if handler.handled:
+            continue
+        node = handler.node
+        caught = "bare `except:`" if node.type is None else f"`except {ctx.source.segment(node.type)}`"
+        ctx.report(
+            "REL102",
+            node,
+            f"Exception swallowed: {caught} neither re-raises, logs nor uses the error",
+            fix=_log_fix(handler, ctx),
+            position=_header_position(node, ctx),
+        )
+
+
+def _log_fix(handler: _Handler, ctx: CheckContext) -> Fix:
+    node = handler.node
+    inside_function = any(isinstance(a, _SCOPES) for a in handler.ancestors)
+    logger, add_import = _logger_for(ctx, node.lineno, inside_function)
+    where = handler.qualname or f"module {ctx.source.path.stem}"
+    message = f"Error in {where}; continuing"
+    line = node.lineno
+    col = ctx.source.char_col(line, node.col_offset)
+
+    def compute(fix: FixContext) -> list[Any]:
+        import libcst as cst
+
+        old = fix.node_at((cst.ExceptHandler, cst.ExceptStarHandler), line, col)
+        literal = '"' + message.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        statement = cst.parse_statement(f"{logger}.exception({literal})\n")
+        call = statement.body[0]
+        body = old.body
+        if isinstance(body, cst.SimpleStatementSuite):
+            rest = [] if all(_is_placeholder(s) for s in body.body) else list(body.body)
+            new_body = body.with_changes(body=[call, *rest])
+        else:
+            statements = list(body.body)
+            first = statements[0]
+            if (
+                len(statements) == 1
+                and isinstance(first, cst.SimpleStatementLine)
+                and all(_is_placeholder(s) for s in first.body)
+            ):
+                statements[0] = first.with_changes(body=[call])
+            else:
+                statements.insert(0, statement)
+            new_body = body.with_changes(body=statements)
+        return fix.replace(old, old.with_changes(body=new_body), imports=["logging"] if add_import else [])
+
+    return Fix("unsafe", f"Log it with `{logger}.exception(...)`", compute=compute)
+
+
+def _is_placeholder(statement: Any) -> bool:
+    import libcst as cst
+
+    return isinstance(statement, cst.Pass) or (
+        isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Ellipsis)
+    )
+
+
+def _logger_for(ctx: CheckContext, line: int, inside_function: bool) -> tuple[str, bool]:
+    """The module's logger if it exists by the time the handler runs, else `logging`."""
+    for name, bound_at in _module_loggers(ctx).items():
+        if inside_function or bound_at < line:
+            return name, False
+    modules = _logging_aliases(ctx)["module"]
+    if modules:
+        return sorted(modules, key=lambda name: name != "logging")[0], False
+    return "logging", True

@@ -1,0 +1,205 @@
+"""One file, read once and decoded once; the ast tree and comments computed on demand."""
+
+from __future__ import annotations
+
+import ast
+import bisect
+import codecs
+import io
+import re
+import tokenize
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+# PEP 263: the cookie may only sit on the first or second line.
+_COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+
+
+class SourceError(Exception):
+    """The file cannot be read, decoded or parsed; the message names why in one line."""
+
+
+@dataclass(frozen=True)
+class Comment:
+    line: int  # 1-based
+    col: int  # 0-based character column of the '#'
+    text: str  # from the '#' to the end of the line
+
+
+def decode(data: bytes) -> tuple[str, str, bool]:
+    """Decode as Python does (BOM, PEP 263 cookie, else UTF-8): (text, encoding, bom)."""
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom:
+        data = data[len(codecs.BOM_UTF8) :]
+    encoding = "utf-8"
+    for line in data.split(b"\n", 2)[:2]:
+        match = _COOKIE.match(line)
+        if match:
+            encoding = match.group(1).decode("ascii")
+            break
+        if line.strip() and not line.lstrip().startswith(b"#"):
+            break
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise SourceError(f"unknown encoding {encoding!r} in coding cookie") from None
+    if bom and codecs.lookup(encoding).name != "utf-8":
+        raise SourceError(f"UTF-8 BOM contradicts coding cookie {encoding!r}")
+    if b"\x00" in data:
+        raise SourceError("binary file (contains NUL bytes)")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise SourceError(f"cannot decode as {encoding} (line {line}, byte {exc.start})") from None
+    return text, encoding, bom
+
+
+class SourceFile:
+    """The text of one file with the positions every rule and fix agrees on.
+
+    Lines are numbered from 1 and split only on \\r\\n, \\r and \\n, as the Python
+    tokenizer does (str.splitlines would also split on form feeds and others).
+    Columns are character offsets, never the UTF-8 byte offsets ast reports.
+    """
+
+    def __init__(self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False) -> None:
+        self.path = path
+        self.text = text
+        self.encoding = encoding
+        self.bom = bom
+        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+        # Text of each line without its line ending; index 0 is line 1.
+        self.lines = _NEWLINE.split(text)
+
+    @classmethod
+    def read(cls, path: Path) -> SourceFile:
+        try:
+            data = path.read_bytes()
+        except IsADirectoryError:
+            raise SourceError("is a directory") from None
+        except OSError as exc:
+            raise SourceError(exc.strerror or str(exc)) from None
+        text, encoding, bom = decode(data)
+        return cls(path, text, encoding=encoding, bom=bom)
+
+    def encode(self, text: str) -> bytes:
+        data = text.encode(self.encoding)
+        return codecs.BOM_UTF8 + data if self.bom else data
+
+    @cached_property
+    def newline(self) -> str:
+        match = _NEWLINE.search(self.text)
+        return match.group() if match else "\n"
+
+    @cached_property
+    def tree(self) -> ast.Module:
+        with warnings.catch_warnings():
+            # Invalid escape sequences in legacy code are not this tool's business.
+            warnings.simplefilter("ignore")
+            try:
+                return ast.parse(self.text, filename=str(self.path))
+            except SyntaxError as exc:
+                raise SourceError(f"syntax error at line {exc.lineno}: {exc.msg}") from None
+            except (RecursionError, MemoryError):
+                raise SourceError("too deeply nested for the Python parser") from None
+            except ValueError as exc:
+                raise SourceError(str(exc)) from None
+
+    def line(self, lineno: int) -> str:
+        return self.lines[lineno - 1] if 0 < lineno <= len(self.lines) else ""
+
+    def char_col(self, lineno: int, byte_col: int) -> int:
+        """Turn an ast column (UTF-8 bytes) into a character column."""
+        text = self.line(lineno)
+        if text.isascii():
+            return byte_col
+        return len(text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+    def offset(self, lineno: int, col: int) -> int:
+        """Character offset into text of a (1-based line, character column) position."""
+        return self.line_starts[lineno - 1] + col
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """(1-based line, character column) of a character offset into text."""
+        index = bisect.bisect_right(self.line_starts, offset) - 1
+        return index + 1, offset - self.line_starts[index]
+
+    def node_span(self, node: ast.AST) -> tuple[int, int]:
+        """Character offsets of an ast node's start and end."""
+        start = self.offset(node.lineno, self.char_col(node.lineno, node.col_offset))
+        end_line = node.end_lineno or node.lineno
+        end = self.offset(end_line, self.char_col(end_line, node.end_col_offset or 0))
+        return start, end
+
+    def segment(self, node: ast.AST) -> str:
+        start, end = self.node_span(node)
+        return self.text[start:end]
+
+    def comments(self, pattern: re.Pattern[str], literal_spans: list[tuple[int, int]]) -> list[Comment]:
+        """Comments on the lines that `pattern` matches, without tokenizing the file.
+
+        A '#' starts a comment unless it lies inside a string literal; `literal_spans`
+        are the merged character spans of the string literals the ast walk recorded. Where a
+        span covers a '#' (implicit concatenation can hold comments between its parts)
+        only that literal's own text is tokenized.
+        """
+        found = []
+        for match in pattern.finditer(self.text):
+            lineno, _ = self.position(match.start())
+            if found and found[-1].line == lineno:
+                continue
+            comment = self._comment_on(lineno, literal_spans)
+            if comment is not None and comment.line == lineno:
+                found.append(comment)
+        return found
+
+    def _comment_on(self, lineno: int, literal_spans: list[tuple[int, int]]) -> Comment | None:
+        line_start = self.line_starts[lineno - 1]
+        text = self.line(lineno)
+        col = text.find("#")
+        while col != -1:
+            offset = line_start + col
+            span = _span_containing(literal_spans, offset)
+            if span is None:
+                return Comment(lineno, col, text[col:])
+            if _is_comment_inside(self.text[span[0] : span[1]], offset - span[0]):
+                return Comment(lineno, col, text[col:])
+            col = text.find("#", col + 1)
+        return None
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort spans and merge the nested or overlapping ones."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _span_containing(spans: list[tuple[int, int]], offset: int) -> tuple[int, int] | None:
+    """The span of merged, sorted `spans` that holds offset, if any."""
+    index = bisect.bisect_right(spans, (offset, float("inf"))) - 1
+    if index >= 0 and spans[index][0] <= offset < spans[index][1]:
+        return spans[index]
+    return None
+
+
+def _is_comment_inside(literal: str, relative: int) -> bool:
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO("(" + literal + ")").readline))
+    except (tokenize.TokenError, SyntaxError):
+        return False
+    starts = [0] + [m.end() for m in _NEWLINE.finditer("(" + literal)]
+    for token in tokens:
+        if token.type == tokenize.COMMENT:
+            row, col = token.start
+            if starts[row - 1] + col - 1 == relative:
+                return True
+    return False
