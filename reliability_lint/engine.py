@@ -262,13 +262,19 @@ def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:
                 finding.fix = None
 
 
-def _fix_file(
-    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], mode: str, result: FileResult
-) -> None:
+def fix_source(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]
+) -> tuple[SourceFile, list[Finding], int]:
+    """Fix in rounds until nothing changes: (fixed source, what remains, fixes applied).
+
+    When a round's output does not parse, every round is dropped: the original comes back
+    with a REL000 finding naming the fix.
+    """
     original = src
+    applied_count = 0
     failure: Finding | None = None
+    findings = analyze(src, task, settings, enabled)
     for _ in range(MAX_ROUNDS):
-        findings = analyze(src, task, settings, enabled)
         candidates = [f for f in findings if fixable(f, settings)]
         if not candidates:
             break
@@ -285,25 +291,29 @@ def _fix_file(
         new_text = apply_edits(src, edits)
         if not parses(new_text, task.path):
             failure = fix_error(task.display, applied[0], "the fixed code does not parse")
-            src = original
-            result.fixed = 0
+            src, applied_count = original, 0
             findings = analyze(src, task, settings, enabled)
             break
-        result.fixed += len(applied)
+        applied_count += len(applied)
         src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
-    else:
         findings = analyze(src, task, settings, enabled)
-    result.findings = findings + ([failure] if failure else [])
-    if src is original:
+    return src, findings + ([failure] if failure else []), applied_count
+
+
+def _fix_file(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], mode: str, result: FileResult
+) -> None:
+    fixed, result.findings, result.fixed = fix_source(src, task, settings, enabled)
+    if fixed is src:
         return
     if mode == DIFF:
-        result.diff = unified_diff(task.display, original.text, src.text)
+        result.diff = unified_diff(task.display, src.text, fixed.text)
         return
     try:
-        write_atomic(task.path, src.encode(src.text))
+        write_atomic(task.path, fixed.encode(fixed.text))
     except (OSError, UnicodeEncodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        result.findings = analyze(original, task, settings, enabled)
+        result.findings = analyze(src, task, settings, enabled)
         result.findings.append(error(task.display, f"cannot write fixes: {reason}; file left unchanged"))
         result.fixed = 0
 
