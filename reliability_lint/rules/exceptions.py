@@ -209,7 +209,11 @@ def _reports_error(call: ast.Call, ctx: CheckContext) -> bool:
     if name in _REPORTING_CALLS or name.startswith("logging."):
         return True
     receiver, _, method = name.rpartition(".")
-    if method not in _LOG_METHODS or not receiver:
+    if not receiver:
+        return False
+    if receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
+        return True
+    if method not in _LOG_METHODS:
         return False
     return "log" in receiver.rpartition(".")[2].lower() or receiver in _module_loggers(ctx)
 
@@ -238,7 +242,11 @@ def _module_loggers(ctx: CheckContext) -> dict[str, int]:
 
 
 def _logging_aliases(ctx: CheckContext) -> dict[str, set[str]]:
+    cached = ctx.state.get("logging-aliases")
+    if cached is not None:
+        return cached
     aliases: dict[str, set[str]] = {"module": set(), "functions": set()}
+    ctx.state["logging-aliases"] = aliases
     for statement in ctx.source.tree.body:
         if isinstance(statement, ast.Import):
             aliases["module"] |= {a.asname or a.name for a in statement.names if a.name == "logging"}

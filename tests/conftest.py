@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMO = ROOT / "examples" / "legacy_pipeline"
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch):
+    """Run the click command in-process: cli(*args, cwd=...) -> (exit code, stdout, stderr)."""
+    from reliability_lint.cli import cli as command
+
+    def run(*args: str, cwd: Path | None = None) -> tuple[int, str, str]:
+        if cwd is not None:
+            monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(command, list(args), catch_exceptions=False)
+        return result.exit_code, result.stdout, result.stderr
+
+    return run
+
+
+def run_tool(*args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
+    """The real executable, as pre-commit and CI run it."""
+    return subprocess.run(
+        [sys.executable, "-m", "reliability_lint", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, **kwargs,
+    )  # fmt: skip
+
+
+def git(*args: str, cwd: Path) -> str:
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")  # fmt: skip
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Path:
+    """A private copy of the demo pipeline, safe to fix."""
+    target = tmp_path / "legacy_pipeline"
+    shutil.copytree(DEMO, target)
+    return target
