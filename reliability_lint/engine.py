@@ -116,7 +116,8 @@ def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tup
     if listed is None:
         return _walk(folder, excluded)
     files, errors = listed
-    return [path for path in files if not excluded(path) and path.is_file()], errors
+    # A dangling symlink is kept so that it is reported, not silently skipped.
+    return [p for p in files if not excluded(p) and (p.is_file() or p.is_symlink() and not p.is_dir())], errors
 
 
 def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:

@@ -81,6 +81,9 @@ class SourceFile:
             data = path.read_bytes()
         except IsADirectoryError:
             raise SourceError("is a directory") from None
+        except FileNotFoundError:
+            broken = path.is_symlink()
+            raise SourceError("broken symbolic link" if broken else "no such file or directory") from None
         except OSError as exc:
             raise SourceError(exc.strerror or str(exc)) from None
         text, encoding, bom = decode(data)

@@ -1,0 +1,135 @@
+"""Which files are checked, and what happens to the ones that cannot be."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import git, run_tool
+
+SWALLOW = "try:\n    g()\nexcept:\n    pass\n"
+
+
+def write(folder: Path, name: str, content: str | bytes = SWALLOW) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def reported_files(output: str) -> set[str]:
+    return {Path(row["filename"]).name for row in json.loads(output)}
+
+
+def as_unprivileged(command: list[str]) -> list[str]:
+    """As root, drop the capabilities that let root read any file, so permissions bite."""
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+
+
+def test_gitignore_is_honoured_in_a_repository(tmp_path: Path) -> None:
+    git("init", "-q", cwd=tmp_path)
+    write(tmp_path, ".gitignore", "generated/\n*_pb2.py\n")
+    write(tmp_path, "src/kept.py")
+    write(tmp_path, "src/untracked.py")
+    write(tmp_path, "generated/out.py")
+    write(tmp_path, "src/api_pb2.py")
+    git("add", ".gitignore", "src/kept.py", cwd=tmp_path)
+    git("commit", "-qm", "init", cwd=tmp_path)
+    result = run_tool("check", "--output-format", "json", ".", cwd=tmp_path)
+    assert reported_files(result.stdout) == {"kept.py", "untracked.py"}
+    # a subfolder of the repository is listed through git too
+    result = run_tool("check", "--output-format", "json", "src", cwd=tmp_path)
+    assert reported_files(result.stdout) == {"kept.py", "untracked.py"}
+
+
+def test_gitignore_is_honoured_outside_a_repository(tmp_path: Path) -> None:
+    write(tmp_path, ".gitignore", "skip_me.py\nvendor/\n")
+    write(tmp_path, "a.py")
+    write(tmp_path, "skip_me.py")
+    write(tmp_path, "vendor/lib.py")
+    result = run_tool("check", "--output-format", "json", ".", cwd=tmp_path)
+    assert reported_files(result.stdout) == {"a.py"}
+
+
+def test_exclude_extend_exclude_and_explicit_files(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.reliability-lint]\nextend-exclude = ["legacy", "gen_*.py"]\n')
+    write(tmp_path, "a.py")
+    write(tmp_path, "gen_models.py")
+    write(tmp_path, "legacy/old.py")
+    write(tmp_path, ".venv/lib/site.py")  # a default exclude
+    assert reported_files(run_tool("check", "--output-format", "json", ".", cwd=tmp_path).stdout) == {"a.py"}
+    # explicit files are checked as pre-commit passes them, unless --force-exclude
+    explicit = run_tool("check", "--output-format", "json", "legacy/old.py", "gen_models.py", cwd=tmp_path)
+    assert reported_files(explicit.stdout) == {"old.py", "gen_models.py"}
+    forced = run_tool("check", "--force-exclude", "--output-format", "json", "legacy/old.py", "a.py", cwd=tmp_path)
+    assert reported_files(forced.stdout) == {"a.py"}
+    # a folder named explicitly is checked even if excluded; exclusions apply below it
+    assert reported_files(run_tool("check", "--output-format", "json", "legacy", cwd=tmp_path).stdout) == {"old.py"}
+    replaced = run_tool("check", "--exclude", "a.py", "--output-format", "json", ".", cwd=tmp_path)
+    assert reported_files(replaced.stdout) == {"site.py"}  # the defaults are gone, extend-exclude holds
+
+
+def test_broken_files_get_one_line_each_and_the_rest_is_checked(tmp_path: Path) -> None:
+    write(tmp_path, "syntax.py", "def f(:\n    pass\n")
+    write(tmp_path, "latin.py", "x = 'caf\xe9'\n".encode("latin-1"))
+    write(tmp_path, "binary.py", b"\x7fELF\x00\x00\x01\x02")
+    write(tmp_path, "empty.py", "")
+    write(tmp_path, "good.py")
+    locked = write(tmp_path, "locked.py")
+    write(tmp_path, "deep.py", "x = " + "(" * 300 + ")" * 300 + "\n")
+    (tmp_path / "dangling.py").symlink_to(tmp_path / "missing.py")
+    os.chmod(locked, 0)
+    try:
+        command = [sys.executable, "-m", "reliability_lint", "check", "--output-format", "concise", "."]
+        result = subprocess.run(as_unprivileged(command), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    finally:
+        os.chmod(locked, 0o644)
+    assert result.returncode == 1, result.stderr
+    lines = [line for line in result.stdout.splitlines() if "REL000" in line]
+    assert sorted(line.split(":")[0] for line in lines) == [
+        "binary.py", "dangling.py", "deep.py", "latin.py", "locked.py", "syntax.py",
+    ]  # fmt: skip
+    assert "syntax.py:1:1: REL000 syntax error at line 1" in result.stdout
+    assert "latin.py:1:1: REL000 cannot decode as utf-8 (line 1" in result.stdout
+    assert "binary.py:1:1: REL000 binary file" in result.stdout
+    assert "locked.py:1:1: REL000 Permission denied" in result.stdout
+    assert "good.py:3:1: REL101" in result.stdout
+    assert "empty.py" not in result.stdout
+
+
+def test_unreadable_folder_is_reported_and_the_rest_checked(tmp_path: Path) -> None:
+    write(tmp_path, "a.py")
+    write(tmp_path, "private/b.py")
+    os.chmod(tmp_path / "private", 0)
+    try:
+        command = [sys.executable, "-m", "reliability_lint", "check", "--output-format", "concise", "."]
+        result = subprocess.run(as_unprivileged(command), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    finally:
+        os.chmod(tmp_path / "private", 0o755)
+    assert "a.py:3:1: REL101" in result.stdout
+    assert "private" in result.stdout and "REL000 cannot read directory" in result.stdout
+
+
+def test_missing_path_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, "a.py", "x = 1\n")
+    result = run_tool("check", "a.py", "gone.py", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "gone.py:1:1: REL000 no such file or directory" in result.stdout
+
+
+def test_non_python_files_named_explicitly_are_skipped(tmp_path: Path) -> None:
+    write(tmp_path, "notes.xyz", "except:\n")
+    assert run_tool("check", "notes.xyz", cwd=tmp_path).returncode == 0
