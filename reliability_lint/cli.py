@@ -49,6 +49,7 @@ class Options:
     jobs: int | None
     exit_zero: bool
     no_progress: bool
+    no_cache: bool
 
 
 def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,6 +70,7 @@ def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
         click.option("--no-progress", is_flag=True, help="No progress bar on stderr."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -163,7 +165,8 @@ def _settings(options: Options) -> Any:
     from reliability_lint.config import (
         DEFAULT_EXCLUDE, check_codes, find_config, load_config, resolve_selection, validate,
     )  # fmt: skip
-    from reliability_lint.engine import Settings
+    from reliability_lint.cache import DEFAULT_DIR, git_token
+    from reliability_lint.engine import Settings, reads_git
     from reliability_lint.registry import load_rules
 
     start = options.paths[0] if options.paths else Path(".")
@@ -183,9 +186,11 @@ def _settings(options: Options) -> Any:
     ignore = config.get("ignore", []) + (cli_lists["--ignore"] or [])
     exclude = _globs(options.exclude) or config.get("exclude", list(DEFAULT_EXCLUDE))
     exclude = exclude + config.get("extend-exclude", []) + (_globs(options.extend_exclude) or [])
+    enabled = resolve_selection(registry, select, extend_select, ignore)
+    cache_dir = None if options.no_cache else config.root / config.get("cache-dir", DEFAULT_DIR)
     return Settings(
         root=config.root,
-        enabled=resolve_selection(registry, select, extend_select, ignore),
+        enabled=enabled,
         options=config.family_options,
         per_file_ignores=list(config.get("per-file-ignores", {}).items()),
         exclude=exclude,
@@ -194,6 +199,8 @@ def _settings(options: Options) -> Any:
         extend_safe_fixes=config.get("extend-safe-fixes", []),
         extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
         local_rule_dirs=config.local_rule_dirs,
+        cache_dir=cache_dir,
+        git_token=git_token(config.root) if cache_dir and reads_git(enabled) else None,
     )
 
 

@@ -21,7 +21,8 @@ from reliability_lint.fix import (
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
-from reliability_lint.source import SourceError, SourceFile
+from reliability_lint.cache import Cache, config_fingerprint, content_hash
+from reliability_lint.source import SourceError, SourceFile, read_bytes
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
 # Below this many files the pool's start-up costs more than it saves.
@@ -42,6 +43,8 @@ class Settings:
     extend_safe_fixes: list[str] = field(default_factory=list)
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     local_rule_dirs: list[Path] = field(default_factory=list)
+    cache_dir: Path | None = None  # None: no cache
+    git_token: str | None = None  # computed once per run when a rule that reads git is on
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()
@@ -180,13 +183,35 @@ def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], l
 # ---------------------------------------------------------------------------- one file
 
 _SETTINGS: Settings | None = None
+_CACHE: Cache | None = None
 _PLANS: dict[frozenset[str], Plan] = {}
+_FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
 
 
 def _init_worker(settings: Settings) -> None:
-    global _SETTINGS
+    global _SETTINGS, _CACHE
     _SETTINGS = settings
+    _CACHE = Cache(settings.cache_dir) if settings.cache_dir is not None else None
     load_rules(settings.local_rule_dirs)
+
+
+def reads_git(enabled: frozenset[str]) -> bool:
+    return any(REGISTRY.rules[code].reads_git for code in enabled)
+
+
+def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) -> str:
+    """The configuration a file's findings depend on: its rules, their options, fix classes."""
+    key = (enabled, with_edits)
+    if key not in _FINGERPRINTS:
+        families = {REGISTRY.rules[code].family for code in enabled}
+        _FINGERPRINTS[key] = config_fingerprint(
+            sorted(enabled),
+            {family: settings.options.get(family) for family in sorted(families)},
+            settings.extend_safe_fixes,
+            settings.extend_unsafe_fixes,
+            with_edits,
+        )
+    return _FINGERPRINTS[key]
 
 
 def _plan(enabled: frozenset[str]) -> Plan:
@@ -229,7 +254,23 @@ def process(task: Task, mode: str) -> FileResult:
     result = FileResult(task.display)
     enabled = settings.enabled_for(settings.relative(task.path))
     try:
-        src = SourceFile.read(task.path)
+        data = read_bytes(task.path)
+    except SourceError as exc:
+        result.findings.append(error(task.display, str(exc)))
+        return result
+    key = None
+    if _CACHE is not None:
+        git = settings.git_token if reads_git(enabled) else None
+        key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
+        cached = _CACHE.load(task.path, *key)
+        # In fix mode a cached entry saves the work only when nothing in it is fixable.
+        if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
+            for finding in cached:
+                finding.path = task.display
+            result.findings = cached
+            return result
+    try:
+        src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
         if "python" not in task.kinds and "binary" in str(exc):
             result.skipped = "binary"
@@ -250,6 +291,8 @@ def process(task: Task, mode: str) -> FileResult:
     for finding in result.findings:
         if finding.fix is not None:
             finding.fix.compute = None  # closures over ast nodes do not cross processes
+    if key is not None and mode in (CHECK, CHECK_WITH_EDITS):
+        _CACHE.store(task.path, *key, result.findings)
     return result
 
 

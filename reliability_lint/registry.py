@@ -16,7 +16,6 @@ import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +40,7 @@ class Rule:
     family: str
     suppressed_by: tuple[str, ...] = ()  # markers besides noqa, such as "nosec"
     default: bool = True  # selected when the config does not say otherwise
+    reads_git: bool = False  # findings depend on git state too, not only on the file
 
     @property
     def page_name(self) -> str:
@@ -131,6 +131,7 @@ def rule(
     suppressed_by: Iterable[str] = (),
     default: bool = True,
     family: str | None = None,
+    reads_git: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -138,7 +139,7 @@ def rule(
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default)
+        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git)
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
@@ -186,7 +187,7 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
 
     for module in pkgutil.iter_modules(builtin.__path__):
         _import_once(f"{builtin.__name__}.{module.name}")
-    for entry_point in entry_points(group=ENTRY_POINT_GROUP):
+    for entry_point in _installed_packs():
         if entry_point.value not in REGISTRY.loaded:
             REGISTRY.loaded.add(entry_point.value)
             try:
@@ -212,6 +213,17 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
             except Exception as exc:
                 raise RegistryError(f"{path}: local rule module failed to load: {exc}") from exc
     return REGISTRY
+
+
+def _installed_packs() -> list:
+    """The entry points of the group, scanned once per process (it reads every installed
+    distribution's metadata, a large share of start-up)."""
+    if "entry-points" in REGISTRY.loaded:
+        return []
+    REGISTRY.loaded.add("entry-points")
+    from importlib.metadata import entry_points
+
+    return list(entry_points(group=ENTRY_POINT_GROUP))
 
 
 def _import_once(module: str) -> None:

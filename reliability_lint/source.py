@@ -29,6 +29,17 @@ class Comment:
     text: str  # from the '#' to the end of the line
 
 
+def read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except FileNotFoundError:
+        raise SourceError("broken symbolic link" if path.is_symlink() else "no such file or directory") from None
+    except OSError as exc:
+        raise SourceError(exc.strerror or str(exc)) from None
+
+
 def decode(data: bytes) -> tuple[str, str, bool]:
     """Decode as Python does (BOM, PEP 263 cookie, else UTF-8): (text, encoding, bom)."""
     bom = data.startswith(codecs.BOM_UTF8)
@@ -77,15 +88,10 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: Path) -> SourceFile:
-        try:
-            data = path.read_bytes()
-        except IsADirectoryError:
-            raise SourceError("is a directory") from None
-        except FileNotFoundError:
-            broken = path.is_symlink()
-            raise SourceError("broken symbolic link" if broken else "no such file or directory") from None
-        except OSError as exc:
-            raise SourceError(exc.strerror or str(exc)) from None
+        return cls.from_bytes(path, read_bytes(path))
+
+    @classmethod
+    def from_bytes(cls, path: Path, data: bytes) -> SourceFile:
         text, encoding, bom = decode(data)
         return cls(path, text, encoding=encoding, bom=bom)
 

@@ -1,0 +1,83 @@
+"""The content cache: reused when nothing changed, never trusted when anything did."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import run_tool
+
+SWALLOW = "def f():\n    try:\n        g()\n    except:\n        pass\n"
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / ".reliability_lint_cache").glob("*/*.json"))
+
+
+def findings(root: Path, *args: str) -> list[tuple[str, int, str]]:
+    result = run_tool("check", "--output-format", "concise", *args, ".", cwd=root)
+    assert result.returncode in (0, 1), result.stderr
+    return sorted(line.split(" ", 2)[:2] for line in result.stdout.splitlines() if ": REL" in line)
+
+
+def test_cache_is_created_with_its_gitignore_and_reused(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(SWALLOW)
+    first = findings(tmp_path)
+    assert (tmp_path / ".reliability_lint_cache" / ".gitignore").read_text().endswith("*\n")
+    (entry,) = entries(tmp_path)
+    # prove the second run reads the entry: plant a marker finding in it
+    data = json.loads(entry.read_text())
+    data["findings"][0]["message"] = "from the cache"
+    entry.write_text(json.dumps(data))
+    out = run_tool("check", "--output-format", "concise", ".", cwd=tmp_path).stdout
+    assert "from the cache" in out
+    assert "from the cache" not in run_tool("check", "--no-cache", "--output-format", "concise", ".", cwd=tmp_path).stdout
+    assert first == findings(tmp_path, "--no-cache")
+
+
+def test_a_changed_file_is_checked_again(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text(SWALLOW)
+    assert len(findings(tmp_path)) == 2
+    path.write_text(SWALLOW.replace("except:", "except ValueError:"))
+    assert findings(tmp_path) == []
+
+
+def test_a_changed_configuration_invalidates(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("try:\n    g()\nexcept ValueError:\n    pass\n")
+    assert findings(tmp_path) == []
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.exceptions]\ninclude-specific = true\n")
+    assert [code for _, code in findings(tmp_path)] == ["REL102"]
+    assert findings(tmp_path, "--ignore", "REL102") == []
+
+
+def test_corrupt_and_truncated_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text(SWALLOW)
+    expected = findings(tmp_path)
+    (entry,) = entries(tmp_path)
+    for damage in (b"", b"{\"content\": ", b"\x00\xff garbage", b"[]", b'{"content": 1}'):
+        entry.write_bytes(damage)
+        assert findings(tmp_path) == expected
+        assert json.loads(entry.read_text())["findings"]  # rewritten whole
+
+
+def test_concurrent_runs_on_one_cache_agree_with_no_cache(tmp_path: Path) -> None:
+    for index in range(60):
+        (tmp_path / f"m{index}.py").write_text(SWALLOW if index % 2 else "x = 1\n")
+    command = [sys.executable, "-m", "reliability_lint", "check", "--output-format", "json", "."]
+    runs = [subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    outputs = [json.loads(run.communicate(timeout=120)[0]) for run in runs]
+    reference = json.loads(run_tool("check", "--no-cache", "--output-format", "json", ".", cwd=tmp_path).stdout)
+    assert all(output == reference for output in outputs)
+    assert json.loads(run_tool("check", "--output-format", "json", ".", cwd=tmp_path).stdout) == reference
+
+
+def test_fix_skips_cached_clean_files_and_fixes_the_rest(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("try:\n    g()\nexcept:\n    raise\n")
+    (tmp_path / "b.py").write_text("x = 1\n")
+    findings(tmp_path)
+    assert run_tool("fix", ".", cwd=tmp_path).returncode == 0
+    assert "except BaseException:" in (tmp_path / "a.py").read_text()
+    assert findings(tmp_path) == []
