@@ -124,32 +124,56 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
     return (line,)
 
 
+# Fields that hold only expression contexts and operators: never visited (nothing to
+# report there), which spares the walk a third of its nodes.
+_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(node_type: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(node_type)
+    if fields is None:
+        fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
+    return fields
+
+
 def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
-    """One iterative pre-order walk (deep trees must not hit the recursion limit)."""
+    """One iterative pre-order walk in source order (deep trees must not hit the recursion
+    limit). ctx.ancestors holds the path from the module to the current node's parent."""
     by_node = ctx.plan.by_node
     ancestors = ctx.ancestors
     spans = ctx.literal_spans
     src = ctx.source
-    stack = [iter((tree,))]
-    iter_children = ast.iter_child_nodes
+    child_fields = _CHILD_FIELDS
+    AST = ast.AST
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    pop, push = stack.pop, stack.append
     while stack:
-        node = next(stack[-1], None)
-        if node is None:
-            stack.pop()
-            if ancestors:
-                ancestors.pop()
-            continue
-        callbacks = by_node.get(type(node))
+        node, depth = pop()
+        del ancestors[depth:]
+        node_type = type(node)
+        callbacks = by_node.get(node_type)
         if callbacks:
             for callback in callbacks:
                 callback(node, ctx)
         if collect_literals and (
-            isinstance(node, ast.JoinedStr)
-            or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+            node_type is ast.JoinedStr or (node_type is ast.Constant and isinstance(node.value, (str, bytes)))
         ):
             spans.append(src.node_span(node))
         ancestors.append(node)
-        stack.append(iter_children(node))
+        depth += 1
+        # Children pushed last-first, so they are visited in source order.
+        for name in reversed(child_fields.get(node_type) or _child_fields(node_type)):
+            value = getattr(node, name, None)
+            if value is None:
+                continue
+            if type(value) is list:
+                for item in reversed(value):
+                    if isinstance(item, AST):
+                        push((item, depth))
+            elif isinstance(value, AST):
+                push((value, depth))
+    ancestors.clear()
 
 
 def check_source(

@@ -207,6 +207,26 @@ def codes_matching(codes: frozenset[str] | set[str], prefixes: list[str]) -> set
     return {code for code in codes if _specificity(code, prefixes) >= 0}
 
 
+class GlobSet:
+    """Many globs matched as glob_matches would, with bare-name matches cached per path part."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        cleaned = [p.removeprefix("./").rstrip("/") for p in patterns]
+        self._names = [p for p in cleaned if "/" not in p]
+        self._paths = [p for p in cleaned if "/" in p]
+        self._parts: dict[str, bool] = {}
+
+    def matches(self, relative: PurePosixPath) -> bool:
+        for part in relative.parts:
+            hit = self._parts.get(part)
+            if hit is None:
+                hit = self._parts[part] = any(fnmatch.fnmatchcase(part, n) for n in self._names)
+            if hit:
+                return True
+        text = relative.as_posix()
+        return any(fnmatch.fnmatchcase(text, p) or fnmatch.fnmatchcase(text, p + "/*") for p in self._paths)
+
+
 def glob_matches(pattern: str, relative: PurePosixPath) -> bool:
     """flake8/ruff-style path globs: against the relative path, or the name for a bare name."""
     text = relative.as_posix()

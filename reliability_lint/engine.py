@@ -10,11 +10,12 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reliability_lint.analysis import Plan, apply_edits, check_source, file_noqa, is_suppressed, noqa_map
-from reliability_lint.config import DEFAULT_EXCLUDE, codes_matching, glob_matches
+from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
 from reliability_lint.findings import ERROR_CODE, Finding, error
 from reliability_lint.fix import (
     MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
@@ -61,7 +62,11 @@ class Settings:
         return self.enabled - ignored if ignored else self.enabled
 
     def is_excluded(self, relative: PurePosixPath) -> bool:
-        return any(glob_matches(pattern, relative) for pattern in self.exclude)
+        return self._exclude_globs.matches(relative)
+
+    @cached_property
+    def _exclude_globs(self) -> GlobSet:
+        return GlobSet(self.exclude)
 
 
 @dataclass
@@ -130,8 +135,7 @@ def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
         return lambda path: settings.is_excluded(settings.relative(path))
 
     def excluded_below(path: Path) -> bool:
-        below = PurePosixPath(path.relative_to(folder).as_posix())
-        return any(glob_matches(pattern, below) for pattern in settings.exclude)
+        return settings._exclude_globs.matches(PurePosixPath(path.relative_to(folder).as_posix()))
 
     return excluded_below
 

@@ -82,9 +82,15 @@ class SourceFile:
         self.text = text
         self.encoding = encoding
         self.bom = bom
-        self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-        # Text of each line without its line ending; index 0 is line 1.
-        self.lines = _NEWLINE.split(text)
+
+    @cached_property
+    def line_starts(self) -> list[int]:
+        return [0] + [m.end() for m in _NEWLINE.finditer(self.text)]
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """Text of each line without its line ending; index 0 is line 1."""
+        return _NEWLINE.split(self.text)
 
     @classmethod
     def read(cls, path: Path) -> SourceFile:
