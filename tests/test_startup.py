@@ -1,0 +1,41 @@
+"""Start-up stays lean: checking a clean file imports none of the heavy packages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("libcst", "detect_secrets", "bandit")
+
+
+def imported_modules(stderr: str) -> set[str]:
+    names = set()
+    for line in stderr.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return names
+
+
+def test_checking_one_clean_file_imports_no_heavy_package(tmp_path: Path) -> None:
+    (tmp_path / "clean.py").write_text("import logging\nlogger = logging.getLogger(__name__)\n")
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "reliability_lint", "check", "--no-cache", "clean.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    modules = imported_modules(result.stderr)
+    assert "reliability_lint" in modules  # the parse of -X importtime output works
+    assert not modules.intersection(HEAVY), sorted(modules.intersection(HEAVY))
+
+
+def test_fixing_imports_libcst_only_when_a_fix_needs_it(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("try:\n    g()\nexcept:\n    raise\n")  # a text-edit fix
+    command = [sys.executable, "-X", "importtime", "-m", "reliability_lint", "fix", "--no-cache", "a.py"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    assert "libcst" not in imported_modules(result.stderr)
+    (tmp_path / "b.py").write_text("try:\n    g()\nexcept Exception:\n    pass\n")  # a libcst fix
+    command[-1:] = ["--unsafe-fixes", "b.py"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "libcst" in imported_modules(result.stderr)
