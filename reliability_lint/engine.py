@@ -397,9 +397,5 @@ def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Ite
             raise
 
 
-def exit_code(findings: list[Finding]) -> int:
-    return 1 if findings else 0
-
-
 def is_error(finding: Finding) -> bool:
     return finding.code == ERROR_CODE
