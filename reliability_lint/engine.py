@@ -42,6 +42,7 @@ class Settings:
     extend_safe_fixes: list[str] = field(default_factory=list)
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     local_rule_dirs: list[Path] = field(default_factory=list)
+    baseline: Path | None = None  # report only findings not recorded in this file
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()
