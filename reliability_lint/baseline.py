@@ -30,7 +30,7 @@ class BaselineError(Exception):
 
 @dataclass(frozen=True, order=True)
 class Entry:
-    path: str  # posix, relative to the baseline's folder
+    path: str  # posix, relative to the project root (the folder of the config)
     code: str
     fingerprint: str
 
@@ -65,12 +65,9 @@ def fingerprints(findings: list[Finding], root: Path) -> list[str]:
 @dataclass
 class Baseline:
     file: Path
+    root: Path  # paths are recorded relative to it, so the baseline works from any folder
     salt: str = field(default_factory=lambda: secrets.token_hex(16))
     entries: list[Entry] = field(default_factory=list)
-
-    @property
-    def root(self) -> Path:
-        return self.file.absolute().parent
 
     def entry(self, finding: Finding) -> Entry:
         path = relative_to(finding, self.root)
@@ -121,7 +118,7 @@ class Baseline:
             raise BaselineError(f"{self.file}: cannot write: {exc.strerror or exc}") from None
 
 
-def load(file: Path) -> Baseline:
+def load(file: Path, root: Path) -> Baseline:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -130,7 +127,7 @@ def load(file: Path) -> Baseline:
         raise BaselineError(f"{file}: cannot read: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BaselineError(f"{file}: not a baseline (invalid JSON: {exc})") from None
-    return Baseline(file, _salt(data, file), _entries(data, file))
+    return Baseline(file, root, _salt(data, file), _entries(data, file))
 
 
 def _salt(data: Any, file: Path) -> str:

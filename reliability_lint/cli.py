@@ -169,7 +169,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
         if gate and options.diff_base is not None:
             changed = changed_lines(options.diff_base, Path.cwd())
         if gate and settings.baseline is not None:
-            baseline = load(settings.baseline)
+            baseline = load(settings.baseline, settings.root)
     except (ConfigError, RegistryError, BaselineError, DiffError) as exc:
         _fail(str(exc))
     paths = list(options.paths) or [Path(".")]
@@ -216,12 +216,12 @@ def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
     file = output or settings.baseline or settings.root / BASELINE_NAME
     try:
         if update:
-            recorded = load(file)
+            recorded = load(file, settings.root)
             dropped = recorded.prune(findings)
             recorded.write()
             click.echo(f"Dropped {dropped} entr{'y' if dropped == 1 else 'ies'} that no longer match; {len(recorded.entries)} remain in {file}.", err=True)
         else:
-            recorded = Baseline(file)
+            recorded = Baseline(file, settings.root)
             recorded.record(findings)
             recorded.write()
             click.echo(f"Recorded {len(recorded.entries)} finding{'s' if len(recorded.entries) != 1 else ''} in {file}.", err=True)

@@ -29,7 +29,7 @@ def _head() -> str | None:
 
 
 HEAD = _head()
-pytestmark = pytest.mark.skipif(HEAD is None, reason="needs a git checkout of reliability-lint")
+pytestmark = [pytest.mark.network, pytest.mark.skipif(HEAD is None, reason="needs a git checkout of reliability-lint")]
 
 
 def _status(output: str, hook_name: str) -> str:
