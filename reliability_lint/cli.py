@@ -156,7 +156,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     on changed lines and not in the baseline are kept.
     """
     from reliability_lint import engine
-    from reliability_lint.baseline import Baseline, BaselineError, load
+    from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
     from reliability_lint.config import ConfigError
     from reliability_lint.diff_lines import DiffError, changed_lines, touches
     from reliability_lint.registry import RegistryError
@@ -174,6 +174,9 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
         _fail(str(exc))
     paths = list(options.paths) or [Path(".")]
     tasks, problems = engine.discover(paths, settings)
+    # The baseline's hashes are not the project's text (a secret rule would see entropy).
+    recorded = (settings.baseline or settings.root / BASELINE_NAME).resolve()
+    tasks = [task for task in tasks if task.path.resolve() != recorded]
     if changed is not None:
         tasks = [task for task in tasks if task.path.resolve() in changed]
     if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:

@@ -24,6 +24,11 @@ _PYTHON = frozenset({"python"})
 
 
 @lru_cache(maxsize=None)
+def _config_for(folder: Path) -> Path | None:
+    return find_config(folder)
+
+
+@lru_cache(maxsize=None)
 def _settings(config_file: Path | None) -> Settings:
     """Settings for the files under one config (built once per flake8 process).
 
@@ -54,7 +59,7 @@ class Plugin:
     def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
         path = Path(self.filename)
         try:
-            settings = _settings(find_config(path.parent if path.parent.is_dir() else Path(".")))
+            settings = _settings(_config_for(path.parent if path.parent.is_dir() else Path(".")))
         except (ConfigError, RegistryError) as exc:
             yield 1, 0, f"{ERROR_CODE} {exc}", type(self)
             return

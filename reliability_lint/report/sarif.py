@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from reliability_lint import __version__
 from reliability_lint.baseline import fingerprints
-from reliability_lint.findings import Edit, Finding
+from reliability_lint.findings import ERROR_CODE, Edit, Finding
 from reliability_lint.pages import page_for
 from reliability_lint.registry import REGISTRY, Rule
 from reliability_lint.report import Report
@@ -86,6 +86,10 @@ def _result(finding: Finding, index: dict[str, int], fingerprint: str, root: Pat
     return result
 
 
+def _internal_error(finding: Finding) -> bool:
+    return finding.code == ERROR_CODE and "internal error" in finding.message
+
+
 def render(report: Report) -> str:
     root = report.root.absolute()
     rules = sorted(REGISTRY.rules.values(), key=lambda rule: rule.code)
@@ -103,7 +107,7 @@ def render(report: Report) -> str:
                         "rules": [_rule(rule) for rule in rules],
                     }
                 },
-                "invocations": [{"executionSuccessful": True}],
+                "invocations": [{"executionSuccessful": not any(_internal_error(f) for f in report.findings)}],
                 "originalUriBaseIds": {ROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": [
