@@ -176,7 +176,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     tasks, problems = engine.discover(paths, settings)
     # The baseline's hashes are not the project's text (a secret rule would see entropy).
     recorded = (settings.baseline or settings.root / BASELINE_NAME).resolve()
-    tasks = [task for task in tasks if task.path.resolve() != recorded]
+    tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
     if changed is not None:
         tasks = [task for task in tasks if task.path.resolve() in changed]
     if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:
