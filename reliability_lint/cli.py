@@ -1,4 +1,4 @@
-"""The command line: check, fix, rules, explain."""
+"""The command line: check, fix, baseline, rules, explain."""
 
 from __future__ import annotations
 
@@ -50,11 +50,12 @@ class Options:
     exit_zero: bool
     no_progress: bool
     no_cache: bool
+    baseline: Path | None = None
+    diff_base: str | None = None
 
 
-def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    from reliability_lint.report import FORMATS
-
+def _selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The flags that decide which files and rules a run covers."""
     decorators = [
         click.argument("paths", nargs=-1, type=click.Path(path_type=Path)),
         click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file (pyproject.toml or a TOML file of the same keys)."),
@@ -64,13 +65,26 @@ def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--exclude", help="Comma-separated globs to exclude, replacing the configured list."),
         click.option("--extend-exclude", help="Globs to exclude in addition."),
         click.option("--force-exclude", is_flag=True, help="Apply exclusions to paths given explicitly too (for pre-commit)."),
+        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores)."),
+    ]
+    for decorate in reversed(decorators):
+        command = decorate(command)
+    return command
+
+
+def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    from reliability_lint.report import FORMATS
+
+    decorators = [
+        _selection_options,
         click.option("--unsafe-fixes", is_flag=True, help="Apply (or count as fixable) fixes that may change behaviour."),
         click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True),
         click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them."),
-        click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
         click.option("--no-progress", is_flag=True, help="No progress bar on stderr."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+        click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not in this baseline file (default: `baseline` in the config)."),
+        click.option("--diff-base", metavar="REV", help="Report only findings on lines changed since the merge base with REV."),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -112,33 +126,9 @@ def fix(diff: bool, **flags: Any) -> None:
 
 def _run(options: Options, mode: str) -> None:
     from reliability_lint import engine
-    from reliability_lint.config import ConfigError
-    from reliability_lint.registry import RegistryError
-    from reliability_lint.report import FORMATS_WITH_EDITS, Report, render
+    from reliability_lint.report import Report, render
 
-    try:
-        settings = _settings(options)
-    except (ConfigError, RegistryError) as exc:
-        _fail(str(exc))
-    paths = list(options.paths) or [Path(".")]
-    tasks, problems = engine.discover(paths, settings)
-    if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:
-        mode = engine.CHECK_WITH_EDITS
-    jobs = options.jobs or os.cpu_count() or 1
-    progress = None
-    if mode == engine.FIX and not options.no_progress and sys.stderr.isatty() and len(tasks) >= 20:
-        progress = click.progressbar(length=len(tasks), label="Fixing", file=sys.stderr)
-    try:
-        if progress is not None:
-            with progress:
-                results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
-        else:
-            results = engine.run(tasks, settings, mode, jobs)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    findings = problems + [f for result in results for f in result.findings]
-    findings.sort(key=lambda f: f.sort_key())
+    settings, results, findings = _collect(options, mode, gate=True)
     skipped = Counter(result.skipped for result in results if result.skipped)
     if mode == engine.DIFF:
         diffs = "".join(result.diff for result in results)
@@ -159,6 +149,93 @@ def _run(options: Options, mode: str) -> None:
     if any(engine.is_error(f) and "internal error" in f.message for f in findings):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN)
+
+
+def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], list[Any]]:
+    """Run the engine: (settings, per-file results, sorted findings).
+
+    With `gate`, only files changed since --diff-base are checked, and only the findings
+    on changed lines and not in the baseline are kept.
+    """
+    from reliability_lint import engine
+    from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
+    from reliability_lint.config import ConfigError
+    from reliability_lint.diff_lines import DiffError, changed_lines, touches
+    from reliability_lint.registry import RegistryError
+    from reliability_lint.report import FORMATS_WITH_EDITS
+
+    changed = None
+    baseline: Baseline | None = None
+    try:
+        settings = _settings(options)
+        if gate and options.diff_base is not None:
+            changed = changed_lines(options.diff_base, Path.cwd())
+        if gate and settings.baseline is not None:
+            baseline = load(settings.baseline, settings.root)
+    except (ConfigError, RegistryError, BaselineError, DiffError) as exc:
+        _fail(str(exc))
+    paths = list(options.paths) or [Path(".")]
+    tasks, problems = engine.discover(paths, settings)
+    # The baseline's hashes are not the project's text (a secret rule would see entropy).
+    recorded = (settings.baseline or settings.root / BASELINE_NAME).resolve()
+    tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
+    if changed is not None:
+        tasks = [task for task in tasks if task.path.resolve() in changed]
+    if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:
+        mode = engine.CHECK_WITH_EDITS
+    jobs = options.jobs or os.cpu_count() or 1
+    progress = None
+    if mode == engine.FIX and not options.no_progress and sys.stderr.isatty() and len(tasks) >= 20:
+        progress = click.progressbar(length=len(tasks), label="Fixing", file=sys.stderr)
+    try:
+        if progress is not None:
+            with progress:
+                results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
+        else:
+            results = engine.run(tasks, settings, mode, jobs)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
+    findings = problems + [f for result in results for f in result.findings]
+    if changed is not None:
+        findings = [f for f in findings if touches(f, changed)]
+    if baseline is not None:
+        findings, _ = baseline.split(findings)
+    findings.sort(key=lambda f: f.sort_key())
+    return settings, results, findings
+
+
+@cli.command("baseline")
+@_selection_options
+@click.option("--update", is_flag=True, help="Only drop the entries that no longer match a finding.")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="The baseline file (default: `baseline` in the config, else .reliability-lint-baseline.json beside it).")
+def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
+    """Record the current findings, so `check --baseline` reports only new ones."""
+    from reliability_lint import engine
+    from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
+
+    options = Options(
+        **flags, unsafe_fixes=False, output_format="text", statistics=False, exit_zero=False, no_progress=True,
+        no_cache=False,
+    )
+    settings, _, findings = _collect(options, engine.CHECK, gate=False)
+    file = output or settings.baseline or settings.root / BASELINE_NAME
+    try:
+        if update:
+            recorded = load(file, settings.root)
+            dropped = recorded.prune(findings)
+            recorded.write()
+            click.echo(f"Dropped {dropped} entr{'y' if dropped == 1 else 'ies'} that no longer match; {len(recorded.entries)} remain in {file}.", err=True)
+        else:
+            recorded = Baseline(file, settings.root)
+            recorded.record(findings)
+            recorded.write()
+            click.echo(f"Recorded {len(recorded.entries)} finding{'s' if len(recorded.entries) != 1 else ''} in {file}.", err=True)
+    except BaselineError as exc:
+        _fail(str(exc))
+    errors = [f for f in findings if engine.is_error(f)]
+    for finding in errors:
+        click.echo(f"{finding.path}:{finding.line}:{finding.col + 1}: {finding.code} {finding.message} (not recorded)", err=True)
 
 
 def _settings(options: Options) -> Any:
@@ -188,6 +265,7 @@ def _settings(options: Options) -> Any:
     exclude = exclude + config.get("extend-exclude", []) + (_globs(options.extend_exclude) or [])
     enabled = resolve_selection(registry, select, extend_select, ignore)
     cache_dir = None if options.no_cache else config.root / config.get("cache-dir", DEFAULT_DIR)
+    baseline = options.baseline or (config.root / config.get("baseline") if config.get("baseline") else None)
     return Settings(
         root=config.root,
         enabled=enabled,
@@ -201,6 +279,7 @@ def _settings(options: Options) -> Any:
         local_rule_dirs=config.local_rule_dirs,
         cache_dir=cache_dir,
         git_token=git_token(config.root) if cache_dir and reads_git(enabled) else None,
+        baseline=baseline,
     )
 
 

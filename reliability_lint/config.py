@@ -56,6 +56,7 @@ TOP_LEVEL_KEYS: dict[str, Any] = {
     "extend-unsafe-fixes": _str_list,
     "local-rules": _str_or_list,
     "cache-dir": lambda value: None if isinstance(value, str) else "must be a string",
+    "baseline": lambda value: None if isinstance(value, str) else "must be a string (a file path)",
 }
 _CODE_LISTS = ("select", "extend-select", "ignore", "extend-safe-fixes", "extend-unsafe-fixes")
 

@@ -46,6 +46,7 @@ class Settings:
     local_rule_dirs: list[Path] = field(default_factory=list)
     cache_dir: Path | None = None  # None: no cache
     git_token: str | None = None  # computed once per run when a rule that reads git is on
+    baseline: Path | None = None  # report only findings not recorded in this file
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()

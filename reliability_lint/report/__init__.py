@@ -12,9 +12,13 @@ FORMATS = {
     "text": "reliability_lint.report.text",
     "concise": "reliability_lint.report.text",
     "json": "reliability_lint.report.json_format",
+    "sarif": "reliability_lint.report.sarif",
+    "github": "reliability_lint.report.github",
+    "gitlab": "reliability_lint.report.gitlab",
+    "junit": "reliability_lint.report.junit",
 }
 # Formats that carry each fix's edits, so the engine must compute them.
-FORMATS_WITH_EDITS = {"json"}
+FORMATS_WITH_EDITS = {"json", "sarif"}
 
 
 @dataclass

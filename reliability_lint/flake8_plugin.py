@@ -1,0 +1,69 @@
+"""The rules on Python files, inside flake8 (entry point `flake8.extension`, prefix `REL`).
+
+flake8 parses the file and chooses the codes (`--select`, `--extend-ignore`); the plugin
+hands flake8's tree to the engine's own analysis (one walk, the same suppressions as
+`reliability-lint check`), with the family options of the nearest
+`[tool.reliability-lint]`. Fixes are never computed here, so libcst is never imported.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from reliability_lint import __version__
+from reliability_lint.config import ConfigError, find_config, load_config, validate
+from reliability_lint.engine import Settings, Task, analyze
+from reliability_lint.findings import ERROR_CODE
+from reliability_lint.registry import RegistryError, load_rules
+from reliability_lint.source import SourceFile
+
+_PYTHON = frozenset({"python"})
+
+
+@lru_cache(maxsize=None)
+def _config_for(folder: Path) -> Path | None:
+    return find_config(folder)
+
+
+@lru_cache(maxsize=None)
+def _settings(config_file: Path | None) -> Settings:
+    """Settings for the files under one config (built once per flake8 process).
+
+    Every default rule on Python files is enabled: flake8's own selection filters them.
+    """
+    config = load_config(config_file, Path("."))
+    registry = load_rules(config.local_rule_dirs)
+    validate(config, registry)
+    enabled = frozenset(
+        code
+        for checker in registry.checkers
+        if checker.nodes or "python" in checker.kinds
+        for code in checker.codes
+        if registry.rules[code].default
+    )
+    return Settings(config.root, enabled, options=config.family_options, local_rule_dirs=config.local_rule_dirs)
+
+
+class Plugin:
+    name = "reliability-lint"
+    version = __version__
+
+    def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    def run(self) -> Iterator[tuple[int, int, str, type[Plugin]]]:
+        path = Path(self.filename)
+        try:
+            settings = _settings(_config_for(path.parent if path.parent.is_dir() else Path(".")))
+        except (ConfigError, RegistryError) as exc:
+            yield 1, 0, f"{ERROR_CODE} {exc}", type(self)
+            return
+        src = SourceFile(path, "".join(self.lines))
+        src.__dict__["tree"] = self.tree  # SourceFile.tree is a cached_property: reuse flake8's parse
+        for finding in analyze(src, Task(path, self.filename, _PYTHON), settings, settings.enabled):
+            yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)
