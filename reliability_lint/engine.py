@@ -179,7 +179,7 @@ def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], l
 # ---------------------------------------------------------------------------- one file
 
 _SETTINGS: Settings | None = None
-_PLANS: dict[frozenset[str], Plan] = {}
+_PLANS: dict[tuple[frozenset[str], tuple[str, ...]], Plan] = {}
 
 
 def _init_worker(settings: Settings) -> None:
@@ -188,16 +188,17 @@ def _init_worker(settings: Settings) -> None:
     load_rules(settings.local_rule_dirs)
 
 
-def _plan(enabled: frozenset[str]) -> Plan:
-    plan = _PLANS.get(enabled)
+def _plan(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> Plan:
+    key = (enabled, REGISTRY.marker_patterns(options))  # configured markers change the plan
+    plan = _PLANS.get(key)
     if plan is None:
-        plan = _PLANS[enabled] = Plan.build(REGISTRY, enabled)
+        plan = _PLANS[key] = Plan.build(REGISTRY, enabled, options)
     return plan
 
 
 def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]) -> list[Finding]:
     """The findings that survive selection and suppression, fixes set to their applicability."""
-    plan = _plan(enabled)
+    plan = _plan(enabled, settings.options)
     python = "python" in task.kinds
     findings, spans = check_source(src, task.display, task.kinds, plan, settings.options)
     findings = [f for f in findings if f.code in enabled]

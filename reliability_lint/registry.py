@@ -76,7 +76,8 @@ class Registry:
     checkers: list[Checker] = field(default_factory=list)
     options: dict[str, dict[str, Option]] = field(default_factory=dict)
     file_kinds: dict[str, Callable[[Path], bool]] = field(default_factory=dict)
-    comment_markers: list[str] = field(default_factory=list)
+    # Regexes, or functions building one from the resolved family options.
+    comment_markers: list[str | Callable[[dict[str, dict[str, Any]]], str]] = field(default_factory=list)
     loaded: set[str] = field(default_factory=set)
 
     def add_rule(self, rule: Rule) -> None:
@@ -107,6 +108,9 @@ class Registry:
                 found = [n.__name__ for n in checker.nodes] or [f"{k} files" for k in checker.kinds]
                 names.extend(n for n in found if n not in names)
         return names
+
+    def marker_patterns(self, options: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+        return tuple(m(options) if callable(m) else m for m in self.comment_markers)
 
     def kinds_of(self, path: Path) -> frozenset[str]:
         return frozenset(kind for kind, matches in self.file_kinds.items() if matches(path))
@@ -165,8 +169,12 @@ def options(family: str, *declared: Option) -> None:
     REGISTRY.options.setdefault(family, {}).update({option.name: option for option in declared})
 
 
-def comment_marker(pattern: str) -> None:
-    """Declare a regex whose matches are comments some checker wants (see CheckContext.comments)."""
+def comment_marker(pattern: str | Callable[[dict[str, dict[str, Any]]], str]) -> None:
+    """Declare a regex whose matches are comments some checker wants (see CheckContext.comments).
+
+    A function instead of a regex builds it from the resolved family options, for markers
+    a project configures (such as its TODO tags).
+    """
     if pattern not in REGISTRY.comment_markers:
         REGISTRY.comment_markers.append(pattern)
 
