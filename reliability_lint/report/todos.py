@@ -49,7 +49,7 @@ class Entry:
             "text": self.todo.text,
             "reference": self.todo.reference or None,
             "tracked": self.todo.tracked,
-            "owner": self.todo.author or None,  # TODO(owner)
+            "owner": self.todo.author or None,  # the name in `TODO(name)`
             "author": self.blame.author if self.blame is not None else None,
             "date": date.isoformat() if date else None,
             "commit": self.blame.commit if committed and self.blame is not None else None,
