@@ -319,8 +319,9 @@ def report_command(
     settings = _settings_for_paths(paths, config, jobs, **selection)
     tasks, problems = engine.discover(list(paths) or [Path(".")], settings)
     workers = jobs or os.cpu_count() or 1
-    # The same mode as `check --output-format json`, so fixable counts agree with it.
-    results = engine.run(tasks, settings, engine.CHECK_WITH_EDITS, workers)
+    # Fixability comes from each rule's declared applicability: computing the edits (as the
+    # JSON output does) would parse every file with a fix through libcst, for the same counts.
+    results = engine.run(tasks, settings, engine.CHECK, workers)
     findings = sorted(problems + [f for r in results for f in r.findings], key=lambda f: f.sort_key())
     page = team.render(output_format, team.build(findings, len(tasks), workers))
     if output is None:
