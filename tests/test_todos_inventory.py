@@ -161,3 +161,20 @@ def test_blame_of_an_untracked_file_is_uncommitted(repo: Path) -> None:
     blamed = blame_file(new, [1])
     assert blamed is not None and not blamed[1].committed
     assert blame_file(repo / "a.py", []) == {}
+
+
+def test_secrets_in_todo_text_are_redacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = "AKIA" + "IOSFODNN7REDACTME"[:16]
+    (tmp_path / "m.py").write_text(f"# TODO: rotate {key} before launch\n")
+    for fmt in ("json", "csv", "markdown", "table"):
+        output = _todos(tmp_path, monkeypatch, "--format", fmt)
+        assert key not in output and key[4:] not in output
+        assert f"rotate AKIA\u2026({len(key)} chars) before launch" in output
+
+
+def test_many_files_are_scanned_in_parallel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for index in range(20):
+        (tmp_path / f"m{index:02}.py").write_text(f"x = 1\n# FIXME: file {index}\n")
+    data = json.loads(_todos(tmp_path, monkeypatch, "--format", "json", "-j", "2"))
+    assert sorted(t["text"] for t in data["todos"]) == [f"file {i}" for i in sorted(range(20), key=str)]
+    assert {t["line"] for t in data["todos"]} == {2}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import textwrap
 
 import pytest
@@ -372,3 +373,26 @@ def test_fix_is_unsafe_and_idempotent() -> None:
     assert fixed(once) == once
     ast.parse(once)
     assert check_text(once, ["REL402"]) == []
+
+
+def test_fix_does_not_copy_a_secret_from_the_comment() -> None:
+    key = "AKIA" + "IOSFODNN7REDACTME"[:16]
+    result = fixed(f"def f():\n    # TODO: rotate {key}\n    pass\n")
+    assert result.count(key) == 1  # the comment, which REL301 reports; not the new message
+    assert f'raise NotImplementedError("f: rotate AKIA\u2026({len(key)} chars)")' in result
+
+
+def test_demo_findings_are_those_expected_md_lists() -> None:
+    from pathlib import Path
+
+    demo = Path(__file__).resolve().parent.parent / "examples" / "legacy_pipeline"
+    table = (demo / "EXPECTED.md").read_text(encoding="utf-8").split("## Deliberate negatives")[0]
+    expected = set()
+    for path, line, code in re.findall(r"^\| (pipeline/\S+) \| (\d+)[^|]*\| (REL40\d) \|", table, re.M):
+        expected.add((path, int(line), code))
+    found = set()
+    for path in sorted((demo / "pipeline").glob("*.py")):
+        for f in check_text(path.read_text(encoding="utf-8"), ["REL401", "REL402"], path=f"pipeline/{path.name}"):
+            found.add((f"pipeline/{path.name}", f.line, f.code))
+    assert len(expected) == 7
+    assert found == expected
