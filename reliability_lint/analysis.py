@@ -32,7 +32,9 @@ class Plan:
     comment_pattern: re.Pattern[str] | None
 
     @classmethod
-    def build(cls, registry: Registry, enabled: frozenset[str]) -> Plan:
+    def build(
+        cls, registry: Registry, enabled: frozenset[str], options: dict[str, dict[str, Any]] | None = None
+    ) -> Plan:
         by_node: dict[type[ast.AST], list[Callable[..., None]]] = defaultdict(list)
         file_level: dict[str, list[Callable[..., None]]] = defaultdict(list)
         chosen: list[Checker] = [c for c in registry.checkers if enabled.intersection(c.codes)]
@@ -43,7 +45,7 @@ class Plan:
             else:
                 for kind in checker.kinds:
                     file_level[kind].append(checker.func)
-        markers = [r"#\s*(?:noqa|reliability-lint:|nosec|pragma:)", *registry.comment_markers]
+        markers = [r"#\s*(?:noqa|reliability-lint:|nosec|pragma:)", *registry.marker_patterns(options or {})]
         pattern = re.compile("|".join(f"(?:{m})" for m in markers))
         return cls(dict(by_node), dict(file_level), pattern)
 

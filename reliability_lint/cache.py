@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import tempfile
+from datetime import date
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -35,7 +36,8 @@ def config_fingerprint(*parts: Any) -> str:
 
 
 def git_token(root: Path) -> str:
-    """What git-reading rules depend on: HEAD, the index, the root .gitignore."""
+    """What git-reading rules depend on: HEAD, the index, the root .gitignore, and the
+    date (an age limit passes without any change to the repository)."""
     try:
         head = subprocess.run(
             ["git", "-C", str(root), "rev-parse", "HEAD", "--git-dir"],
@@ -46,7 +48,7 @@ def git_token(root: Path) -> str:
     if head.returncode != 0:
         return "no-repository"
     commit, _, git_dir = head.stdout.strip().partition("\n")
-    parts = [commit]
+    parts = [commit, date.today().isoformat()]
     for path in (root / git_dir / "index", root / ".gitignore"):
         try:
             stat = path.stat()

@@ -1,4 +1,4 @@
-"""The command line: check, fix, baseline, rules, explain."""
+"""The command line: check, fix, baseline, rules, explain, todos, report."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ class Options:
     jobs: int | None
     exit_zero: bool
     no_progress: bool
-    no_cache: bool
+    no_cache: bool = False
     baseline: Path | None = None
     diff_base: str | None = None
 
@@ -215,8 +215,7 @@ def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
     from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
 
     options = Options(
-        **flags, unsafe_fixes=False, output_format="text", statistics=False, exit_zero=False, no_progress=True,
-        no_cache=False,
+        **flags, unsafe_fixes=False, output_format="text", statistics=False, exit_zero=False, no_progress=True
     )
     settings, _, findings = _collect(options, engine.CHECK, gate=False)
     file = output or settings.baseline or settings.root / BASELINE_NAME
@@ -278,7 +277,7 @@ def _settings(options: Options) -> Any:
         extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
         local_rule_dirs=config.local_rule_dirs,
         cache_dir=cache_dir,
-        git_token=git_token(config.root) if cache_dir and reads_git(enabled) else None,
+        git_token=git_token(config.root) if cache_dir and reads_git(enabled, config.family_options) else None,
         baseline=baseline,
     )
 
@@ -342,6 +341,82 @@ def _registry(config: Path | None) -> Any:
         return load_rules(loaded.local_rule_dirs)
     except (ConfigError, RegistryError) as exc:
         _fail(str(exc))
+
+
+def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int | None, **selection: Any) -> Any:
+    """Settings as check would resolve them, for the commands that take only some of its flags."""
+    from reliability_lint.config import ConfigError
+    from reliability_lint.registry import RegistryError
+
+    flags = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
+    flags.update(selection)
+    options = Options(
+        paths, config, **flags, force_exclude=False, unsafe_fixes=False, output_format="text",
+        statistics=False, jobs=jobs, exit_zero=False, no_progress=True,
+    )  # fmt: skip
+    try:
+        return _settings(options)
+    except (ConfigError, RegistryError) as exc:
+        _fail(str(exc))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file.")
+@click.option("--format", "output_format", type=click.Choice(["table", "json", "csv", "markdown"]), default="table", show_default=True)
+@click.option("--untracked", is_flag=True, help="Only the comments without a tracking reference.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: number of cores).")
+def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untracked: bool, jobs: int | None) -> None:
+    """Inventory of every TODO-tagged comment, oldest first, with author and date from git blame."""
+    from reliability_lint import engine
+    from reliability_lint.report import todos as inventory
+
+    settings = _settings_for_paths(paths, config, jobs)
+    given = list(paths) or [Path(".")]
+    tasks, problems = engine.discover(given, settings)
+    entries, errors = inventory.inventory(tasks, settings.options, jobs or os.cpu_count() or 1)
+    for problem in problems:
+        click.echo(f"error: {problem.path}: {problem.message}", err=True)
+    for path, reason in errors:
+        click.echo(f"error: {path}: {reason}", err=True)
+    if untracked:
+        entries = [entry for entry in entries if not entry.todo.tracked]
+    click.echo(inventory.render(output_format, entries, inventory.common_base(given)), nl=False)
+
+
+@cli.command("report")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Configuration file.")
+@click.option("--select", help="Comma-separated rule codes or prefixes to enable, replacing the configured selection.")
+@click.option("--extend-select", help="Rule codes or prefixes to enable in addition.")
+@click.option("--ignore", help="Rule codes or prefixes to disable.")
+@click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE instead of stdout.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+def report_command(
+    paths: tuple[Path, ...], config: Path | None, output_format: str, output: Path | None, jobs: int | None, **selection: Any
+) -> None:
+    """The page a team lead plans from: findings by family and severity, most affected files,
+    fixable counts and untracked TODOs by age."""
+    from reliability_lint import engine
+    from reliability_lint.report import team
+
+    settings = _settings_for_paths(paths, config, jobs, **selection)
+    tasks, problems = engine.discover(list(paths) or [Path(".")], settings)
+    workers = jobs or os.cpu_count() or 1
+    # Fixability comes from each rule's declared applicability: computing the edits (as the
+    # JSON output does) would parse every file with a fix through libcst, for the same counts.
+    results = engine.run(tasks, settings, engine.CHECK, workers)
+    findings = sorted(problems + [f for r in results for f in r.findings], key=lambda f: f.sort_key())
+    page = team.render(output_format, team.build(findings, len(tasks), workers))
+    if output is None:
+        click.echo(page, nl=False)
+        return
+    try:
+        output.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror}")
+    click.echo(f"Wrote {output}", err=True)
 
 
 def main() -> None:

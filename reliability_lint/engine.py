@@ -189,7 +189,7 @@ def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], l
 
 _SETTINGS: Settings | None = None
 _CACHE: Cache | None = None
-_PLANS: dict[frozenset[str], Plan] = {}
+_PLANS: dict[tuple[frozenset[str], tuple[str, ...]], Plan] = {}
 _FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
 
 
@@ -200,8 +200,9 @@ def _init_worker(settings: Settings) -> None:
     load_rules(settings.local_rule_dirs)
 
 
-def reads_git(enabled: frozenset[str]) -> bool:
-    return any(REGISTRY.rules[code].reads_git for code in enabled)
+def reads_git(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> bool:
+    flags = (REGISTRY.rules[code].reads_git for code in enabled)
+    return any(flag(options) if callable(flag) else flag for flag in flags)
 
 
 def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) -> str:
@@ -219,16 +220,17 @@ def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) 
     return _FINGERPRINTS[key]
 
 
-def _plan(enabled: frozenset[str]) -> Plan:
-    plan = _PLANS.get(enabled)
+def _plan(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> Plan:
+    key = (enabled, REGISTRY.marker_patterns(options))  # configured markers change the plan
+    plan = _PLANS.get(key)
     if plan is None:
-        plan = _PLANS[enabled] = Plan.build(REGISTRY, enabled)
+        plan = _PLANS[key] = Plan.build(REGISTRY, enabled, options)
     return plan
 
 
 def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]) -> list[Finding]:
     """The findings that survive selection and suppression, fixes set to their applicability."""
-    plan = _plan(enabled)
+    plan = _plan(enabled, settings.options)
     python = "python" in task.kinds
     findings, spans = check_source(src, task.display, task.kinds, plan, settings.options)
     findings = [f for f in findings if f.code in enabled]
@@ -265,7 +267,7 @@ def process(task: Task, mode: str) -> FileResult:
         return result
     key = None
     if _CACHE is not None:
-        git = settings.git_token if reads_git(enabled) else None
+        git = settings.git_token if reads_git(enabled, settings.options) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
         cached = _CACHE.load(task.path, *key)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.

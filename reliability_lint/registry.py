@@ -40,7 +40,9 @@ class Rule:
     family: str
     suppressed_by: tuple[str, ...] = ()  # markers besides noqa, such as "nosec"
     default: bool = True  # selected when the config does not say otherwise
-    reads_git: bool = False  # findings depend on git state too, not only on the file
+    # Findings depend on git state (and the date), not only on the file: True, or a
+    # function of the family options saying whether they do in this configuration.
+    reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False
 
     @property
     def page_name(self) -> str:
@@ -76,7 +78,8 @@ class Registry:
     checkers: list[Checker] = field(default_factory=list)
     options: dict[str, dict[str, Option]] = field(default_factory=dict)
     file_kinds: dict[str, Callable[[Path], bool]] = field(default_factory=dict)
-    comment_markers: list[str] = field(default_factory=list)
+    # Regexes, or functions building one from the resolved family options.
+    comment_markers: list[str | Callable[[dict[str, dict[str, Any]]], str]] = field(default_factory=list)
     loaded: set[str] = field(default_factory=set)
 
     def add_rule(self, rule: Rule) -> None:
@@ -108,6 +111,9 @@ class Registry:
                 names.extend(n for n in found if n not in names)
         return names
 
+    def marker_patterns(self, options: dict[str, dict[str, Any]]) -> tuple[str, ...]:
+        return tuple(m(options) if callable(m) else m for m in self.comment_markers)
+
     def kinds_of(self, path: Path) -> frozenset[str]:
         return frozenset(kind for kind, matches in self.file_kinds.items() if matches(path))
 
@@ -131,7 +137,7 @@ def rule(
     suppressed_by: Iterable[str] = (),
     default: bool = True,
     family: str | None = None,
-    reads_git: bool = False,
+    reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -166,8 +172,12 @@ def options(family: str, *declared: Option) -> None:
     REGISTRY.options.setdefault(family, {}).update({option.name: option for option in declared})
 
 
-def comment_marker(pattern: str) -> None:
-    """Declare a regex whose matches are comments some checker wants (see CheckContext.comments)."""
+def comment_marker(pattern: str | Callable[[dict[str, dict[str, Any]]], str]) -> None:
+    """Declare a regex whose matches are comments some checker wants (see CheckContext.comments).
+
+    A function instead of a regex builds it from the resolved family options, for markers
+    a project configures (such as its TODO tags).
+    """
     if pattern not in REGISTRY.comment_markers:
         REGISTRY.comment_markers.append(pattern)
 

@@ -119,9 +119,11 @@ def test_github_format_is_one_workflow_command_per_finding(demo: Path, demo_find
     for line in lines:
         assert WORKFLOW_COMMAND.fullmatch(line), line
     for finding in demo_findings:
-        assert (
-            f"::error title=reliability-lint ({finding['code']}),file={finding['path']},line={finding['line']},"
-            f"col={finding['col']}," in result.stdout
+        assert re.search(
+            rf"^::(error|warning|notice) title=reliability-lint \({finding['code']}\),file={re.escape(finding['path'])},"
+            rf"line={finding['line']},col={finding['col']},",
+            result.stdout,
+            re.M,
         )
 
 
