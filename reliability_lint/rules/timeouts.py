@@ -594,12 +594,9 @@ def _wait_first_edits(
     """`job.to_dataframe(max_results=n)` -> `job.result(timeout=v, max_results=n).to_dataframe()`."""
     import libcst as cst
 
-    node = fix.node_at(cst.Call, *position)
-    while not (isinstance(node.func, cst.Attribute) and node.func.attr.value == method):
-        inner = node.func.value if isinstance(node.func, cst.Attribute) else None
-        if not isinstance(inner, cst.Call):
-            raise FixError(f"no `.{method}()` call at line {position[0]}")
-        node = inner
+    node = _chained_call(fix, fix.node_at(cst.Call, *position), method)
+    if node is None:
+        raise FixError(f"no `.{method}()` call at line {position[0]}")
     moved = [a for a in node.args if a.keyword is not None and a.keyword.value == "max_results"]
     kept = [a for a in node.args if not moved or a is not moved[0]]
     if moved and kept and node.args[-1] is moved[0]:
@@ -612,6 +609,25 @@ def _wait_first_edits(
     waited = cst.Call(func=cst.Attribute(value=attribute.value, attr=cst.Name("result")), args=wait_args)
     replacement = node.with_changes(func=attribute.with_changes(value=waited), args=kept)
     return fix.replace(node, replacement, imports)
+
+
+def _chained_call(fix: FixContext, anchor: Any, method: str) -> Any:
+    """The `.method()` call of the chain of calls that all start where `anchor` starts."""
+    import libcst as cst
+    import libcst.matchers as m
+
+    def chain(node: Any) -> list[Any]:
+        links = []
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            links.append(node)
+            node = node.func.value
+        return links + [node]
+
+    below = chain(anchor)
+    for call in m.findall(fix.module, m.Call(func=m.Attribute(attr=m.Name(method)))):
+        if any(link is call for link in below) or any(link is anchor for link in chain(call)):
+            return call
+    return None
 
 
 def _equal() -> Any:
