@@ -124,7 +124,11 @@ METHOD_CHECKS: dict[tuple[str, str], Check] = {
     (PUBLISH_FUTURE, "result"): Check("REL205", "timeout", 0),
 }
 FUNCTION_CHECKS: dict[str, Check] = {
-    **{f"{module}.{m}": Check("REL204", "timeout") for module in ("requests", "requests.api") for m in (*_HTTP_METHODS, "request")},
+    **{
+        f"{module}.{m}": Check("REL204", "timeout")
+        for module in ("requests", "requests.api")
+        for m in (*_HTTP_METHODS, "request")
+    },
     **{f"httpx.{m}": Check("REL204", "timeout", only_none=True) for m in (*_HTTP_METHODS, "request", "stream")},
     **{name: Check("REL204", "timeout", only_none=True) for name in HTTPX_CLIENTS},
 }
