@@ -52,6 +52,20 @@ def test_aliases_and_imports_are_followed() -> None:
     ) == [(8, "REL202"), (9, "REL202"), (10, "REL202"), (11, "REL202")]
 
 
+def test_optional_dependency_imports_are_followed() -> None:
+    assert reported(
+        """
+        try:
+            import requests
+        except ImportError:
+            requests = None
+
+        def fetch(url):
+            return requests.get(url)
+        """
+    ) == [(8, "REL204")]
+
+
 def test_annotated_parameters_optional_union_and_string() -> None:
     assert reported(
         """

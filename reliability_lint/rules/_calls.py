@@ -183,9 +183,10 @@ class Module:
             base = self.qualname(node.value, scope)
             return f"{base}.{node.attr}" if base else ""
         if isinstance(node, ast.Name):
-            bindings = self.lookup(node.id, scope, start(node))
+            # `except ImportError: requests = None` leaves the import the only reading
+            bindings = [b for b in self.lookup(node.id, scope, start(node)) if not _is_none(b.node)]
             names = {b.qualname for b in bindings if b.kind == "import"}
-            if len(names) == 1 and len(bindings) == len([b for b in bindings if b.kind == "import"]):
+            if len(names) == 1 and all(b.kind == "import" for b in bindings):
                 return names.pop()
         return ""
 
@@ -382,6 +383,10 @@ def _is_property(node: ast.AST | None) -> bool:
     if not isinstance(node, _FUNCTIONS):
         return False
     return any(_plain_name(d).rpartition(".")[2] in ("property", "cached_property") for d in node.decorator_list)
+
+
+def _is_none(node: ast.AST | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _plain_name(node: ast.expr) -> str:
