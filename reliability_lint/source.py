@@ -74,6 +74,8 @@ class SourceFile:
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # Text of each line without its line ending; index 0 is line 1.
         self.lines = _NEWLINE.split(text)
+        # Strings no output may show (CheckContext.redact); shared by the fixed versions.
+        self.sensitive: set[str] = set()
 
     @classmethod
     def read(cls, path: Path) -> SourceFile:
