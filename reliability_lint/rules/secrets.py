@@ -52,7 +52,13 @@ def _accessor_problem(value: str) -> str | None:
 
 def _imports_problem(value: Any) -> str | None:
     for spec in value:
-        if not isinstance(spec, str) or not re.fullmatch(r"(?:from\s+[\w.]+\s+)?import\s+[\w.]+|[\w.]+", spec.strip()):
+        statement = spec.strip() if isinstance(spec, str) else ""
+        try:
+            compile(statement if " " in statement else f"import {statement}", "<import>", "exec")
+            valid = bool(re.fullmatch(r"(?:from\s+[\w.]+\s+)?import\s+[\w.]+|[\w.]+", statement))
+        except SyntaxError:
+            valid = False
+        if not valid:
             return 'must be a list like ["os"] or ["from pipeline import secrets"]'
     return None
 
