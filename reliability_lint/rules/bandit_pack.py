@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import warnings
 from functools import lru_cache
 from typing import Any
 
@@ -68,9 +69,13 @@ for _code, _name in BANDIT_TESTS.items():
 def _test_set() -> Any:
     from bandit.core import config, test_set
 
-    # bandit logs through the root logger's last resort; its messages are not findings.
-    logging.getLogger("bandit").setLevel(logging.CRITICAL)
-    return test_set.BanditTestSet(config.BanditConfig())
+    # bandit and stevedore (loading bandit's optional formatters) log through the root
+    # logger's last resort, onto stderr; their messages are not findings.
+    for name in ("bandit", "stevedore"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # stevedore's, on bandit's behalf
+        return test_set.BanditTestSet(config.BanditConfig())
 
 
 @checker(*BANDIT_TESTS, kinds=("python",))
