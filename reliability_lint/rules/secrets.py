@@ -211,8 +211,6 @@ def _report_python_secrets(ctx: CheckContext) -> None:
             shown = ctx.redact(value)
             message = f"Hardcoded {_kind_of(binding.name)} in `{binding.name}`: {shown}"
             ctx.report("REL301", binding.node, message, fix=_env_fix(binding, ctx))
-    if not SHAPE_TRIGGER.search(ctx.source.text):
-        return
     for lineno, hit in _line_hits(ctx, shapes_only=True):
         offset = ctx.source.offset(lineno, hit.col)
         holder = next((i for i, b in enumerate(bindings) if b.span[0] <= offset < b.span[1]), None)
@@ -266,12 +264,17 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     config = not shapes_only and is_config_file(src.path.name)
     min_length = ctx.options["secrets"]["min-length"]
     trigger = SHAPE_TRIGGER if shapes_only else TRIGGER
+    # One pass of the trigger pattern over the whole text names the lines worth scanning.
+    candidates: set[int] = set()
+    for match in trigger.finditer(src.text):
+        first, last = src.position(match.start())[0], src.position(match.end())[0]
+        candidates.update(range(first, last + 1))
     found = []
-    previous = ""
-    for lineno, line in enumerate(src.lines, 1):
-        if trigger.search(line) and not allowed_next_line(previous):
-            found.extend((lineno, hit) for hit in scan_line(line, config=config, shapes_only=shapes_only, min_length=min_length))
-        previous = line
+    for lineno in sorted(candidates):
+        if lineno > 1 and allowed_next_line(src.line(lineno - 1)):
+            continue
+        hits = scan_line(src.line(lineno), config=config, shapes_only=shapes_only, min_length=min_length)
+        found.extend((lineno, hit) for hit in hits)
     return found
 
 
@@ -280,8 +283,6 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
 
 @checker("REL302", kinds=("text",))
 def secret_in_file(ctx: CheckContext) -> None:
-    if not TRIGGER.search(ctx.source.text):
-        return
     for lineno, hit in _line_hits(ctx, shapes_only=False):
         shown = ctx.redact(hit.value)
         position = (lineno, hit.col, lineno, hit.col + len(hit.value))
