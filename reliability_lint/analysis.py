@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reliability_lint.findings import Edit, Finding, Fix
+from reliability_lint.redaction import pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
 
@@ -75,6 +76,11 @@ class CheckContext:
         if cached is None:
             cached = self._comments[pattern.pattern] = self.source.comments(pattern, self.literal_spans)
         return cached
+
+    def redact(self, value: str) -> str:
+        """Keep `value` out of every output of this file; returns the form to show instead."""
+        self.source.sensitive.update(pieces(value))
+        return redacted(value)
 
     def report(
         self,
@@ -198,6 +204,8 @@ def check_source(
             callback(ctx)
     for callback in ctx._at_end:
         callback()
+    for finding in ctx.findings:
+        redact_finding(finding, src.sensitive)
     return ctx.findings, ctx.literal_spans
 
 

@@ -17,6 +17,7 @@ from typing import Any
 from reliability_lint.analysis import Plan, apply_edits, check_source, file_noqa, is_suppressed, noqa_map
 from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
 from reliability_lint.findings import ERROR_CODE, Finding, error
+from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
     MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
     unified_diff, write_atomic,
@@ -260,6 +261,11 @@ def process(task: Task, mode: str) -> FileResult:
     assert settings is not None, "worker not initialised"
     result = FileResult(task.display)
     enabled = settings.enabled_for(settings.relative(task.path))
+    if "python" not in task.kinds:
+        reason = REGISTRY.skip_reason(task.path, task.kinds, settings.options)
+        if reason:
+            result.skipped = reason
+            return result
     try:
         data = read_bytes(task.path)
     except SourceError as exc:
@@ -281,6 +287,8 @@ def process(task: Task, mode: str) -> FileResult:
     except SourceError as exc:
         if "python" not in task.kinds and "binary" in str(exc):
             result.skipped = "binary"
+        elif "python" not in task.kinds and "cannot decode" in str(exc):
+            result.skipped = "undecodable"
         else:
             result.findings.append(error(task.display, str(exc)))
         return result
@@ -296,8 +304,10 @@ def process(task: Task, mode: str) -> FileResult:
     except RecursionError:
         result.findings = [error(task.display, "too deeply nested to check")]
     for finding in result.findings:
+        redact_finding(finding, src.sensitive)  # also the errors no checker reported
         if finding.fix is not None:
             finding.fix.compute = None  # closures over ast nodes do not cross processes
+    result.diff = redact_text(result.diff, src.sensitive)
     if key is not None and mode in (CHECK, CHECK_WITH_EDITS):
         _CACHE.store(task.path, *key, result.findings)
     return result
@@ -346,7 +356,9 @@ def fix_source(
             findings = analyze(src, task, settings, enabled)
             break
         applied_count += len(applied)
+        sensitive = src.sensitive
         src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
+        src.sensitive = sensitive
         findings = analyze(src, task, settings, enabled)
     return src, findings + ([failure] if failure else []), applied_count
 

@@ -78,6 +78,8 @@ class Registry:
     checkers: list[Checker] = field(default_factory=list)
     options: dict[str, dict[str, Option]] = field(default_factory=dict)
     file_kinds: dict[str, Callable[[Path], bool]] = field(default_factory=dict)
+    # Per file kind: why a file of that kind is not read at all (lock file, too large), or None.
+    file_skips: dict[str, Callable[[Path, dict[str, dict[str, Any]]], str | None]] = field(default_factory=dict)
     # Regexes, or functions building one from the resolved family options.
     comment_markers: list[str | Callable[[dict[str, dict[str, Any]]], str]] = field(default_factory=list)
     loaded: set[str] = field(default_factory=set)
@@ -116,6 +118,14 @@ class Registry:
 
     def kinds_of(self, path: Path) -> frozenset[str]:
         return frozenset(kind for kind, matches in self.file_kinds.items() if matches(path))
+
+    def skip_reason(self, path: Path, kinds: frozenset[str], options: dict[str, dict[str, Any]]) -> str | None:
+        for kind in sorted(kinds):
+            skip = self.file_skips.get(kind)
+            reason = skip(path, options) if skip is not None else None
+            if reason:
+                return reason
+        return None
 
 
 REGISTRY = Registry()
@@ -182,8 +192,16 @@ def comment_marker(pattern: str | Callable[[dict[str, dict[str, Any]]], str]) ->
         REGISTRY.comment_markers.append(pattern)
 
 
-def file_kind(name: str, matches: Callable[[Path], bool]) -> None:
+def file_kind(
+    name: str,
+    matches: Callable[[Path], bool],
+    skip: Callable[[Path, dict[str, dict[str, Any]]], str | None] | None = None,
+) -> None:
+    """Declare a file kind; `skip(path, options)` names why a file of it is not read, if so
+    (the run counts it in its summary instead of checking it)."""
     REGISTRY.file_kinds[name] = matches
+    if skip is not None:
+        REGISTRY.file_skips[name] = skip
 
 
 def _family_of_caller() -> str:

@@ -82,6 +82,8 @@ class SourceFile:
         self.text = text
         self.encoding = encoding
         self.bom = bom
+        # Strings no output may show (CheckContext.redact); shared by the fixed versions.
+        self.sensitive: set[str] = set()
 
     @cached_property
     def line_starts(self) -> list[int]:

@@ -1,0 +1,54 @@
+"""Keeping secrets' values out of everything the tool writes.
+
+Checkers name the sensitive strings of a file with CheckContext.redact(); the engine replaces
+them in every text that leaves a worker: messages, source lines, fingerprints, fix messages,
+fix edits and diffs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from reliability_lint.findings import Finding
+
+# Shorter secrets show no characters at all: four of eight would give half of it away.
+_SHOWN_FROM_LENGTH = 12
+# Pieces of a multi-line secret (the body lines of a key) shorter than this are left alone.
+_MIN_PIECE = 8
+
+
+def redacted(value: str) -> str:
+    """The form a secret is shown in: its first 4 characters and its length."""
+    shown = value[:4] if len(value) >= _SHOWN_FROM_LENGTH else ""
+    return f"{shown}…({len(value)} chars)"
+
+
+def pieces(value: str) -> list[str]:
+    """The value and, for a multi-line value, each line of it long enough to identify it."""
+    found = [value]
+    if "\n" in value or "\r" in value:
+        found.extend(line.strip() for line in value.splitlines() if len(line.strip()) >= _MIN_PIECE)
+    return found
+
+
+def redact_text(text: str, sensitive: Collection[str]) -> str:
+    if not text:
+        return text
+    for value in sorted(sensitive, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, redacted(value))
+    return text
+
+
+def redact_finding(finding: Finding, sensitive: Collection[str]) -> None:
+    """Redact a finding in place; a fix whose edits would write a secret keeps no edits."""
+    if not sensitive:
+        return
+    finding.message = redact_text(finding.message, sensitive)
+    finding.source_line = redact_text(finding.source_line, sensitive)
+    finding.fingerprint_text = redact_text(finding.fingerprint_text, sensitive)
+    fix = finding.fix
+    if fix is not None:
+        fix.message = redact_text(fix.message, sensitive)
+        if any(value in edit.content for edit in fix.edits for value in sensitive):
+            fix.edits = ()

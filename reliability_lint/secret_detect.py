@@ -1,0 +1,263 @@
+"""Finding credentials in lines of text with detect-secrets' plugins, called directly.
+
+detect-secrets is imported only when a line passes the prefilter, and only its plugins'
+`analyze_string` is called: that never verifies a candidate against a live service (its
+`analyze_line` may, depending on process-global settings). Its heuristic filters are applied
+as functions; the keyword plugin's patterns are applied with finditer, so that every secret
+on a line is found, and config-style lines are also scanned in the quoted form its second
+(".env") pass would give them, always rather than only when the first pass found nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+# One pattern per line before any plugin runs: a superset of what every plugin can match.
+_TRIGGERS = (
+    r"A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA",  # AWS key ids
+    r"(?i:aws)",  # AWS secret keys (the plugin wants "aws" before the value)
+    r"(?:^|[\s=:\"])A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}",  # Artifactory
+    r"AccountKey=",  # Azure storage
+    r"://[^\s@/]+:[^\s@/]+@",  # Basic auth in URLs (also Cloudant URLs)
+    r"(?i:cl(?:ou|oudant)?[-_]?(?:api)?(?:key|pwd|pw|pass|token))",  # Cloudant
+    r"[MNO][a-zA-Z\d_-]{23,25}\.",  # Discord
+    r"gh[pousr]_",  # GitHub
+    r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941",  # GitLab
+    r"(?i:iam|cloud[-_]?iam)",  # IBM Cloud IAM
+    r"(?i:secret[-_]?(?:access)?[-_]?key)",  # IBM COS HMAC
+    r"eyJ",  # JWT
+    r"-us\d",  # Mailchimp
+    r"_authToken",  # npm
+    r"T3BlbkFJ",  # OpenAI
+    r"PRIVATE KEY|PuTTY-User-Key",  # private keys
+    r"pypi-AgE",  # PyPI
+    r"SG\.",  # SendGrid
+    r"(?i:xox[abposr]-|hooks\.slack\.com)",  # Slack
+    r"(?i:softlayer|sl[-_]?(?:api)?(?:key|pwd|pass|token))",  # SoftLayer
+    r"sq0csp-",  # Square
+    r"[rs]k_live_",  # Stripe
+    r"\d{8,10}:[0-9A-Za-z_-]{35}",  # Telegram
+    r"(?:AC|SK)[a-z0-9]{32}",  # Twilio
+)
+_CONTEXT_TRIGGERS = (
+    # The keyword plugin and the secret-like names of this module.
+    r"(?i:pass|pwd|secret|token|api_?key|auth|key|cred|contrase)",
+    # High-entropy strings: a quoted run, or an unquoted config value, long enough to pass.
+    r"[\"'][A-Za-z0-9+/=_\\-]{16}",
+    r"[=:]\s*[A-Za-z0-9+/=_\\-]{16}",
+)
+SHAPE_TRIGGER = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS))
+TRIGGER = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS + _CONTEXT_TRIGGERS))
+
+# Plugins that report a shape, not a context: the only ones run on Python source, where the
+# context (which name a literal is bound to) comes from the syntax tree instead.
+_CONTEXT_PLUGINS = frozenset({"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"})
+# Public IP addresses are not credentials.
+_EXCLUDED_PLUGINS = frozenset({"IPPublicDetector"})
+
+_CONFIG_SUFFIXES = (".env", ".ini", ".cfg", ".conf", ".cnf", ".cf", ".properties", ".toml", ".yaml", ".yml")
+# `key = value`, `key: value`, `export KEY=value`: the key and the unquoted value.
+_CONFIG_LINE = re.compile(
+    r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:(?!//))\s*(?P<value>[^\s"'#][^\s#]*)\s*(?:\#.*)?$"""
+)
+_KEY_BEFORE = re.compile(r"""["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:|==|!=|=>)\s*[@(]?\s*["'`]?$""")
+_ALLOW_NEXT_LINE = re.compile(r"pragma:\s?allowlist[ -]nextline[ -]secret")
+
+SECRET_WORDS = frozenset(
+    {"password", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "credential",
+     "credentials", "creds", "auth", "apikey", "privatekey", "secretkey", "accesskey", "contrasena"}
+)  # fmt: skip
+_KEY_QUALIFIERS = frozenset(
+    {"api", "access", "secret", "private", "priv", "auth", "client", "encryption", "signing",
+     "master", "service", "account", "db", "database", "app", "consumer", "session", "hmac"}
+)  # fmt: skip
+# Last words that make a name metadata about a secret rather than the secret.
+METADATA_WORDS = frozenset(
+    {"type", "types", "env", "environ", "var", "variable", "name", "names", "url", "uri", "urls",
+     "endpoint", "host", "path", "file", "filename", "dir", "id", "ids", "arn", "prefix", "field",
+     "param", "length", "len", "count", "size", "expiry", "expires", "expiration", "ttl", "timeout",
+     "format", "kind", "mode", "version", "label", "hint", "policy", "header", "scope", "scopes",
+     "provider", "class", "backend", "method", "regex", "pattern", "required", "enabled", "valid",
+     "attempts", "rotation", "ref", "key_id", "location", "used", "set", "changed", "reset"}
+)  # fmt: skip
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_PLACEHOLDER = re.compile(
+    r"""(?ix)^(?:
+        x{3,}|\*{3,}|\.{3,}|-{3,}|_{3,}|#{3,}
+      | (?:change|replace|fill|set)[-_ ]?(?:me|it|this)\w*
+      | your[-_ ].*|my[-_]?(?:secret|password|token|key)
+      | (?:example|sample|dummy|placeholder|redacted|hidden|masked|secret|password|passwd|token|
+           none|null|nil|undefined|todo|tbd|test|testing|default|empty|unset|notset|n/?a)
+    )$"""
+)
+_TEMPLATE = re.compile(r"\$\{.*\}|\{\{.*\}\}|%\(\w+\)s|^\$\w+$|^<[^>]*>$|^\{[^}]*\}$|%s|\{\}")
+_ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$")
+_CAMEL_CASE = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+$|^(?:[A-Z][a-z]+){2,}$")
+# detect-secrets' JWT pattern stops early in the signature; a hit covers the whole token.
+_JWT_REST = re.compile(r"[A-Za-z0-9_\-.+/=]*")
+_DOTTED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_UUID = re.compile(r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", re.I)
+
+
+@dataclass(frozen=True)
+class Hit:
+    value: str
+    kind: str  # detect-secrets' secret type, e.g. "AWS Access Key"
+    col: int  # character column of the value in its line
+
+
+def name_words(name: str) -> list[str]:
+    return [word.lower() for word in _WORD.findall(name)]
+
+
+def is_secret_name(name: str) -> bool:
+    """`password`, `API_KEY`, `clientSecret`; not `token_type`, `password_env`, `secret_name`."""
+    words = name_words(name.rpartition(".")[2])
+    if not words or words[-1] in METADATA_WORDS:
+        return False
+    if words[-1] == "id" or (len(words) >= 2 and words[-2:] == ["key", "id"]):
+        return False
+    for index, word in enumerate(words):
+        if word in SECRET_WORDS:
+            return True
+        if word == "key" and index > 0 and words[index - 1] in _KEY_QUALIFIERS:
+            return True
+    return False
+
+
+def is_placeholder(value: str, min_length: int) -> bool:
+    """Empty, short, a template, an environment variable's name or an obvious stand-in."""
+    stripped = value.strip()
+    return (
+        len(stripped) < min_length
+        or any(c.isspace() for c in stripped)
+        or bool(_PLACEHOLDER.match(stripped))
+        or bool(_TEMPLATE.search(stripped))
+        or bool(_ENV_VAR_NAME.match(stripped))
+        or bool(_CAMEL_CASE.match(stripped))
+        or bool(_DOTTED_NAME.match(stripped))
+        or stripped.startswith(("http://", "https://", "/", "./", "~/", "file:"))
+        or len(set(stripped)) <= 2
+    )
+
+
+def is_digest_like(value: str) -> bool:
+    """Hex digests, git SHAs and UUIDs: high entropy, but identifiers, not credentials."""
+    return bool(_HEX.match(value)) or bool(_UUID.search(value))
+
+
+@lru_cache(maxsize=1)
+def _plugins() -> tuple[Any, ...]:
+    from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+    classes = get_mapping_from_secret_type_to_class().values()
+    # Format plugins first, so that a value both name a kind for is shown with the specific one.
+    ordered = sorted(classes, key=lambda c: (c.__name__ in _CONTEXT_PLUGINS, c.__name__))
+    return tuple(cls() for cls in ordered if cls.__name__ not in _EXCLUDED_PLUGINS)
+
+
+@lru_cache(maxsize=1)
+def _keyword_tables() -> tuple[dict[Any, int], dict[Any, int]]:
+    from detect_secrets.plugins import keyword
+
+    return keyword.CONFIG_DENYLIST_REGEX_TO_GROUP, keyword.QUOTES_REQUIRED_DENYLIST_REGEX_TO_GROUP
+
+
+def _is_filtered(value: str, line: str, plugin: Any) -> bool:
+    """detect-secrets' own heuristic filters, as functions."""
+    from detect_secrets.filters import heuristic
+
+    return (
+        heuristic.is_sequential_string(value)
+        or heuristic.is_potential_uuid(value)
+        or heuristic.is_likely_id_string(value, line, plugin)
+        or heuristic.is_templated_secret(value)
+        or heuristic.is_prefixed_with_dollar_sign(value)
+        or heuristic.is_not_alphanumeric_string(value)
+    )
+
+
+def is_config_file(name: str) -> bool:
+    return name.startswith(".env") or name.endswith(_CONFIG_SUFFIXES) or "." not in name.lstrip(".")
+
+
+def scan_line(line: str, *, config: bool, shapes_only: bool, min_length: int) -> list[Hit]:
+    """Every secret on one line, each once, in column order.
+
+    `config` picks the keyword plugin's config patterns (unquoted values) and adds the
+    quoted form of a `key = value` line; `shapes_only` runs only the plugins that know a
+    credential's format (for Python, whose contexts come from the syntax tree).
+    """
+    if not (SHAPE_TRIGGER if shapes_only else TRIGGER).search(line):
+        return []
+    from detect_secrets.filters.heuristic import is_indirect_reference
+
+    if not shapes_only and is_indirect_reference(line):
+        return []
+    variants = [line]
+    match = _CONFIG_LINE.match(line) if config else None
+    if match:
+        value = match.group("value").replace('"', '\\"')
+        variants.append(f'{match.group("key")} = "{value}"')
+    hits: dict[tuple[str, int], Hit] = {}
+    for plugin in _plugins():
+        name = type(plugin).__name__
+        if shapes_only and name in _CONTEXT_PLUGINS:
+            continue
+        for variant in variants:
+            for value in _values(plugin, variant, config):
+                col = line.find(value)
+                if name == "JwtTokenDetector" and col >= 0:
+                    value += _JWT_REST.match(line, col + len(value)).group()  # type: ignore[union-attr]
+                if col < 0 or _is_filtered(value, variant, plugin):
+                    continue
+                if name in _CONTEXT_PLUGINS and not _context_holds(name, value, line[:col], min_length):
+                    continue
+                hits.setdefault((value, col), Hit(value, plugin.secret_type, col))
+    return sorted(_outermost(hits.values()), key=lambda hit: hit.col)
+
+
+def _values(plugin: Any, line: str, config: bool) -> list[str]:
+    name = type(plugin).__name__
+    if name == "KeywordDetector":
+        table = _keyword_tables()[0 if config else 1]
+        return [m.group(group) for regex, group in table.items() for m in regex.finditer(line) if m.group(group)]
+    if name in ("Base64HighEntropyString", "HexHighEntropyString"):
+        return [v for v in plugin.analyze_string(line) if plugin.calculate_shannon_entropy(v) > plugin.entropy_limit]
+    return list(plugin.analyze_string(line))
+
+
+def _context_holds(plugin: str, value: str, before: str, min_length: int) -> bool:
+    """Keyword and entropy hits count only where the name they are bound to means a secret
+    (or, for base64 entropy, no name says otherwise) and the value is not a stand-in."""
+    match = _KEY_BEFORE.search(before)
+    key = match.group("key") if match else ""
+    if key and not is_secret_name(key) and plugin != "Base64HighEntropyString":
+        return False
+    if key and name_words(key) and name_words(key)[-1] in METADATA_WORDS:
+        return False
+    if is_placeholder(value, min_length):
+        return False
+    if plugin != "KeywordDetector" and is_digest_like(value) and not (key and is_secret_name(key)):
+        return False
+    return plugin != "KeywordDetector" or bool(key)
+
+
+def _outermost(hits: Any) -> list[Hit]:
+    """Drop a hit lying inside another one of the same line (a key inside its URL)."""
+    ordered = sorted(hits, key=lambda h: (h.col, -len(h.value)))
+    kept: list[Hit] = []
+    for hit in ordered:
+        if any(k.col <= hit.col and hit.col + len(hit.value) <= k.col + len(k.value) for k in kept):
+            continue
+        kept.append(hit)
+    return kept
+
+
+def allowed_next_line(previous: str) -> bool:
+    """detect-secrets' `pragma: allowlist nextline secret` on the line before."""
+    return bool(_ALLOW_NEXT_LINE.search(previous))
