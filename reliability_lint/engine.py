@@ -114,10 +114,9 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Fi
 
 
 def display_path(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
+    """Relative to the current folder when under it, as given otherwise (no ../../ chains)."""
+    relative = os.path.relpath(path) if path.is_absolute() else os.path.normpath(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tuple[Path, str]]]:
@@ -152,10 +151,16 @@ def _git_listing(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]] | No
         )  # fmt: skip
     except OSError:
         return None  # no git: plain walk
+    in_repository = inside.returncode == 0 and inside.stdout.strip() == "true"
+    if in_repository:
+        # A folder the repository ignores, given explicitly, is listed on its own terms:
+        # checked with the .gitignore files inside it, not reported as empty.
+        ignored = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."], capture_output=True)
+        in_repository = ignored.returncode != 0
     command = ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
     with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
         env = dict(os.environ)
-        if inside.returncode != 0 or inside.stdout.strip() != "true":
+        if not in_repository:
             subprocess.run(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
             env.update(GIT_DIR=scratch, GIT_WORK_TREE=str(folder.absolute()))
             command = ["git", "-C", str(folder), "ls-files", "-z", "--others", "--exclude-standard"]

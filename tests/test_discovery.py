@@ -55,6 +55,24 @@ def test_gitignore_is_honoured_in_a_repository(tmp_path: Path) -> None:
     assert reported_files(result.stdout) == {"kept.py", "untracked.py"}
 
 
+def test_an_ignored_folder_given_explicitly_is_checked(tmp_path: Path) -> None:
+    git("init", "-q", cwd=tmp_path)
+    write(tmp_path, ".gitignore", "vendored/\n")
+    write(tmp_path, "vendored/lib/a.py")
+    write(tmp_path, "vendored/.gitignore", "skip.py\n")
+    write(tmp_path, "vendored/skip.py")
+    assert reported_files(run_tool("check", "--output-format", "json", ".", cwd=tmp_path).stdout) == set()
+    result = run_tool("check", "--output-format", "json", "vendored", cwd=tmp_path)
+    assert reported_files(result.stdout) == {"a.py"}
+
+
+def test_paths_outside_the_current_folder_are_shown_as_given(tmp_path: Path) -> None:
+    write(tmp_path, "work/a.py")
+    (tmp_path / "elsewhere").mkdir()
+    result = run_tool("check", "--output-format", "concise", str(tmp_path / "work"), cwd=tmp_path / "elsewhere")
+    assert f"{tmp_path / 'work' / 'a.py'}:3:1: REL101" in result.stdout
+
+
 def test_gitignore_is_honoured_outside_a_repository(tmp_path: Path) -> None:
     write(tmp_path, ".gitignore", "skip_me.py\nvendor/\n")
     write(tmp_path, "a.py")
