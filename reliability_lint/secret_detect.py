@@ -52,6 +52,59 @@ _CONTEXT_TRIGGERS = (
 SHAPE_TRIGGER = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS))
 TRIGGER = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS + _CONTEXT_TRIGGERS))
 
+# The same triggers for a whole file, fast: one alternation of 25 branches defeats the
+# regex engine's literal-prefix search and costs as much as the ast parse, so each
+# branch is gated by a literal it must contain (a C-speed `in`) and case-insensitive
+# ones run on the lower-cased text. Together they match what SHAPE_TRIGGER matches.
+_GATED_SHAPES: tuple[tuple[str | None, re.Pattern[str], bool], ...] = tuple(
+    (literal, re.compile(pattern), folded)
+    for literal, pattern, folded in (
+        (None, r"A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey=", False),
+        ("A", r"A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}", False),
+        ("aws", r"aws", True),
+        ("://", r"://[^\s@/]+:[^\s@/]+@", False),
+        ("cl", r"cl(?:ou|oudant)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)", True),
+        (".", r"[MNO][a-zA-Z\d_-]{23,25}\.", False),
+        ("gh", r"gh[pousr]_", False),
+        ("gl", r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-", False),
+        ("GR1348941", r"GR1348941", False),
+        ("iam", r"iam|cloud[-_]?iam", True),
+        ("secret", r"secret[-_]?(?:access)?[-_]?key", True),
+        ("eyJ", r"eyJ", False),
+        ("-us", r"-us\d", False),
+        ("_authToken", r"_authToken", False),
+        ("T3BlbkFJ", r"T3BlbkFJ", False),
+        ("P", r"PRIVATE KEY|PuTTY-User-Key", False),
+        ("pypi-AgE", r"pypi-AgE", False),
+        ("SG.", r"SG\.", False),
+        ("sq0csp-", r"sq0csp-", False),
+        ("k_live_", r"[rs]k_live_", False),
+        ("xox", r"xox[abposr]-", True),
+        ("hooks.slack.com", r"hooks\.slack\.com", True),
+        ("softlayer", r"softlayer", True),
+        ("sl", r"sl[-_]?(?:api)?(?:key|pwd|pass|token)", True),
+        (":", r":(?<=\d{8}:)[0-9A-Za-z_-]{35}", False),  # led by its literal ':', fast to find
+        ("AC", r"AC[a-z0-9]{32}", False),
+        ("SK", r"SK[a-z0-9]{32}", False),
+    )
+)
+_CONTEXT_TRIGGER = re.compile("|".join(f"(?:{t})" for t in _CONTEXT_TRIGGERS))
+
+
+def trigger_spans(text: str, *, shapes_only: bool) -> list[tuple[int, int]]:
+    """Character spans of the text that SHAPE_TRIGGER (or, for other files, TRIGGER) matches."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few characters lower-case to two: positions would shift
+        return [m.span() for m in (SHAPE_TRIGGER if shapes_only else TRIGGER).finditer(text)]
+    spans = []
+    for literal, pattern, folded in _GATED_SHAPES:
+        haystack = lowered if folded else text
+        if literal is None or literal in haystack:
+            spans.extend(match.span() for match in pattern.finditer(haystack))
+    if not shapes_only:
+        spans.extend(match.span() for match in _CONTEXT_TRIGGER.finditer(lowered))
+    return spans
+
 # Plugins that report a shape, not a context: the only ones run on Python source, where the
 # context (which name a literal is bound to) comes from the syntax tree instead.
 _CONTEXT_PLUGINS = frozenset({"KeywordDetector", "Base64HighEntropyString", "HexHighEntropyString"})

@@ -230,6 +230,17 @@ def test_prefilter_loses_nothing(monkeypatch: pytest.MonkeyPatch, config: bool, 
     assert any(filtered)
 
 
+@pytest.mark.parametrize("shapes_only", [True, False])
+def test_whole_file_trigger_finds_the_lines_the_line_trigger_finds(shapes_only: bool) -> None:
+    text = "\n".join(LINES + ["x = 'İstanbul'  # lower() lengthens this line"] if shapes_only else LINES)
+    trigger = secret_detect.SHAPE_TRIGGER if shapes_only else secret_detect.TRIGGER
+    by_line = {n for n, line in enumerate(text.split("\n")) if trigger.search(line)}
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    spans = secret_detect.trigger_spans(text, shapes_only=shapes_only)
+    by_span = {__import__("bisect").bisect_right(starts, start) - 1 for start, _ in spans}
+    assert by_span == by_line and by_line
+
+
 def test_prefilter_rules_out_ordinary_lines() -> None:
     ordinary = ["for row in rows:", "    return total / count", "import logging", "def main() -> None:"]
     assert not any(secret_detect.TRIGGER.search(line) for line in ordinary)

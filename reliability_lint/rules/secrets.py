@@ -19,9 +19,10 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import Option, checker, file_kind, options, rule
+from reliability_lint.source import SourceFile
 from reliability_lint.secret_detect import (
-    SHAPE_TRIGGER, TRIGGER, Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
-    name_words, scan_line,
+    Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
+    name_words, scan_line, trigger_spans,
 )  # fmt: skip
 
 SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
@@ -128,8 +129,14 @@ class _Binding:
 
     node: ast.Constant
     name: str
-    span: tuple[int, int]
     env_name: str | None = None  # set where the fix can replace the literal
+
+    def holds(self, lineno: int, offset: int, source: SourceFile) -> bool:
+        node = self.node
+        if not node.lineno <= lineno <= (node.end_lineno or node.lineno):
+            return False  # the cheap test first: most bindings are on other lines
+        start, end = source.node_span(node)
+        return start <= offset < end
 
 
 def _target_name(target: ast.expr) -> str | None:
@@ -196,8 +203,7 @@ def hardcoded_secret(node: ast.AST, ctx: CheckContext) -> None:
         return
     bindings: list[_Binding] = ctx.state["secret_bindings"]
     for literal, name, fixable in _bindings(node):
-        span = ctx.source.node_span(literal)
-        bindings.append(_Binding(literal, name, span, _env_name(name) if fixable else None))
+        bindings.append(_Binding(literal, name, _env_name(name) if fixable else None))
 
 
 def _report_python_secrets(ctx: CheckContext) -> None:
@@ -213,7 +219,7 @@ def _report_python_secrets(ctx: CheckContext) -> None:
             ctx.report("REL301", binding.node, message, fix=_env_fix(binding, ctx))
     for lineno, hit in _line_hits(ctx, shapes_only=True):
         offset = ctx.source.offset(lineno, hit.col)
-        holder = next((i for i, b in enumerate(bindings) if b.span[0] <= offset < b.span[1]), None)
+        holder = next((i for i, b in enumerate(bindings) if b.holds(lineno, offset, ctx.source)), None)
         if holder is not None and holder in reported:
             continue
         shown = ctx.redact(hit.value)
@@ -263,12 +269,10 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     src = ctx.source
     config = not shapes_only and is_config_file(src.path.name)
     min_length = ctx.options["secrets"]["min-length"]
-    trigger = SHAPE_TRIGGER if shapes_only else TRIGGER
-    # One pass of the trigger pattern over the whole text names the lines worth scanning.
+    # The trigger patterns over the whole text name the lines worth scanning.
     candidates: set[int] = set()
-    for match in trigger.finditer(src.text):
-        first, last = src.position(match.start())[0], src.position(match.end())[0]
-        candidates.update(range(first, last + 1))
+    for start, end in trigger_spans(src.text, shapes_only=shapes_only):
+        candidates.update(range(src.position(start)[0], src.position(end)[0] + 1))
     found = []
     for lineno in sorted(candidates):
         if lineno > 1 and allowed_next_line(src.line(lineno - 1)):
