@@ -10,6 +10,7 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import Option, checker, options, rule
+from reliability_lint.rules._names import dotted_name
 
 BROAD = frozenset({"Exception", "BaseException"})
 _LOG_METHODS = frozenset(
@@ -126,25 +127,12 @@ class _Handler:
     ancestors: list[ast.AST] = field(default_factory=list)
 
 
-def _dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-        return ".".join(reversed(parts))
-    if isinstance(node, ast.Call):  # logging.getLogger(__name__).error(...)
-        return _dotted(node.func) + "()"
-    return ""
-
-
 def _is_broad(node: ast.expr | None) -> bool:
     if node is None:
         return True
     if isinstance(node, ast.Tuple):
         return any(_is_broad(element) for element in node.elts)
-    name = _dotted(node)
+    name = dotted_name(node)
     return name.rpartition(".")[2] in BROAD and name in (*BROAD, *(f"builtins.{b}" for b in BROAD))
 
 
@@ -205,7 +193,7 @@ def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -
 
 
 def _reports_error(call: ast.Call, ctx: CheckContext) -> bool:
-    name = _dotted(call.func)
+    name = dotted_name(call.func)
     if name in _REPORTING_CALLS or name.startswith("logging."):
         return True
     receiver, _, method = name.rpartition(".")
@@ -228,7 +216,7 @@ def _module_loggers(ctx: CheckContext) -> dict[str, int]:
             value = getattr(statement, "value", None)
             if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or not isinstance(value, ast.Call):
                 continue
-            called = _dotted(value.func)
+            called = dotted_name(value.func)
             module, _, function = called.rpartition(".")
             if function != "getLogger" or (module and module not in logging_names["module"]):
                 continue

@@ -15,6 +15,7 @@ from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import Option, comment_marker, options, rule
 from reliability_lint.source import Comment, SourceFile
+from reliability_lint.rules._names import dotted_name
 
 DEFAULT_TAGS = ("TODO", "FIXME", "XXX", "HACK")
 # `#123`, `gh-123`, a tracker key such as `PIPE-77`, or a URL.
@@ -232,18 +233,6 @@ class _Stub:
     qualname: str
 
 
-def _dotted(node: ast.AST) -> str:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Call):
-        return _dotted(node.func) + "()"
-    if isinstance(node, ast.Name):
-        parts.append(node.id)
-    return ".".join(reversed(parts))
-
-
 def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
     first = body[0] if body else None
     if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
@@ -254,7 +243,7 @@ def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
 def _is_logging_call(node: ast.expr) -> bool:
     if not isinstance(node, ast.Call):
         return False
-    name = _dotted(node.func)
+    name = dotted_name(node.func)
     if name.startswith("logging."):
         return True
     receiver, _, method = name.rpartition(".")
@@ -284,7 +273,7 @@ def _stub_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 def _exempt_by_decorator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     for decorator in function.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if _dotted(target).rpartition(".")[2] in _SKIP_DECORATORS:
+        if dotted_name(target).rpartition(".")[2] in _SKIP_DECORATORS:
             return True
     return False
 
@@ -293,7 +282,7 @@ def _base_names(cls: ast.ClassDef) -> set[str]:
     names = set()
     for base in [*cls.bases, *(k.value for k in cls.keywords if k.arg == "metaclass")]:
         target = base.value if isinstance(base, ast.Subscript) else base
-        names.add(_dotted(target).rpartition(".")[2])
+        names.add(dotted_name(target).rpartition(".")[2])
     return names
 
 
