@@ -238,6 +238,9 @@ def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
+    src.redactions = redactions(src, findings)
+    if src.redactions:
+        _redact(findings, src.redactions)
     silenced = file_noqa(src)
     if silenced is not None:
         findings = [f for f in findings if "" not in silenced and not any(f.code.startswith(c) for c in silenced)]
@@ -251,6 +254,38 @@ def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[
             elif finding.fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
                 finding.fix.applicability = "unsafe"
     return findings
+
+
+def redactions(src: SourceFile, findings: list[Finding]) -> dict[str, str]:
+    """What the rules hid in the lines they show (a secret rule's finding shows its line
+    with the value redacted), as {hidden text: what is shown instead}."""
+    hidden: dict[str, str] = {}
+    for finding in findings:
+        actual, shown = src.line(finding.line), finding.source_line
+        if not shown or shown == actual:
+            continue
+        prefix = len(os.path.commonprefix([actual, shown]))
+        rest_actual, rest_shown = actual[prefix:], shown[prefix:]
+        suffix = min(len(os.path.commonprefix([rest_actual[::-1], rest_shown[::-1]])), len(rest_actual), len(rest_shown))
+        secret = rest_actual[: len(rest_actual) - suffix]
+        if secret:
+            hidden[secret] = rest_shown[: len(rest_shown) - suffix]
+    return hidden
+
+
+def _redact(findings: list[Finding], hidden: dict[str, str]) -> None:
+    """Hide what one rule hid from every finding of the file: another rule's finding on
+    the same line, a fingerprint, a message or a fix's edit must not show it either."""
+
+    def clean(text: str) -> str:
+        for secret, shown in hidden.items():
+            text = text.replace(secret, shown)
+        return text
+
+    for finding in findings:
+        finding.source_line = clean(finding.source_line)
+        finding.fingerprint_text = clean(finding.fingerprint_text)
+        finding.message = clean(finding.message)
 
 
 def fixable(finding: Finding, settings: Settings) -> bool:
@@ -371,6 +406,8 @@ def _fix_file(
         return
     if mode == DIFF:
         result.diff = unified_diff(task.display, src.text, fixed.text)
+        for secret, shown in src.redactions.items():  # the diff's lines are the file's lines
+            result.diff = result.diff.replace(secret, shown)
         return
     try:
         write_atomic(task.path, fixed.encode(fixed.text))

@@ -82,6 +82,8 @@ class SourceFile:
         self.text = text
         self.encoding = encoding
         self.bom = bom
+        # Text the rules hid in what they show ({secret: redacted}); set by the check.
+        self.redactions: dict[str, str] = {}
         self.line_starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
         # Text of each line without its line ending; index 0 is line 1.
         self.lines = _NEWLINE.split(text)
