@@ -15,7 +15,7 @@ from pathlib import Path
 
 from robust_helpers import page_snippets
 
-FILES = 40
+FILES = 24
 HANDLERS = [
     "try:\n    rows = fetch(url)\nexcept:\n    rows = []\n",
     "try:\n    job.result()\nexcept Exception:\n    pass\n",

@@ -20,7 +20,7 @@ TEMPLATES = [
     "import logging\nlog = logging.getLogger(__name__)\n\n\nclass Job:\n    def run(self):\n        try:\n            self.go()\n        except:\n            pass\n",
     "x = 1\n",  # nothing to fix
 ]
-FILES = 150
+FILES = 90
 
 
 def build(root: Path) -> dict[Path, tuple[bytes, bytes]]:
