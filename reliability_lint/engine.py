@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import traceback
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -199,6 +201,13 @@ _PLANS: dict[tuple[frozenset[str], tuple[str, ...]], Plan] = {}
 _FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
 
 
+def _init_pool_worker(settings: Settings) -> None:
+    # Ctrl-C reaches the whole process group: the parent alone decides to stop, and the
+    # workers finish the files they hold, so no file is left half-done.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _init_worker(settings)
+
+
 def _init_worker(settings: Settings) -> None:
     global _SETTINGS, _CACHE
     _SETTINGS = settings
@@ -308,6 +317,8 @@ def process(task: Task, mode: str) -> FileResult:
         result.findings = [error(task.display, str(exc))]
     except RecursionError:
         result.findings = [error(task.display, "too deeply nested to check")]
+    except Exception as exc:  # a crashing rule is a bug in it: name it, check the other files
+        result.findings = [error(task.display, internal_error(exc))]
     for finding in result.findings:
         redact_finding(finding, src.sensitive)  # also the errors no checker reported
         if finding.fix is not None:
@@ -316,6 +327,14 @@ def process(task: Task, mode: str) -> FileResult:
     if key is not None and mode in (CHECK, CHECK_WITH_EDITS):
         _CACHE.store(task.path, *key, result.findings)
     return result
+
+
+def internal_error(exc: Exception) -> str:
+    """One line naming the failing function, never the exception's text (it can quote a
+    secret from the code it failed on)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" in {frames[-1].name} ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    return f"internal error while checking: {type(exc).__name__}{where}"
 
 
 def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:
@@ -350,7 +369,7 @@ def fix_source(
             try:
                 planned.append((finding, compute_edits(finding, context)))
             except FixError as exc:
-                failure = failure or fix_error(task.display, finding, str(exc))
+                failure = failure or fix_error(task.display, finding, str(exc), whole_file=False)
         edits, applied = choose_edits([(f, e) for f, e in planned if e])
         if not edits:
             break
@@ -409,7 +428,7 @@ def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Ite
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
     chunk = max(1, min(64, len(tasks) // (jobs * 4)))
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(settings,)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_pool_worker, initargs=(settings,)) as pool:
         try:
             yield from pool.map(process, tasks, [mode] * len(tasks), chunksize=chunk)
         except BaseException:

@@ -7,10 +7,14 @@ libcst is imported here only, and only when a fix asks for a syntax tree.
 from __future__ import annotations
 
 import ast
+import contextlib
 import difflib
 import os
+import secrets
+import signal
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +26,10 @@ if TYPE_CHECKING:
     import libcst as cst
 
 MAX_ROUNDS = 10
+# libcst costs seconds per ten thousand lines, and its import transforms visit the whole
+# tree: past this size a fix that needs a syntax tree is refused rather than left to run
+# for minutes (text-level fixes still apply).
+MAX_SYNTAX_TREE_LINES = 20_000
 
 
 class FixError(Exception):
@@ -36,6 +44,9 @@ class FixContext:
 
     @cached_property
     def _wrapper(self) -> Any:
+        lines = len(self.source.lines)
+        if lines > MAX_SYNTAX_TREE_LINES:
+            raise FixError(f"the file has {lines:,} lines; fixes that need a syntax tree stop at {MAX_SYNTAX_TREE_LINES:,}")
         import libcst as cst
         from libcst.metadata import MetadataWrapper
 
@@ -43,6 +54,10 @@ class FixContext:
             module = cst.parse_module(self.source.text)
         except (cst.ParserSyntaxError, RecursionError) as exc:
             raise FixError(f"libcst cannot parse the file: {str(exc).splitlines()[0]}") from None
+        # libcst drops some whitespace it does not model (form feeds, for one): a file it
+        # cannot reproduce exactly is not one to rewrite with it.
+        if module.code != self.source.text:
+            raise FixError("libcst does not reproduce the file exactly (unusual whitespace)")
         return MetadataWrapper(module, unsafe_skip_copy=True)
 
     @property
@@ -137,7 +152,8 @@ def compute_edits(finding: Finding, context: FixContext) -> list[Edit]:
     except (RecursionError, MemoryError):
         raise FixError("file too deeply nested to fix") from None
     except Exception as exc:  # a fix that crashes is a bug in it; the file stays untouched
-        raise FixError(f"internal error in the fix for {finding.code}: {type(exc).__name__}: {exc}") from exc
+        # The type only: an exception's text can quote the code it failed on, secrets included.
+        raise FixError(f"internal error in the fix for {finding.code}: {type(exc).__name__}") from None
 
 
 def choose_edits(planned: list[tuple[Finding, list[Edit]]]) -> tuple[list[Edit], list[Finding]]:
@@ -175,25 +191,87 @@ def parses(text: str, path: Path) -> bool:
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write through a temporary file in the same folder and rename it over the original,
-    keeping the file's mode; the original is either untouched or fully replaced."""
+    keeping the file's mode; the original is either untouched or fully replaced.
+
+    Where the system has O_TMPFILE the new content is written to a file without a name, so
+    a run killed while writing leaves nothing behind; the file gets its temporary name
+    only for the two system calls that link and rename it. SIGINT and SIGTERM wait until
+    the file is whole (or the temporary is gone).
+    """
     target = path.resolve()  # through a symlink, replace the file it points at
     mode = target.stat().st_mode
     if not os.access(target, os.W_OK) or not (mode & 0o222):
         raise PermissionError(f"{path.name} is read-only")
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".rl-tmp")
+    with _signals_deferred():
+        temporary = _write_anonymous(target, data, mode) or _write_named(target, data, mode)
+        try:
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+
+
+def _write_anonymous(target: Path, data: bytes, mode: int) -> str | None:
+    """Write data to an O_TMPFILE file, then name it next to target; None where unsupported."""
+    anonymous = getattr(os, "O_TMPFILE", None)
+    if anonymous is None or not Path("/proc/self/fd").is_dir():
+        return None
     try:
-        with os.fdopen(handle, "wb") as stream:
+        descriptor = os.open(target.parent, anonymous | os.O_WRONLY, 0o600)
+    except OSError:
+        return None  # a file system without O_TMPFILE
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fchmod(descriptor, mode & 0o7777)
+        os.fsync(descriptor)
+        # With a folder descriptor os.link calls linkat(AT_SYMLINK_FOLLOW); plain link()
+        # would link the /proc symbolic link itself.
+        folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for _ in range(100):
+                name = f".{target.name}.{secrets.token_hex(4)}.rl-tmp"
+                try:
+                    os.link(f"/proc/self/fd/{descriptor}", name, dst_dir_fd=folder, follow_symlinks=True)
+                    return str(target.parent / name)
+                except FileExistsError:
+                    continue
+                except OSError:
+                    return None  # linkat through /proc refused: write a named file instead
+        finally:
+            os.close(folder)
+    return None
+
+
+def _write_named(target: Path, data: bytes, mode: int) -> str:
+    descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".rl-tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, target)
+            os.fchmod(descriptor, mode & 0o7777)
+            os.fsync(descriptor)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(temporary)
-        except OSError:
-            pass
         raise
+    return temporary
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (in the main thread) until the block is done."""
+    deferrable = hasattr(signal, "pthread_sigmask") and threading.current_thread() is threading.main_thread()
+    if not deferrable:
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
@@ -207,6 +285,8 @@ def unified_diff(path: str, old: str, new: str) -> str:
     )
 
 
-def fix_error(path: str, finding: Finding | None, reason: str) -> Finding:
+def fix_error(path: str, finding: Finding | None, reason: str, *, whole_file: bool = True) -> Finding:
+    """A fix that could not be applied; with whole_file, no other fix was applied either."""
     where = f" for {finding.code} at line {finding.line}" if finding else ""
-    return error(path, f"fix{where} not applied: {reason}; file left unchanged", finding.line if finding else 1)
+    outcome = "; file left unchanged" if whole_file else ""
+    return error(path, f"fix{where} not applied: {reason}{outcome}", finding.line if finding else 1)

@@ -150,6 +150,7 @@ _TEMPLATE = re.compile(r"\$\{.*\}|\{\{.*\}\}|%\(\w+\)s|^\$\w+$|^<[^>]*>$|^\{[^}]
 _ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$")
 _CAMEL_CASE = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+$|^(?:[A-Z][a-z]+){2,}$")
 # detect-secrets' JWT pattern stops early in the signature; a hit covers the whole token.
+_MIN_GROUP = 8  # a captured group shorter than this is a prefix, not the credential
 _JWT_REST = re.compile(r"[A-Za-z0-9_\-.+/=]*")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
@@ -281,7 +282,17 @@ def _values(plugin: Any, line: str, config: bool) -> list[str]:
         return [m.group(group) for regex, group in table.items() for m in regex.finditer(line) if m.group(group)]
     if name in ("Base64HighEntropyString", "HexHighEntropyString"):
         return [v for v in plugin.analyze_string(line) if plugin.calculate_shannon_entropy(v) > plugin.entropy_limit]
-    return list(plugin.analyze_string(line))
+    denylist = getattr(plugin, "denylist", None)
+    if denylist is None:
+        return list(plugin.analyze_string(line))
+    # detect-secrets yields a pattern's groups, and some group only a prefix of the
+    # credential (GitHub's `(ghp|gho|...)_...` gives "ghp"): take the whole match there.
+    values = []
+    for regex in denylist:
+        for match in regex.finditer(line):
+            group = match.group(1) if regex.groups else None
+            values.append(group if group and len(group) >= _MIN_GROUP else match.group())
+    return values
 
 
 def _context_holds(plugin: str, value: str, before: str, min_length: int) -> bool:

@@ -222,7 +222,7 @@ def _report_python_secrets(ctx: CheckContext) -> None:
         holder = next((i for i, b in enumerate(bindings) if b.holds(lineno, offset, ctx.source)), None)
         if holder is not None and holder in reported:
             continue
-        shown = ctx.redact(hit.value)
+        shown = ctx.redact(_secret_text(ctx.source, lineno, hit))
         message = f"Hardcoded {hit.kind}: {shown}"
         if holder is not None:
             reported.add(holder)
@@ -265,6 +265,19 @@ def _env_fix(binding: _Binding, ctx: CheckContext) -> Fix | None:
     return Fix("unsafe", message, compute=compute)
 
 
+_KEY_END = re.compile(r"-----END[ A-Z0-9]*-----|---- END SSH2")
+
+
+def _secret_text(source: SourceFile, lineno: int, hit: Hit) -> str:
+    """What must be hidden for a hit: the value, or for a private key the whole block up to
+    its END line (the BEGIN line the detector matches is not the secret, the body is)."""
+    if "Private Key" not in hit.kind:
+        return hit.value
+    start = source.offset(lineno, hit.col)
+    end = _KEY_END.search(source.text, start)
+    return source.text[start : end.end()] if end else source.line(lineno)[hit.col :]
+
+
 def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]:
     src = ctx.source
     config = not shapes_only and is_config_file(src.path.name)
@@ -288,7 +301,7 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
 @checker("REL302", kinds=("text",))
 def secret_in_file(ctx: CheckContext) -> None:
     for lineno, hit in _line_hits(ctx, shapes_only=False):
-        shown = ctx.redact(hit.value)
+        shown = ctx.redact(_secret_text(ctx.source, lineno, hit))
         position = (lineno, hit.col, lineno, hit.col + len(hit.value))
         ctx.report("REL302", None, f"{hit.kind} in a {_file_label(ctx.source.path)}: {shown}", position=position)
 
