@@ -41,6 +41,7 @@ class FixContext:
 
     def __init__(self, source: SourceFile) -> None:
         self.source = source
+        self._imports: dict[tuple[str, ...], list[Edit]] = {}
 
     @cached_property
     def _wrapper(self) -> Any:
@@ -83,9 +84,18 @@ class FixContext:
 
     def replace(self, old: cst.CSTNode, new: cst.CSTNode, imports: Iterable[str] = ()) -> list[Edit]:
         """Edits that replace one node and add `imports` ("os", "from a import b", ...)."""
-        module = self.module.deep_replace(old, new)
-        module = add_imports(module, imports)
-        return text_edits(self.source, module.code)
+        edits = text_edits(self.source, self.module.deep_replace(old, new).code)
+        return edits + [edit for edit in self._import_edits(tuple(imports)) if edit not in edits]
+
+    def _import_edits(self, imports: tuple[str, ...]) -> list[Edit]:
+        """The edits that add imports to this version of the file, computed once: every fix
+        of a file that needs `import logging` shares one pass of libcst's import helper."""
+        if not imports:
+            return []
+        cached = self._imports.get(imports)
+        if cached is None:
+            cached = self._imports[imports] = text_edits(self.source, add_imports(self.module, imports).code)
+        return cached
 
     def edit(self, start: int, end: int, content: str) -> Edit:
         """An edit between two character offsets of the current text."""
