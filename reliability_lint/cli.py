@@ -333,12 +333,14 @@ def explain(code: str, config: Path | None) -> None:
 
 
 def _registry(config: Path | None) -> Any:
-    from reliability_lint.config import ConfigError, find_config, load_config
+    from reliability_lint.config import ConfigError, find_config, load_config, validate
     from reliability_lint.registry import RegistryError, load_rules
 
     try:
         loaded = load_config(config or find_config(Path(".")), Path("."))
-        return load_rules(loaded.local_rule_dirs)
+        registry = load_rules(loaded.local_rule_dirs)
+        validate(loaded, registry)  # a wrong key is named here too, not only by check
+        return registry
     except (ConfigError, RegistryError) as exc:
         _fail(str(exc))
 

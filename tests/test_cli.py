@@ -101,6 +101,8 @@ def test_statistics(cli, tmp_path: Path) -> None:
     assert "a.py:" not in out
     rows = json.loads(cli("check", "--statistics", "--output-format", "json", ".", cwd=tmp_path)[1])
     assert [(r["code"], r["count"]) for r in rows] == [("REL101", 2), ("REL102", 2)]
+    for output_format in ("sarif", "github", "junit"):  # the counts, never a silently ignored flag
+        assert cli("check", "--statistics", "--output-format", output_format, ".", cwd=tmp_path)[1] == out
 
 
 def test_select_ignore_and_per_file_ignores_from_config(cli, tmp_path: Path) -> None:

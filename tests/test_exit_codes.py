@@ -53,6 +53,16 @@ def test_a_broken_config_is_2_with_one_line_naming_it(cli, tmp_path: Path, name:
     assert len(err.strip().splitlines()) == 1 and "pyproject.toml" in err and "invalid TOML" in err
 
 
+@pytest.mark.parametrize("name", CONFIG_COMMANDS)
+def test_an_unknown_config_key_is_2_for_every_command(cli, tmp_path: Path, name: str) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\nselct = ['REL1']\n")
+    (tmp_path / "a.py").write_text(SWALLOW)
+    args = [name, "REL101"] if name == "explain" else [name]
+    code, out, err = cli(*args, cwd=tmp_path)
+    assert code == 2, out
+    assert "'tool.reliability-lint.selct'" in err
+
+
 @pytest.mark.parametrize("name", PATH_COMMANDS)
 def test_path_commands_clean_findings_and_usage(cli, tmp_path: Path, name: str) -> None:
     (tmp_path / "clean.py").write_text("x = 1\n")

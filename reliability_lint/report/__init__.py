@@ -33,6 +33,10 @@ class Report:
 
 
 def render(name: str, report: Report) -> str:
+    if report.statistics and name != "json":
+        # Counts per rule are a table (or JSON, as ruff does); no SARIF or JUnit consumer
+        # expects one, so the other formats give the table too rather than ignore the flag.
+        name = "text"
     module = importlib.import_module(FORMATS[name])
     renderer = getattr(module, f"render_{name}", None) or module.render
     return renderer(report)
