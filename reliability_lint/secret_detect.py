@@ -111,7 +111,11 @@ _CONTEXT_PLUGINS = frozenset({"KeywordDetector", "Base64HighEntropyString", "Hex
 # Public IP addresses are not credentials.
 _EXCLUDED_PLUGINS = frozenset({"IPPublicDetector"})
 
-_CONFIG_SUFFIXES = (".env", ".ini", ".cfg", ".conf", ".cnf", ".cf", ".properties", ".toml", ".yaml", ".yml")
+_CONFIG_SUFFIXES = (
+    ".env", ".ini", ".cfg", ".conf", ".cnf", ".cf", ".properties", ".toml", ".yaml", ".yml", ".sh", ".bash", ".zsh",
+)  # fmt: skip
+# `export NAME=value` is an assignment wherever it stands (a runbook's shell block too).
+_EXPORT = re.compile(r"^\s*export\s+[A-Za-z_]\w*=")
 # `key = value`, `key: value`, `export KEY=value`: the key and the unquoted value.
 _CONFIG_LINE = re.compile(
     r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:(?!//))\s*(?P<value>[^\s"'#][^\s#]*)\s*(?:\#.*)?$"""
@@ -252,6 +256,7 @@ def scan_line(line: str, *, config: bool, shapes_only: bool, min_length: int) ->
 
     if not shapes_only and is_indirect_reference(line):
         return []
+    config = config or (not shapes_only and _EXPORT.match(line) is not None)
     variants = [line]
     match = _CONFIG_LINE.match(line) if config else None
     if match:

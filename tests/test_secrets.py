@@ -303,3 +303,13 @@ def test_bad_accessor_options_are_config_errors(accessor: str, imports: list[str
 
     with pytest.raises(ConfigError, match="secrets"):
         check_text("x = 1\n", ["REL301"], options={"secrets": {"accessor": accessor, "accessor-imports": imports}})
+
+
+def test_shell_exports_in_a_runbook_and_a_script_are_found() -> None:
+    secret = "wJalrXUtnF" + "EMI/K7MDENG/bPxRfiCYzX9k2mQ"
+    runbook = f"# Restore\n\n```bash\nexport DB_PASSWORD={secret}\n./restore.sh\n```\n"
+    script = f"#!/bin/sh\nDB_PASSWORD={secret}\nexport DB_PASSWORD\n"
+    for text, path in ((runbook, "RUNBOOK.md"), (script, "restore.sh")):
+        found = [f for f in check_text(text, ["REL302"], path=path) if f.code == "REL302"]
+        assert [f.line for f in found] == [4 if path.endswith(".md") else 2], path
+        assert secret not in found[0].message
