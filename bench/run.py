@@ -177,6 +177,9 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
         scored = Row("reliability-lint check --output-format json (cold, fix edits)",
                      tool + ["check", *json_out, *flags, "."], "corpus", len(files), lint, env, before=clear_cache)
         rows.append(scored)
+        # The secret rules alone, on the same files, against detect-secrets below.
+        rows.append(Row("reliability-lint check --select REL301,REL302 (cold)",
+                        tool + ["check", "--select", "REL301,REL302", *flags, "."], "corpus", len(files), lint, env))
         warm_flags = [f for f in flags if f != "--no-cache"]
         warm = Row("reliability-lint check (warm cache)", tool + ["check", *warm_flags, "."], "corpus",
                    len(files), lint, env)
