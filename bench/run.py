@@ -69,9 +69,13 @@ def dump(data: dict) -> str:
 
 
 def tool_env() -> dict[str, str]:
-    """This checkout first on the path, whatever is installed."""
+    """This checkout first on the path, whatever is installed. Bytecode is cached as on a
+    user's machine (pip compiles it at install): a PYTHONDONTWRITEBYTECODE of the shell
+    would make every start-up row compile every module it imports, every round."""
     path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
-    return dict(os.environ, NO_COLOR="1", PYTHONPATH=path)
+    env = dict(os.environ, NO_COLOR="1", PYTHONPATH=path)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import subprocess
@@ -10,7 +9,6 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -425,6 +423,9 @@ def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Ite
         _init_worker(settings)
         yield from (process(task, mode) for task in tasks)
         return
+    import multiprocessing  # only here: a pre-commit run of a few files never starts a pool
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
     chunk = max(1, min(64, len(tasks) // (jobs * 4)))
