@@ -27,6 +27,16 @@ def cli(monkeypatch: pytest.MonkeyPatch):
     return run
 
 
+def as_unprivileged(command: list[str]) -> list[str]:
+    """As root, drop the capabilities that let root read and write any file, so file
+    permissions bite as they do for a user."""
+    if os.geteuid() != 0:
+        return command
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: permissions cannot be tested")
+    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+
+
 def run_tool(*args: str, cwd: Path, **kwargs) -> subprocess.CompletedProcess[str]:
     """The real executable, as pre-commit and CI run it."""
     return subprocess.run(

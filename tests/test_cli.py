@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO, ROOT, run_tool
+from conftest import ROOT, run_tool
 
 SWALLOW = "def f():\n    try:\n        g()\n    except:\n        pass\n"
 RERAISE = "try:\n    g()\nexcept:\n    undo()\n    raise\n"

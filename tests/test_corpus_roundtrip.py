@@ -40,7 +40,7 @@ def module(rng: random.Random, number: int, snippets: list[str]) -> tuple[str, s
         if rng.random() < 0.7:
             parts.append(f"def step_{number}_{index}(url, rows, msg, raw, alert, job):\n" + _indent(handler, indent))
         else:
-            parts.append(f"class Stage{index}:\n" + _indent(f"def run(self, url, rows, msg, raw, alert, job):\n" + _indent(handler, indent), indent))
+            parts.append(f"class Stage{index}:\n" + _indent("def run(self, url, rows, msg, raw, alert, job):\n" + _indent(handler, indent), indent))
         if snippets and rng.random() < 0.3:
             parts.append(rng.choice(snippets))
     text = "\n\n".join(part.strip("\n") for part in parts if part) + "\n"

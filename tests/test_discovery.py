@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from conftest import git, run_tool
+from conftest import as_unprivileged, git, run_tool
 
 SWALLOW = "try:\n    g()\nexcept:\n    pass\n"
 
@@ -28,15 +26,6 @@ def write(folder: Path, name: str, content: str | bytes = SWALLOW) -> Path:
 
 def reported_files(output: str) -> set[str]:
     return {Path(row["filename"]).name for row in json.loads(output)}
-
-
-def as_unprivileged(command: list[str]) -> list[str]:
-    """As root, drop the capabilities that let root read any file, so permissions bite."""
-    if os.geteuid() != 0:
-        return command
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permissions cannot be tested")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
 
 
 def test_gitignore_is_honoured_in_a_repository(tmp_path: Path) -> None:

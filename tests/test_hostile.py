@@ -8,7 +8,6 @@ from __future__ import annotations
 import codecs
 import json
 import os
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_tool
+from conftest import as_unprivileged, run_tool
 
 # A handler that re-raises (REL101, safe fix) and one that swallows (REL101 + REL102,
 # unsafe fixes: the second goes through libcst).
@@ -70,15 +69,6 @@ REFUSED = {
     "cr_only.py": "libcst does not reproduce the file exactly",
 }
 CHECKABLE = [h for h in MATRIX if h.diagnostic is None and h.name not in ("ten_mb_line.py",)]
-
-
-def as_unprivileged(command: list[str]) -> list[str]:
-    """As root, drop the capabilities that let root read and write any file."""
-    if os.geteuid() != 0:
-        return command
-    if shutil.which("setpriv") is None:
-        pytest.skip("running as root without setpriv: permissions cannot be tested")
-    return ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
 
 
 def build(root: Path) -> None:

@@ -100,7 +100,7 @@ def test_min_length_option() -> None:
         (f'x = "{AWS_ID}"\n', 1),
         (f'# old key {AWS_ID}, rotate it\nx = 1\n', 1),
         (f'"""Module docs.\n\nTest with {JWT} please.\n"""\n', 3),
-        (f'url = "https://etl:Xk29slQpw7@db.acme.net/listings"\n', 1),
+        ('url = "https://etl:Xk29slQpw7@db.acme.net/listings"\n', 1),
         (f'KEY = """{PRIVATE_KEY}\n"""\n', 1),
         (f'headers = {{"Authorization": "Bearer {JWT}"}}\n', 1),
         (f'stripe.api_base = call("{STRIPE}")\n', 1),
