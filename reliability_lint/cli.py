@@ -126,6 +126,7 @@ def fix(diff: bool, **flags: Any) -> None:
 
 def _run(options: Options, mode: str) -> None:
     from reliability_lint import engine
+    from reliability_lint.findings import is_internal_error
     from reliability_lint.report import Report, render
 
     settings, results, findings = _collect(options, mode, gate=True)
@@ -146,7 +147,7 @@ def _run(options: Options, mode: str) -> None:
         color=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
     )
     click.echo(render(options.output_format, report), nl=False)
-    if any(engine.is_error(f) and "internal error" in f.message for f in findings):
+    if any(map(is_internal_error, findings)):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN)
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from reliability_lint.analysis import Plan, apply_edits, check_source, file_noqa, is_suppressed, noqa_map
 from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
-from reliability_lint.findings import ERROR_CODE, Finding, error
+from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
     MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
@@ -322,7 +322,7 @@ def process(task: Task, mode: str) -> FileResult:
         if finding.fix is not None:
             finding.fix.compute = None  # closures over ast nodes do not cross processes
     result.diff = redact_text(result.diff, src.sensitive)
-    if key is not None and mode in (CHECK, CHECK_WITH_EDITS):
+    if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
         _CACHE.store(task.path, *key, result.findings)
     return result
 
@@ -332,7 +332,7 @@ def internal_error(exc: Exception) -> str:
     secret from the code it failed on)."""
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" in {frames[-1].name} ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
-    return f"internal error while checking: {type(exc).__name__}{where}"
+    return f"{INTERNAL_ERROR} while checking: {type(exc).__name__}{where}"
 
 
 def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:

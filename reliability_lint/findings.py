@@ -48,6 +48,13 @@ class Finding:
 
 
 ERROR_CODE = "REL000"
+# Opens the message of a REL000 that is a bug of the tool or a rule, not of the file:
+# the run exits 2 for it, and it is never cached.
+INTERNAL_ERROR = "internal error"
+
+
+def is_internal_error(finding: Finding) -> bool:
+    return finding.code == ERROR_CODE and INTERNAL_ERROR in finding.message
 
 
 def error(path: str, message: str, line: int = 1, col: int = 0) -> Finding:

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reliability_lint.findings import Edit, Finding, error
+from reliability_lint.findings import INTERNAL_ERROR, Edit, Finding, error
 from reliability_lint.source import SourceFile
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ def compute_edits(finding: Finding, context: FixContext) -> list[Edit]:
         raise FixError("file too deeply nested to fix") from None
     except Exception as exc:  # a fix that crashes is a bug in it; the file stays untouched
         # The type only: an exception's text can quote the code it failed on, secrets included.
-        raise FixError(f"internal error in the fix for {finding.code}: {type(exc).__name__}") from None
+        raise FixError(f"{INTERNAL_ERROR} in the fix for {finding.code}: {type(exc).__name__}") from None
 
 
 def choose_edits(planned: list[tuple[Finding, list[Edit]]]) -> tuple[list[Edit], list[Finding]]:

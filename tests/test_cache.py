@@ -81,3 +81,23 @@ def test_fix_skips_cached_clean_files_and_fixes_the_rest(tmp_path: Path) -> None
     assert run_tool("fix", ".", cwd=tmp_path).returncode == 0
     assert "except BaseException:" in (tmp_path / "a.py").read_text()
     assert findings(tmp_path) == []
+
+
+def test_a_crash_of_a_rule_is_not_cached(tmp_path: Path) -> None:
+    """A rule's bug is reported (exit 2) but not remembered: once it no longer crashes,
+    the same unchanged file is checked for real."""
+    (tmp_path / "lint_rules").mkdir()
+    (tmp_path / "lint_rules" / "flaky.py").write_text(
+        "import ast\nfrom pathlib import Path\nfrom reliability_lint.registry import rule\n\n"
+        '@rule("ACME001", "flaky", "crashes while a marker file exists", "P3", nodes=(ast.Module,))\n'
+        "def flaky(node, ctx):\n"
+        "    if Path('crash-now').exists():\n"
+        "        raise RuntimeError('bug')\n"
+    )
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\n')
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "crash-now").write_text("")
+    crashed = run_tool("check", "a.py", cwd=tmp_path)
+    assert crashed.returncode == 2 and "internal error while checking: RuntimeError" in crashed.stdout
+    (tmp_path / "crash-now").unlink()
+    assert run_tool("check", "a.py", cwd=tmp_path).returncode == 0
