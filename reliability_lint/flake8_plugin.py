@@ -51,7 +51,7 @@ class Plugin:
     name = "reliability-lint"
     version = __version__
 
-    def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+    def __init__(self, tree: ast.Module, filename: str, lines: list[str]) -> None:
         self.tree = tree
         self.filename = filename
         self.lines = lines
@@ -63,7 +63,6 @@ class Plugin:
         except (ConfigError, RegistryError) as exc:
             yield 1, 0, f"{ERROR_CODE} {exc}", type(self)
             return
-        src = SourceFile(path, "".join(self.lines))
-        src.__dict__["tree"] = self.tree  # SourceFile.tree is a cached_property: reuse flake8's parse
+        src = SourceFile(path, "".join(self.lines), tree=self.tree)  # flake8's parse, not a second one
         for finding in analyze(src, Task(path, self.filename, _PYTHON), settings, settings.enabled):
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

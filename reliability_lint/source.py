@@ -77,11 +77,15 @@ class SourceFile:
     Columns are character offsets, never the UTF-8 byte offsets ast reports.
     """
 
-    def __init__(self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False) -> None:
+    def __init__(
+        self, path: Path, text: str, *, encoding: str = "utf-8", bom: bool = False, tree: ast.Module | None = None
+    ) -> None:
         self.path = path
         self.text = text
         self.encoding = encoding
         self.bom = bom
+        if tree is not None:  # already parsed (flake8 hands its tree over): fills the cached property
+            self.__dict__["tree"] = tree
         # Strings no output may show (CheckContext.redact); shared by the fixed versions.
         self.sensitive: set[str] = set()
 
