@@ -249,9 +249,25 @@ def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple
             if any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes.strip())):
                 return True
         for marker in markers:
-            if marker in text:
+            if marker == "nosec":
+                if _nosec_covers(text, finding.code):
+                    return True
+            elif marker in text:
                 return True
     return False
+
+
+_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s,]+B\d{3})*)")
+
+
+def _nosec_covers(text: str, code: str) -> bool:
+    """bandit's `# nosec` silences everything; `# nosec B602, B603` only those tests. For
+    this tool's own rules any nosec carries over (it was written for bandit's equivalent)."""
+    match = _NOSEC.search(text)
+    if match is None:
+        return False
+    codes = re.findall(r"B\d{3}", match.group("codes"))
+    return not codes or not re.fullmatch(r"B\d{3}", code) or code in codes
 
 
 def apply_edits(src: SourceFile, edits: list[Edit]) -> str:
