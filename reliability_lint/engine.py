@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -316,6 +317,7 @@ def process(task: Task, mode: str) -> FileResult:
     except RecursionError:
         result.findings = [error(task.display, "too deeply nested to check")]
     except Exception as exc:  # a crashing rule is a bug in it: name it, check the other files
+        _stop_if_interrupted(exc)
         result.findings = [error(task.display, internal_error(exc))]
     for finding in result.findings:
         redact_finding(finding, src.sensitive)  # also the errors no checker reported
@@ -367,6 +369,7 @@ def fix_source(
             try:
                 planned.append((finding, compute_edits(finding, context)))
             except FixError as exc:
+                _stop_if_interrupted(exc)
                 failure = failure or fix_error(task.display, finding, str(exc), whole_file=False)
         edits, applied = choose_edits([(f, e) for f, e in planned if e])
         if not edits:
@@ -418,10 +421,36 @@ def run(
     return results
 
 
+_INTERRUPTED = False
+
+
+def _on_interrupt(signum: int, frame: Any) -> None:
+    global _INTERRUPTED
+    _INTERRUPTED = True
+    raise KeyboardInterrupt
+
+
+def _stop_if_interrupted(exc: Exception) -> None:
+    """Ctrl-C raised inside a native extension (libcst's parser) can come out as another
+    exception; it must stop the run, not be reported as a bug of a rule or a fix."""
+    if _INTERRUPTED:
+        raise KeyboardInterrupt from exc
+
+
 def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Iterator[FileResult]:
     if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
         _init_worker(settings)
-        yield from (process(task, mode) for task in tasks)
+        # Only where Ctrl-C would raise KeyboardInterrupt anyway (main thread, not ignored).
+        ours = threading.current_thread() is threading.main_thread() and (
+            signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        )
+        if ours:
+            signal.signal(signal.SIGINT, _on_interrupt)
+        try:
+            yield from (process(task, mode) for task in tasks)
+        finally:
+            if ours:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
         return
     import multiprocessing  # only here: a pre-commit run of a few files never starts a pool
     from concurrent.futures import ProcessPoolExecutor

@@ -209,11 +209,11 @@ def write_atomic(path: Path, data: bytes) -> None:
     the file is whole (or the temporary is gone).
     """
     target = path.resolve()  # through a symlink, replace the file it points at
-    mode = target.stat().st_mode
-    if not os.access(target, os.W_OK) or not (mode & 0o222):
+    status = target.stat()
+    if not os.access(target, os.W_OK) or not (status.st_mode & 0o222):
         raise PermissionError(f"{path.name} is read-only")
     with _signals_deferred():
-        temporary = _write_anonymous(target, data, mode) or _write_named(target, data, mode)
+        temporary = _write_anonymous(target, data, status) or _write_named(target, data, status)
         try:
             os.replace(temporary, target)
         except BaseException:
@@ -222,7 +222,16 @@ def write_atomic(path: Path, data: bytes) -> None:
             raise
 
 
-def _write_anonymous(target: Path, data: bytes, mode: int) -> str | None:
+def _keep_owner_and_mode(descriptor: int, status: os.stat_result) -> None:
+    """The new file gets the old one's owner (where allowed: a root codemod run must not
+    hand a user's files to root) and mode (after the owner: chown can clear set-id bits)."""
+    if (status.st_uid, status.st_gid) != (os.geteuid(), os.getegid()):
+        with contextlib.suppress(PermissionError):
+            os.fchown(descriptor, status.st_uid, status.st_gid)
+    os.fchmod(descriptor, status.st_mode & 0o7777)
+
+
+def _write_anonymous(target: Path, data: bytes, status: os.stat_result) -> str | None:
     """Write data to an O_TMPFILE file, then name it next to target; None where unsupported."""
     anonymous = getattr(os, "O_TMPFILE", None)
     if anonymous is None or not Path("/proc/self/fd").is_dir():
@@ -234,7 +243,7 @@ def _write_anonymous(target: Path, data: bytes, mode: int) -> str | None:
     with os.fdopen(descriptor, "wb") as stream:
         stream.write(data)
         stream.flush()
-        os.fchmod(descriptor, mode & 0o7777)
+        _keep_owner_and_mode(descriptor, status)
         os.fsync(descriptor)
         # With a folder descriptor os.link calls linkat(AT_SYMLINK_FOLLOW); plain link()
         # would link the /proc symbolic link itself.
@@ -254,13 +263,13 @@ def _write_anonymous(target: Path, data: bytes, mode: int) -> str | None:
     return None
 
 
-def _write_named(target: Path, data: bytes, mode: int) -> str:
+def _write_named(target: Path, data: bytes, status: os.stat_result) -> str:
     descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".rl-tmp")
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
             stream.flush()
-            os.fchmod(descriptor, mode & 0o7777)
+            _keep_owner_and_mode(descriptor, status)
             os.fsync(descriptor)
     except BaseException:
         with contextlib.suppress(OSError):

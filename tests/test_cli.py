@@ -268,3 +268,12 @@ def test_many_files_in_parallel_match_one_process(tmp_path: Path) -> None:
 def test_project_lints_itself_clean() -> None:
     result = run_tool("check", ".", cwd=ROOT)
     assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_fix_as_root_keeps_the_owner_of_the_file(cli, tmp_path: Path) -> None:
+    path = write(tmp_path, "a.py", RERAISE)
+    os.chown(path, 65534, 65534)
+    assert cli("fix", "a.py", cwd=tmp_path)[0] == 0
+    assert "BaseException" in path.read_text()
+    assert (path.stat().st_uid, path.stat().st_gid) == (65534, 65534)

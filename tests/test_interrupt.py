@@ -93,8 +93,8 @@ def test_ctrl_c_mid_run_stops_cleanly(tmp_path: Path, jobs: int) -> None:
     process = start_fix(tmp_path, jobs)
     wait_until_some_fixed(process, expected, at_least=3)
     os.killpg(process.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
-    _, stderr = process.communicate(timeout=120)
-    assert process.returncode == 130, stderr
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout[-2000:] + stderr
     assert stderr.strip().splitlines()[-1] == "interrupted" and "Traceback" not in stderr, stderr
     old, new = assert_old_or_new(tmp_path, expected)
     assert old and new, "the interrupt did not land mid-run"
