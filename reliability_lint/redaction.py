@@ -52,3 +52,13 @@ def redact_finding(finding: Finding, sensitive: Collection[str]) -> None:
         fix.message = redact_text(fix.message, sensitive)
         if any(value in edit.content for edit in fix.edits for value in sensitive):
             fix.edits = ()
+
+
+def redact_credentials(text: str) -> str:
+    """Free text (a TODO's words, printed by the inventory and copied into a fix) with every
+    credential the secret rules recognise by its format shown redacted."""
+    from reliability_lint.secret_detect import scan_line
+
+    for hit in sorted(scan_line(text, config=False, shapes_only=True, min_length=6), key=lambda h: -len(h.value)):
+        text = text.replace(hit.value, redacted(hit.value))
+    return text

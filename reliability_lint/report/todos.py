@@ -20,7 +20,8 @@ from typing import Any
 from reliability_lint.analysis import Plan, check_source
 from reliability_lint.blame import BlameLine, blame_files
 from reliability_lint.engine import Task
-from reliability_lint.rules.todos import Todo, redact_secrets, scan, todo_settings
+from reliability_lint.redaction import redact_credentials
+from reliability_lint.rules.todos import Todo, scan, todo_settings
 from reliability_lint.source import SourceError, SourceFile
 
 FORMATS = ("table", "json", "csv", "markdown")
@@ -46,7 +47,7 @@ class Entry:
             "line": self.todo.line,
             "column": self.todo.col + 1,
             "tag": self.todo.tag,
-            "text": redact_secrets(self.todo.text),
+            "text": redact_credentials(self.todo.text),
             "reference": self.todo.reference or None,
             "tracked": self.todo.tracked,
             "owner": self.todo.author or None,  # the name in `TODO(name)`

@@ -13,9 +13,10 @@ from typing import Any
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
+from reliability_lint.redaction import redact_credentials
 from reliability_lint.registry import Option, comment_marker, options, rule
-from reliability_lint.source import Comment, SourceFile
 from reliability_lint.rules._names import dotted_name
+from reliability_lint.source import Comment, SourceFile
 
 DEFAULT_TAGS = ("TODO", "FIXME", "XXX", "HACK")
 # `#123`, `gh-123`, a tracker key such as `PIPE-77`, or a URL.
@@ -161,20 +162,6 @@ def _reference_below(
         if found:
             return found.group()
     return ""
-
-
-def redact_secrets(text: str) -> str:
-    """The text with what detect-secrets recognises as a credential shown as its first four
-    characters and its length: a TODO's text is printed by the inventory and copied by fixes."""
-    from detect_secrets.core.scan import scan_line
-    from detect_secrets.settings import default_settings
-
-    with default_settings():
-        # Entropy plugins report every word when scanning a lone line; the typed ones do not.
-        values = {s.secret_value for s in scan_line(text) if s.secret_value and "High Entropy" not in s.type}
-    for value in sorted(values, key=len, reverse=True):
-        text = text.replace(value, f"{value[:4]}\u2026({len(value)} chars)")
-    return text
 
 
 def _in_literal(spans: list[tuple[int, int]], offset: int) -> bool:
@@ -397,7 +384,7 @@ def _raise_fix(stub: _Stub, todo_text: str, ctx: CheckContext) -> Fix:
     def compute(fix: FixContext) -> list[Edit]:
         import libcst as cst
 
-        message = f"{stub.qualname}: {redact_secrets(todo_text) or 'not implemented'}"
+        message = f"{stub.qualname}: {redact_credentials(todo_text) or 'not implemented'}"
         statement = f"raise NotImplementedError({_string_literal(message)})\n"
         old = fix.node_at(cst.FunctionDef, line, col)
         return fix.replace(old, old.with_changes(body=_raising_body(old.body, cst.parse_statement(statement))))
