@@ -214,9 +214,22 @@ def _init_worker(settings: Settings) -> None:
     load_rules(settings.local_rule_dirs)
 
 
-def reads_git(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> bool:
-    flags = (REGISTRY.rules[code].reads_git for code in enabled)
+def reads_git(enabled: frozenset[str], options: dict[str, dict[str, Any]], kinds: frozenset[str] | None = None) -> bool:
+    """Whether the findings depend on git state: for files of `kinds`, or any file."""
+    codes = enabled if kinds is None else _codes_for_kinds(enabled, kinds)
+    flags = (REGISTRY.rules[code].reads_git for code in codes)
     return any(flag(options) if callable(flag) else flag for flag in flags)
+
+
+def _codes_for_kinds(enabled: frozenset[str], kinds: frozenset[str]) -> set[str]:
+    """The enabled codes that some checker reports on files of these kinds."""
+    return {
+        code
+        for checker in REGISTRY.checkers
+        if (checker.nodes and "python" in kinds) or (not checker.nodes and kinds.intersection(checker.kinds))
+        for code in checker.codes
+        if code in enabled
+    }
 
 
 def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) -> str:
@@ -286,7 +299,7 @@ def process(task: Task, mode: str) -> FileResult:
         return result
     key = None
     if _CACHE is not None:
-        git = settings.git_token if reads_git(enabled, settings.options) else None
+        git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
         cached = _CACHE.load(task.path, *key)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.

@@ -101,3 +101,22 @@ def test_a_crash_of_a_rule_is_not_cached(tmp_path: Path) -> None:
     assert crashed.returncode == 2 and "internal error while checking: RuntimeError" in crashed.stdout
     (tmp_path / "crash-now").unlink()
     assert run_tool("check", "a.py", cwd=tmp_path).returncode == 0
+
+
+def test_git_state_invalidates_committed_env_findings_but_not_python_files(tmp_path: Path) -> None:
+    from conftest import git
+
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / ".env").write_text("DEBUG=1\n")
+    (tmp_path / "a.py").write_text("x = 1\n")
+    git("add", ".env", "a.py", cwd=tmp_path)
+    git("commit", "-qm", "init", cwd=tmp_path)
+    assert [code for _, code in findings(tmp_path)] == ["REL303"]
+    (python_entry,) = [p for p in entries(tmp_path) if b'"git": null' in p.read_bytes()]
+    before = python_entry.read_bytes()
+    git("rm", "-q", "--cached", ".env", cwd=tmp_path)
+    (tmp_path / ".gitignore").write_text(".env\n")
+    git("add", ".gitignore", cwd=tmp_path)
+    git("commit", "-qm", "stop tracking .env", cwd=tmp_path)
+    assert findings(tmp_path) == []  # same .env bytes, new git state: checked again
+    assert python_entry.read_bytes() == before  # the Python file's entry does not depend on git

@@ -117,6 +117,7 @@ rule(
     "A .env file is tracked by git or not ignored by .gitignore",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    reads_git=True,  # `git add` or a .gitignore edit changes the finding, not the file
 )
 
 
