@@ -242,8 +242,8 @@ def _settings(options: Options) -> Any:
     from reliability_lint.config import (
         DEFAULT_EXCLUDE, check_codes, find_config, load_config, resolve_selection, validate,
     )  # fmt: skip
-    from reliability_lint.cache import DEFAULT_DIR, git_token
-    from reliability_lint.engine import Settings, reads_git
+    from reliability_lint.cache import DEFAULT_DIR
+    from reliability_lint.engine import Settings
     from reliability_lint.registry import load_rules
 
     start = options.paths[0] if options.paths else Path(".")
@@ -278,7 +278,6 @@ def _settings(options: Options) -> Any:
         extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
         local_rule_dirs=config.local_rule_dirs,
         cache_dir=cache_dir,
-        git_token=git_token(config.root) if cache_dir and reads_git(enabled, config.family_options) else None,
         baseline=baseline,
     )
 

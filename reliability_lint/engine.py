@@ -24,7 +24,7 @@ from reliability_lint.fix import (
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
-from reliability_lint.cache import Cache, config_fingerprint, content_hash
+from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
 from reliability_lint.source import SourceError, SourceFile, read_bytes
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
@@ -47,7 +47,7 @@ class Settings:
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     local_rule_dirs: list[Path] = field(default_factory=list)
     cache_dir: Path | None = None  # None: no cache
-    git_token: str | None = None  # computed once per run when a rule that reads git is on
+    git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
     baseline: Path | None = None  # report only findings not recorded in this file
 
     def relative(self, path: Path) -> PurePosixPath:
@@ -426,6 +426,10 @@ def run(
     tasks: list[Task], settings: Settings, mode: str, jobs: int, on_result: Callable[[FileResult], None] | None = None
 ) -> list[FileResult]:
     """Process every task, in a pool of processes when there are enough files to pay for it."""
+    if settings.cache_dir is not None and settings.git_token is None and any(
+        reads_git(settings.enabled, settings.options, task.kinds) for task in tasks
+    ):
+        settings.git_token = git_token(settings.root)  # once, so every worker keys alike
     results = []
     for result in _results(tasks, settings, mode, jobs):
         results.append(result)
