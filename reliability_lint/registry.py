@@ -1,7 +1,7 @@
 """The rule registry: rule metadata, the checkers that report them, and family options.
 
-Built-in rule families register with the decorators below when their module in
-`reliability_lint.rules` is imported; third-party packs register the same way from a module
+Built-in rule families register with the decorators below when their package in
+`reliability_lint.rules` (`rules/timeouts/`: catalogue, checks, fixes) is imported; third-party packs register the same way from a module
 named in the entry-point group `reliability_lint.rules`; a project's own rules are modules
 in a folder named by `local-rules` in its config.
 """
@@ -43,10 +43,7 @@ class Rule:
     # Findings depend on git state (and the date), not only on the file: True, or a
     # function of the family options saying whether they do in this configuration.
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False
-
-    @property
-    def page_name(self) -> str:
-        return f"{self.code}-{self.name}.md"
+    page: str | None = None  # its page's file name in the rule pages folder (see pages.py)
 
 
 @dataclass(frozen=True)
@@ -130,7 +127,15 @@ class Registry:
 
 REGISTRY = Registry()
 REGISTRY.add_rule(
-    Rule("REL000", "file-error", "The file could not be read, decoded, parsed or fixed", "P1", None, "core")
+    Rule(
+        "REL000",
+        "file-error",
+        "The file could not be read, decoded, parsed or fixed",
+        "P1",
+        None,
+        "core",
+        page="REL000-file-error.md",
+    )
 )
 REGISTRY.file_kinds["python"] = lambda path: path.suffix in (".py", ".pyi")
 
@@ -148,14 +153,16 @@ def rule(
     default: bool = True,
     family: str | None = None,
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False,
+    page: str | None = None,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
-    The family defaults to the name of the declaring module (`rules/exceptions.py`).
+    The family defaults to the built-in family package declaring it (`rules/exceptions/`),
+    else to the name of the declaring module. `page` is the file name of its page.
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git)
+        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page)
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
@@ -206,7 +213,13 @@ def file_kind(
 
 def _family_of_caller() -> str:
     module = sys._getframe(2).f_globals.get("__name__", "")
+    builtin, _, family = module.partition(f"{_BUILTIN}.")
+    if not builtin and family:
+        return family.partition(".")[0]
     return module.rpartition(".")[2] or module
+
+
+_BUILTIN = "reliability_lint.rules"
 
 
 def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
@@ -214,7 +227,8 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
     import reliability_lint.rules as builtin
 
     for module in pkgutil.iter_modules(builtin.__path__):
-        _import_once(f"{builtin.__name__}.{module.name}")
+        if module.ispkg and not module.name.startswith("_"):  # a family is a package; `_calls` is not one
+            _import_once(f"{builtin.__name__}.{module.name}")
     for entry_point in _installed_packs():
         if entry_point.value not in REGISTRY.loaded:
             REGISTRY.loaded.add(entry_point.value)

@@ -10,12 +10,11 @@ from pathlib import Path
 
 from reliability_lint.engine import Settings, Task, analyze, fixable, fix_source
 from reliability_lint.findings import Finding, error
-from reliability_lint.pages import examples
+from reliability_lint.pages import examples, page_path
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.source import SourceError, SourceFile
 from reliability_lint.testing import settings_for
 
-PAGES = Path(__file__).resolve().parent.parent / "rules"
 
 
 @dataclass
@@ -52,8 +51,8 @@ def page_snippets(tag: str = "bad", language: str = "python") -> list[str]:
     load_rules()
     snippets = []
     for rule in sorted(REGISTRY.rules.values(), key=lambda r: r.code):
-        page = PAGES / rule.page_name
-        if not page.is_file():
+        page = page_path(rule)
+        if page is None:
             continue
         for example in examples(page.read_text(encoding="utf-8")):
             if example.tag == tag and example.language == language and "path" not in example.attributes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reliability_lint.rules.bandit_pack import BANDIT_TESTS
+from reliability_lint.rules.bandit.catalogue import BANDIT_TESTS
 from reliability_lint.testing import check_text
 
 pytest.importorskip("bandit")

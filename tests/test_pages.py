@@ -1,5 +1,6 @@
-"""Every rule has a page, and every page's examples hold: bad is reported, good is not,
-fixing bad gives fixed."""
+"""Every rule names its page, and every page's examples hold: bad reports exactly the lines,
+columns and messages its `reported` block states, good is not reported, fixing bad gives
+fixed."""
 
 from __future__ import annotations
 
@@ -7,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from reliability_lint.pages import examples
+from reliability_lint.pages import examples, page_path, pages_dir, reported_lines
 from reliability_lint.registry import load_rules
 from reliability_lint.testing import check_text, fix_text
 
-PAGES = Path(__file__).resolve().parent.parent / "rules"
 REGISTRY = load_rules()
+PAGES = pages_dir()
+assert PAGES == Path(__file__).resolve().parent.parent / "rules", "the tests read the checkout's pages"
 
 
 def _cases() -> list:
@@ -28,9 +30,13 @@ def _cases() -> list:
     return cases
 
 
-def test_every_rule_has_a_page_and_every_page_a_rule() -> None:
+def test_every_rule_names_its_page_and_every_page_a_rule() -> None:
     pages = {page.name for page in PAGES.glob("*.md")}
-    wanted = {rule.page_name for rule in REGISTRY.rules.values() if rule.code.startswith("REL")}
+    builtin = [rule for rule in REGISTRY.rules.values() if rule.code.startswith("REL")]
+    for rule in builtin:
+        assert rule.page == f"{rule.code}-{rule.name}.md", f"{rule.code} names the page {rule.page!r}"
+        assert page_path(rule) == PAGES / rule.page
+    wanted = {rule.page for rule in builtin}
     assert wanted <= pages, f"rules without a page: {sorted(wanted - pages)}"
     assert {p for p in pages if p.startswith("REL")} <= wanted, "pages without a rule"
 
@@ -48,8 +54,9 @@ def test_every_page_has_the_sections_and_examples() -> None:
 def test_page_example(code: str, example, previous_bad) -> None:
     path = example.attributes.get("path", "example.py")
     if example.tag == "bad":
-        reported = {f.code for f in check_text(example.code, [code], path=path)}
-        assert code in reported, f"bad example not reported as {code}"
+        assert example.reported, "a bad example states what it reports in a ```text reported``` block under it"
+        found = [f for f in check_text(example.code, [code], path=path) if f.code == code]
+        assert reported_lines(found) == example.reported
     elif example.tag == "good":
         reported = {f.code for f in check_text(example.code, [code], path=path)}
         assert code not in reported, f"good example reported as {code}"
@@ -58,3 +65,28 @@ def test_page_example(code: str, example, previous_bad) -> None:
         unsafe = "safe" not in example.attributes
         fixed = fix_text(previous_bad.code, [code], path=path, unsafe_fixes=unsafe)
         assert fixed == example.code
+
+
+def test_a_reported_block_belongs_to_the_bad_example_right_above_it() -> None:
+    page = "```python bad\nexcept:\n```\n\n```text reported\n1:1: REL101 m\n2:3: REL101 n\n```\n\n```python good\nx\n```\n"
+    bad, good = examples(page)
+    assert bad.reported == ["1:1: REL101 m", "2:3: REL101 n"]
+    assert good.reported is None
+    for misplaced in (
+        "```python good\nx\n```\n\n```text reported\n1:1: REL101 m\n```\n",
+        "```python bad\nx\n```\n\nSome words.\n\n```text reported\n1:1: REL101 m\n```\n",
+    ):
+        with pytest.raises(ValueError, match="must follow a bad example"):
+            examples(misplaced)
+
+
+def test_a_wrong_column_or_message_in_a_reported_block_is_caught() -> None:
+    page = PAGES / "REL201-bigquery-wait-without-timeout.md"
+    bad = next(e for e in examples(page.read_text(encoding="utf-8")) if e.tag == "bad")
+    stated = bad.reported
+    assert stated is not None
+    found = reported_lines(f for f in check_text(bad.code, ["REL201"]) if f.code == "REL201")
+    assert found == stated
+    line, col, rest = stated[0].split(":", 2)
+    assert found != [f"{line}:{int(col) + 1}:{rest}", *stated[1:]]
+    assert found != [stated[0].replace("no `timeout`", "no timeout"), *stated[1:]]

@@ -8,93 +8,20 @@ from __future__ import annotations
 
 import ast
 import os
-import re
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from reliability_lint.analysis import CheckContext
-from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
-from reliability_lint.registry import Option, checker, file_kind, options, rule
-from reliability_lint.source import SourceFile
+from reliability_lint.registry import checker, rule
+from reliability_lint.rules.secrets.catalogue import _KEY_END, _NAME_CHARS, SUPPRESSED_BY, is_dotenv
+from reliability_lint.rules.secrets.fixes import _env_fix
 from reliability_lint.secret_detect import (
     Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
     name_words, scan_line, trigger_spans,
 )  # fmt: skip
-
-SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
-LOCK_FILES = frozenset(
-    {"poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "package-lock.json", "yarn.lock",
-     "pnpm-lock.yaml", "npm-shrinkwrap.json", "Cargo.lock", "Gemfile.lock", "composer.lock",
-     "Podfile.lock", "packages.lock.json", "Package.resolved", "Cartfile.resolved", "go.sum",
-     ".terraform.lock.hcl"}
-)  # fmt: skip
-_TEXT_SUFFIXES = frozenset(
-    {".env", ".ini", ".cfg", ".conf", ".cnf", ".toml", ".yaml", ".yml", ".json", ".properties",
-     ".sh", ".bash", ".zsh", ".md", ".markdown", ".rst", ".txt", ".tf", ".tfvars", ".hcl", ".lock"}
-)  # fmt: skip
-_TEXT_NAMES = frozenset({"Dockerfile", "Containerfile", ".envrc", ".netrc", ".npmrc", ".pypirc", ".pgpass"})
-_DOTENV_TEMPLATES = (".example", ".sample", ".template", ".dist", ".tpl", ".defaults")
-_NAME_CHARS = re.compile(r"\W+")
-
-
-def _accessor_problem(value: str) -> str | None:
-    if "{name}" not in value:
-        return "must contain {name}, where the environment variable's name goes"
-    try:
-        compile(value.replace("{name}", "NAME"), "<accessor>", "eval")
-    except SyntaxError:
-        return "must be a Python expression once {name} is filled in"
-    return None
-
-
-def _imports_problem(value: Any) -> str | None:
-    for spec in value:
-        statement = spec.strip() if isinstance(spec, str) else ""
-        try:
-            compile(statement if " " in statement else f"import {statement}", "<import>", "exec")
-            valid = bool(re.fullmatch(r"(?:from\s+[\w.]+\s+)?import\s+[\w.]+|[\w.]+", statement))
-        except SyntaxError:
-            valid = False
-        if not valid:
-            return 'must be a list like ["os"] or ["from pipeline import secrets"]'
-    return None
-
-
-options(
-    "secrets",
-    Option("accessor", str, 'os.environ["{name}"]', _accessor_problem),
-    Option("accessor-imports", list, ["os"], _imports_problem),
-    Option("min-length", int, 6, lambda v: None if v >= 1 else "must be at least 1"),
-    Option("max-file-size", int, 1_000_000, lambda v: None if v > 0 else "must be positive"),
-)
-
-
-def is_text_file(path: Path) -> bool:
-    name = path.name
-    return (
-        path.suffix in _TEXT_SUFFIXES
-        or name in _TEXT_NAMES
-        or name in LOCK_FILES
-        or name.startswith((".env", "Dockerfile."))
-        or name.endswith(".dockerfile")
-    )
-
-
-def _skip_text_file(path: Path, opts: dict[str, dict[str, Any]]) -> str | None:
-    if path.name in LOCK_FILES or path.suffix == ".lock":
-        return "lock"
-    limit = opts.get("secrets", {}).get("max-file-size", 1_000_000)
-    try:
-        return "oversized" if path.stat().st_size > limit else None
-    except OSError:
-        return None  # reading it will report what is wrong
-
-
-file_kind("text", is_text_file, skip=_skip_text_file)
+from reliability_lint.source import SourceFile
 
 rule(
     "REL301",
@@ -103,6 +30,7 @@ rule(
     "P0",
     fix="unsafe",
     suppressed_by=SUPPRESSED_BY,
+    page="REL301-hardcoded-secret.md",
 )
 rule(
     "REL302",
@@ -110,6 +38,7 @@ rule(
     "Credential written into a configuration, script or documentation file",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    page="REL302-secret-in-file.md",
 )
 rule(
     "REL303",
@@ -118,10 +47,10 @@ rule(
     "P0",
     suppressed_by=SUPPRESSED_BY,
     reads_git=True,  # `git add` or a .gitignore edit changes the finding, not the file
+    page="REL303-committed-env-file.md",
 )
 
 
-# ------------------------------------------------------------------ REL301, Python source
 
 
 @dataclass
@@ -244,31 +173,6 @@ def _kind_of(name: str) -> str:
     return "secret"
 
 
-def _env_fix(binding: _Binding, ctx: CheckContext) -> Fix | None:
-    if binding.env_name is None:
-        return None
-    settings = ctx.options["secrets"]
-    expression = settings["accessor"].replace("{name}", binding.env_name)
-    imports = list(settings["accessor-imports"])
-    line = binding.node.lineno
-    col = ctx.source.char_col(line, binding.node.col_offset)
-
-    def compute(fix: FixContext) -> list[Edit]:
-        import libcst as cst
-
-        old = fix.node_at((cst.ConcatenatedString, cst.SimpleString), line, col)
-        return fix.replace(old, cst.parse_expression(expression), imports=imports)
-
-    message = (
-        f"Read it with `{expression}` (set {binding.env_name} wherever this runs); "
-        "the old value stays in git history: rotate it"
-    )
-    return Fix("unsafe", message, compute=compute)
-
-
-_KEY_END = re.compile(r"-----END[ A-Z0-9]*-----|---- END SSH2")
-
-
 def _secret_text(source: SourceFile, lineno: int, hit: Hit) -> str:
     """What must be hidden for a hit: the value, or for a private key the whole block up to
     its END line (the BEGIN line the detector matches is not the secret, the body is)."""
@@ -296,7 +200,6 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     return found
 
 
-# ------------------------------------------------------------------ REL302, other text files
 
 
 @checker("REL302", kinds=("text",))
@@ -315,16 +218,6 @@ def _file_label(path: Path) -> str:
     if path.suffix in (".sh", ".bash", ".zsh") or path.name.startswith("Dockerfile"):
         return "script"
     return "config file"
-
-
-# ------------------------------------------------------------------ REL303, dotenv files
-
-
-def is_dotenv(name: str) -> bool:
-    """`.env`, `.env.production`, `prod.env`; not the committed templates (`.env.example`)."""
-    if not (name == ".env" or name.startswith(".env.") or name.endswith(".env")):
-        return False
-    return not name.endswith(_DOTENV_TEMPLATES)
 
 
 @checker("REL303", kinds=("text",))

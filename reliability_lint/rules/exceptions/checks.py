@@ -4,33 +4,15 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
-from typing import Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
-from reliability_lint.registry import Option, checker, options, rule
+from reliability_lint.registry import checker, rule
 from reliability_lint.rules._names import dotted_name
-
-BROAD = frozenset({"Exception", "BaseException"})
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
-# Calls that surface an error as surely as a log line does.
-_REPORTING_CALLS = frozenset(
-    {
-        "print",
-        "warnings.warn",
-        "traceback.print_exc",
-        "traceback.print_exception",
-        "sys.exit",
-        "sentry_sdk.capture_exception",
-        "capture_exception",
-    }
-)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
-
-options("exceptions", Option("include-specific", bool, False))
+from reliability_lint.rules.exceptions.catalogue import _LOG_METHODS, _REPORTING_CALLS, _SCOPES, BROAD
+from reliability_lint.rules.exceptions.fixes import _log_fix
+from reliability_lint.rules.exceptions.loggers import _logging_aliases, _module_loggers
 
 rule(
     "REL102",
@@ -38,6 +20,7 @@ rule(
     "Broad exception handler that neither re-raises, logs nor uses the error",
     "P0",
     fix="unsafe",
+    page="REL102-swallowed-exception.md",
 )
 
 
@@ -48,6 +31,7 @@ rule(
     "P1",
     fix="unsafe",  # safe where the handler re-raises: see the rule's page
     nodes=(ast.ExceptHandler,),
+    page="REL101-bare-except.md",
 )
 def bare_except(node: ast.ExceptHandler, ctx: CheckContext) -> None:
     if node.type is not None:
@@ -111,10 +95,6 @@ def _shadowed_builtins(ctx: CheckContext) -> set[str]:
     return shadowed
 
 
-# ------------------------------------------------------------------ REL102, in the one walk
-#
-# A handler is recorded when the walk enters it; the Raise, Call and Name nodes visited
-# inside its body mark it as handled; what is still unmarked at the end is reported.
 
 
 @dataclass
@@ -206,43 +186,6 @@ def _reports_error(call: ast.Call, ctx: CheckContext) -> bool:
     return "log" in receiver.rpartition(".")[2].lower() or receiver in _module_loggers(ctx)
 
 
-def _module_loggers(ctx: CheckContext) -> dict[str, int]:
-    """Module-level names bound to logging.getLogger(...), with the line that binds them."""
-    loggers = ctx.state.get("loggers")
-    if loggers is None:
-        loggers = ctx.state["loggers"] = {}
-        logging_names = _logging_aliases(ctx)
-        for statement in ctx.source.tree.body:
-            value = getattr(statement, "value", None)
-            if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or not isinstance(value, ast.Call):
-                continue
-            called = dotted_name(value.func)
-            module, _, function = called.rpartition(".")
-            if function != "getLogger" or (module and module not in logging_names["module"]):
-                continue
-            if not module and "getLogger" not in logging_names["functions"]:
-                continue
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            for target in targets:
-                if isinstance(target, ast.Name):
-                    loggers.setdefault(target.id, statement.lineno)
-    return loggers
-
-
-def _logging_aliases(ctx: CheckContext) -> dict[str, set[str]]:
-    cached = ctx.state.get("logging-aliases")
-    if cached is not None:
-        return cached
-    aliases: dict[str, set[str]] = {"module": set(), "functions": set()}
-    ctx.state["logging-aliases"] = aliases
-    for statement in ctx.source.tree.body:
-        if isinstance(statement, ast.Import):
-            aliases["module"] |= {a.asname or a.name for a in statement.names if a.name == "logging"}
-        elif isinstance(statement, ast.ImportFrom) and statement.module == "logging":
-            aliases["functions"] |= {a.asname or a.name for a in statement.names if a.name == "getLogger"}
-    return aliases
-
-
 def _report_swallowed(ctx: CheckContext) -> None:
     for handler in ctx.state["handlers"]:
         if handler.handled:
@@ -256,59 +199,3 @@ def _report_swallowed(ctx: CheckContext) -> None:
             fix=_log_fix(handler, ctx),
             position=_header_position(node, ctx),
         )
-
-
-def _log_fix(handler: _Handler, ctx: CheckContext) -> Fix:
-    node = handler.node
-    inside_function = any(isinstance(a, _SCOPES) for a in handler.ancestors)
-    logger, add_import = _logger_for(ctx, node.lineno, inside_function)
-    where = handler.qualname or f"module {ctx.source.path.stem}"
-    message = f"Error in {where}; continuing"
-    line = node.lineno
-    col = ctx.source.char_col(line, node.col_offset)
-
-    def compute(fix: FixContext) -> list[Any]:
-        import libcst as cst
-
-        old = fix.node_at((cst.ExceptHandler, cst.ExceptStarHandler), line, col)
-        literal = '"' + message.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        statement = cst.parse_statement(f"{logger}.exception({literal})\n")
-        call = statement.body[0]
-        body = old.body
-        if isinstance(body, cst.SimpleStatementSuite):
-            rest = [] if all(_is_placeholder(s) for s in body.body) else list(body.body)
-            new_body = body.with_changes(body=[call, *rest])
-        else:
-            statements = list(body.body)
-            first = statements[0]
-            if (
-                len(statements) == 1
-                and isinstance(first, cst.SimpleStatementLine)
-                and all(_is_placeholder(s) for s in first.body)
-            ):
-                statements[0] = first.with_changes(body=[call])
-            else:
-                statements.insert(0, statement)
-            new_body = body.with_changes(body=statements)
-        return fix.replace(old, old.with_changes(body=new_body), imports=["logging"] if add_import else [])
-
-    return Fix("unsafe", f"Log it with `{logger}.exception(...)`", compute=compute)
-
-
-def _is_placeholder(statement: Any) -> bool:
-    import libcst as cst
-
-    return isinstance(statement, cst.Pass) or (
-        isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Ellipsis)
-    )
-
-
-def _logger_for(ctx: CheckContext, line: int, inside_function: bool) -> tuple[str, bool]:
-    """The module's logger if it exists by the time the handler runs, else `logging`."""
-    for name, bound_at in _module_loggers(ctx).items():
-        if inside_function or bound_at < line:
-            return name, False
-    modules = _logging_aliases(ctx)["module"]
-    if modules:
-        return sorted(modules, key=lambda name: name != "logging")[0], False
-    return "logging", True

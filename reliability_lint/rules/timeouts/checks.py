@@ -1,0 +1,333 @@
+"""REL201-REL205: BigQuery, Pub/Sub and HTTP calls that can wait forever.
+
+The walk hands every binding and call to a `_calls.Module`; once it is over, each call is
+resolved (what is it called on?) and checked against the catalogue's table of calls. Only
+calls on values known to be BigQuery clients and jobs, Pub/Sub publishers and their
+futures, requests sessions or httpx are reported: a method name alone never is. Each
+report below builds its message and its fix together; the edits are made in `fixes`.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from reliability_lint.analysis import CheckContext
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.fix import FixContext
+from reliability_lint.registry import checker, rule
+from reliability_lint.rules._calls import BINDING_NODES, Binding, Module, Scope, Type, start
+from reliability_lint.rules.timeouts.catalogue import (
+    FAMILY,
+    FUNCTION_CHECKS,
+    METHOD_CHECKS,
+    QUERY_JOB,
+    VALUE_OF,
+    Check,
+    Extra,
+    _setup,
+)
+from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
+from reliability_lint.source import SourceFile
+
+rule(
+    "REL201",
+    "bigquery-wait-without-timeout",
+    "Waiting on a BigQuery job with no timeout",
+    "P0",
+    fix="safe",
+    page="REL201-bigquery-wait-without-timeout.md",
+)
+rule(
+    "REL202",
+    "bigquery-request-without-timeout",
+    "BigQuery API request with no timeout",
+    "P2",
+    fix="safe",
+    page="REL202-bigquery-request-without-timeout.md",
+)
+rule(
+    "REL203",
+    "bigquery-query-and-wait-without-timeout",
+    "`query_and_wait()` with no `wait_timeout`",
+    "P0",
+    fix="safe",
+    page="REL203-bigquery-query-and-wait-without-timeout.md",
+)
+rule(
+    "REL204",
+    "http-request-without-timeout",
+    "HTTP request with no timeout",
+    "P1",
+    fix="safe",
+    suppressed_by=("nosec",),  # bandit's B113 means the same
+    page="REL204-http-request-without-timeout.md",
+)
+rule(
+    "REL205",
+    "pubsub-future-without-timeout",
+    "Waiting on a Pub/Sub publish with no timeout",
+    "P1",
+    fix="safe",
+    page="REL205-pubsub-future-without-timeout.md",
+)
+
+
+_HINTS = ("requests", "httpx", "google")
+
+
+@dataclass
+class _File:
+    module: Module
+    extra: Extra
+    calls: list[tuple[ast.Call, Scope, ast.stmt]] = field(default_factory=list)
+    loops: list[tuple[ast.expr, Scope, ast.stmt]] = field(default_factory=list)
+
+
+def _state(ctx: CheckContext) -> _File | None:
+    state = ctx.state.get(FAMILY)
+    if state is None:
+        extra, library = _setup(ctx.options[FAMILY]["extra-calls"])
+        text = ctx.source.text
+        if not any(hint in text for hint in (*_HINTS, *extra.roots)):
+            state = ctx.state[FAMILY] = False
+        else:
+            state = ctx.state[FAMILY] = _File(Module(library), extra)
+            ctx.at_end(lambda: _check_file(ctx, state))
+    return state or None
+
+
+def _statement(ancestors: list[ast.AST]) -> ast.stmt:
+    for node in reversed(ancestors):
+        if isinstance(node, ast.stmt):
+            return node
+    raise AssertionError("an expression outside any statement")
+
+
+@checker(
+    "REL201", "REL202", "REL203", "REL204", "REL205",
+    nodes=(ast.Call, *BINDING_NODES),
+)  # fmt: skip
+def timeouts(node: ast.AST, ctx: CheckContext) -> None:
+    state = _state(ctx)
+    if state is None:
+        return
+    scope = state.module.visit(node, ctx.ancestors)
+    if isinstance(node, ast.Call):
+        state.calls.append((node, scope, _statement(ctx.ancestors)))
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        state.loops.append((node.iter, scope, node))
+    elif isinstance(node, ast.comprehension):
+        state.loops.append((node.iter, scope, _statement(ctx.ancestors)))
+
+
+
+
+@dataclass(frozen=True)
+class _Site:
+    call: ast.Call
+    scope: Scope
+    statement: ast.stmt
+    check: Check
+    receiver: ast.expr | None  # what the method is called on
+
+
+def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) -> _Site | None:
+    module, extra = state.module, state.extra
+    func = call.func
+    name = module.qualname(func, scope)
+    if name:
+        check = FUNCTION_CHECKS.get(name) or extra.functions.get(name)
+        return _Site(call, scope, statement, check, None) if check else None
+    if not isinstance(func, ast.Attribute):
+        return None
+    if func.attr not in _METHOD_NAMES and func.attr not in extra.method_names:
+        return None
+    receiver: Type = module.type_of(func.value, scope)
+    if not isinstance(receiver, str) or not receiver:
+        return None
+    check = METHOD_CHECKS.get((receiver, func.attr)) or extra.methods.get((receiver, func.attr))
+    return _Site(call, scope, statement, check, func.value) if check else None
+
+
+_METHOD_NAMES = frozenset(method for _, method in METHOD_CHECKS)
+
+
+def _bound(call: ast.Call, check: Check) -> tuple[bool, ast.expr | None]:
+    """(whether the call passes the bound, the `None` that disables it if one is passed)."""
+    if any(k.arg is None for k in call.keywords):
+        return True, None  # **kwargs may carry it
+    for keyword in call.keywords:
+        if keyword.arg == check.keyword:
+            value = keyword.value
+            is_none = isinstance(value, ast.Constant) and value.value is None
+            return (False, value) if is_none else (True, None)
+    if check.position is not None:
+        if any(isinstance(a, ast.Starred) for a in call.args):
+            return True, None
+        if len(call.args) > check.position:
+            value = call.args[check.position]
+            if isinstance(value, ast.Constant) and value.value is None:
+                return False, value
+            return True, None
+    return check.only_none, None
+
+
+def _check_file(ctx: CheckContext, state: _File) -> None:
+    module = state.module
+    module.finish()
+    settings = ctx.options[FAMILY]
+    waits: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    pending: list[tuple[_Site, ast.expr | None]] = []
+    for call, scope, statement in state.calls:
+        site = _resolve(state, call, scope, statement)
+        if site is None:
+            continue
+        if site.check.wait_first:
+            pending.append((site, None))
+            continue
+        ok, disabling = _bound(call, site.check)
+        if ok:
+            if site.check.code == "REL201" and isinstance(site.receiver, ast.Name):
+                binding = _binding(module, site.receiver, scope)
+                if binding is not None:
+                    waits[id(binding)].append(start(call))
+            continue
+        pending.append((site, disabling))
+
+    def waited(receiver: ast.expr | None, scope: Scope, at: tuple[int, int]) -> bool:
+        if not isinstance(receiver, ast.Name):
+            return False
+        binding = _binding(module, receiver, scope)
+        return binding is not None and any(binding.pos <= pos < at for pos in waits.get(id(binding), ()))
+
+    for site, disabling in pending:
+        if site.check.wait_first and waited(site.receiver, site.scope, start(site.call)):
+            continue
+        _report_call(ctx, site, disabling, settings)
+    for iterable, scope, statement in state.loops:
+        if module.type_of(iterable, scope) == QUERY_JOB and not waited(iterable, scope, start(iterable)):
+            _report_loop(ctx, iterable, statement, settings)
+
+
+def _binding(module: Module, name: ast.Name, scope: Scope) -> Binding | None:
+    bindings = module.lookup(name.id, scope, start(name))
+    return bindings[0] if len(bindings) == 1 else None
+
+
+def _label(call: ast.Call) -> str:
+    parts = []
+    node: ast.expr = call.func
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts)) + "()"
+    return "." + parts[0] + "()" if parts else "call"
+
+
+def _value(settings: dict[str, Any], code: str) -> tuple[str, list[str]]:
+    key = VALUE_OF[code]
+    value = settings[key]
+    text = repr(value) if isinstance(value, (int, float)) else value.strip()
+    imports = [settings[f"{key}-import"].strip()] if settings[f"{key}-import"].strip() else []
+    return text, imports
+
+
+def _report_call(ctx: CheckContext, site: _Site, disabling: ast.expr | None, settings: dict[str, Any]) -> None:
+    check, call = site.check, site.call
+    label = _label(call)
+    value, imports = _value(settings, check.code)
+    src = ctx.source
+    if disabling is not None:
+        message = f"`{label}` passes `{check.keyword}=None`, which " + (
+            "turns off httpx's default timeout" if check.only_none else "waits forever"
+        )
+        fix_message = f"Replace `None` with `{value}`"
+        span = src.node_span(disabling)
+
+        def compute(fix: FixContext) -> list[Edit]:
+            return [fix.edit(span[0], span[1], value), *_import_edits(fix, imports)]
+
+    elif check.wait_first:
+        message = (
+            f"`{label}` waits for the BigQuery job with no timeout (its own `timeout=` bounds only "
+            "the download); call `.result(timeout=...)` first"
+        )
+        fix_message = f"Wait with `.result(timeout={value})` first"
+        position = (call.lineno, src.char_col(call.lineno, call.col_offset))
+
+        def compute(fix: FixContext) -> list[Edit]:
+            return _wait_first_edits(fix, position, call.func.attr, value, imports)  # type: ignore[attr-defined]
+
+    else:
+        items = [f"{check.keyword}={value}"]
+        if check.code == "REL203":
+            message = f"`{label}` waits for the query with no `wait_timeout`"
+            if not any(k.arg == "api_timeout" for k in call.keywords):
+                request, request_imports = _value(settings, "REL202")
+                items.append(f"api_timeout={request}")
+                imports = imports + [i for i in request_imports if i not in imports]
+        else:
+            message = f"`{label}` {_DOES[check.code]} with no `{check.keyword}`"
+        fix_message = f"Add `{', '.join(items)}`"
+
+        def compute(fix: FixContext) -> list[Edit]:
+            return [*keyword_edits(fix.source, call, items), *_import_edits(fix, imports)]
+
+    if not _fixable(call):
+        fix = None
+    else:
+        fix = Fix("safe", fix_message, compute=compute)
+    ctx.report(check.code, site.statement, message, fix=fix, position=_span(src, call))
+
+
+_DOES = {
+    "REL201": "waits for the BigQuery job",
+    "REL202": "sends a BigQuery API request",
+    "REL204": "sends an HTTP request",
+    "REL205": "waits for the Pub/Sub publish",
+}
+
+
+def _report_loop(ctx: CheckContext, iterable: ast.expr, statement: ast.stmt, settings: dict[str, Any]) -> None:
+    src = ctx.source
+    value, imports = _value(settings, "REL201")
+    fix = None
+    if isinstance(iterable, (ast.Name, ast.Attribute, ast.Call, ast.Subscript)):
+        insert_at = src.node_span(iterable)[1]
+
+        def compute(fix_ctx: FixContext) -> list[Edit]:
+            return [fix_ctx.edit(insert_at, insert_at, f".result(timeout={value})"), *_import_edits(fix_ctx, imports)]
+
+        fix = Fix("safe", f"Iterate `.result(timeout={value})`", compute=compute)
+    if isinstance(statement, (ast.For, ast.AsyncFor)) and statement.iter is iterable:
+        first = statement.lineno
+        position = (first, src.char_col(first, statement.col_offset), *_span(src, iterable)[2:])
+    else:
+        position = _span(src, iterable)
+    ctx.report(
+        "REL201",
+        statement,
+        "Iterating a BigQuery QueryJob waits for it with no timeout; iterate `.result(timeout=...)`",
+        fix=fix,
+        position=position,  # type: ignore[arg-type]
+    )
+
+
+def _span(src: SourceFile, node: ast.AST) -> tuple[int, int, int, int]:
+    first, last = node.lineno, node.end_lineno or node.lineno  # type: ignore[attr-defined]
+    return (
+        first,
+        src.char_col(first, node.col_offset),  # type: ignore[attr-defined]
+        last,
+        src.char_col(last, node.end_col_offset or 0),  # type: ignore[attr-defined]
+    )
+
+
+def _fixable(call: ast.Call) -> bool:
+    # `f(x for x in y)` cannot take another argument without parenthesizing the generator
+    return not (len(call.args) == 1 and not call.keywords and isinstance(call.args[0], ast.GeneratorExp))

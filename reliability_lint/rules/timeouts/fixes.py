@@ -1,0 +1,130 @@
+"""The edits of the timeouts fixes: an argument appended to a call in the call's own
+layout, a `.result(timeout=)` wait put before a download, the imports a value needs."""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from reliability_lint.findings import Edit
+from reliability_lint.fix import FixContext, FixError
+from reliability_lint.source import SourceFile
+
+def _import_edits(fix: FixContext, imports: list[str]) -> list[Edit]:
+    if not imports:
+        return []
+    from reliability_lint.fix import add_imports, text_edits
+
+    return text_edits(fix.source, add_imports(fix.module, imports).code)
+
+
+def keyword_edits(src: SourceFile, call: ast.Call, items: list[str]) -> list[Edit]:
+    """Edits that append keyword arguments (`["timeout=30"]`) to a call, in the call's own
+    layout: one per line when its arguments are one per line, with or without the trailing
+    comma it had, and after any comment that ends the last argument's line."""
+    text = src.text
+    close = src.node_span(call)[1] - 1  # the call's ")"
+    arguments = [*call.args, *call.keywords]
+    if not arguments:
+        opening = _skip_to(text, src.node_span(call.func)[1], "(")
+        return [Edit(src.position(opening + 1), src.position(opening + 1), ", ".join(items))]
+    last = max(arguments, key=lambda node: (node.end_lineno, node.end_col_offset))
+    last_start, after = src.node_span(last)
+    comma = None
+    index = after
+    while index < close:  # parentheses closing the last argument, a comma, comments
+        char = text[index]
+        if char == "#":
+            while index < close and text[index] not in "\r\n":
+                index += 1
+            continue
+        if char == ")" and comma is None:
+            after = index + 1
+        elif char == ",":
+            comma = index
+        index += 1
+    line_start = src.line_starts[src.position(last_start)[0] - 1]
+    indent = text[line_start:last_start]
+    own_lines = not indent.strip() and _starts_line(src, close) and _line_of(src, close) > _line_of(src, after)
+    newline = src.newline
+    if comma is not None:
+        if own_lines:
+            at = src.line_starts[_line_of(src, close) - 1]
+            content = "".join(f"{indent}{item},{newline}" for item in items)
+            return [Edit(src.position(at), src.position(at), content)]
+        return [Edit(src.position(comma + 1), src.position(comma + 1), "".join(f" {item}," for item in items))]
+    if own_lines:
+        line_end = src.line_starts[_line_of(src, after) - 1] + len(src.line(_line_of(src, after)))
+        added = "".join(f",{newline}{indent}{item}" for item in items)
+        if line_end == after:
+            return [Edit(src.position(after), src.position(after), added)]
+        return [
+            Edit(src.position(after), src.position(after), ","),
+            Edit(src.position(line_end), src.position(line_end), added[1:]),
+        ]
+    return [Edit(src.position(after), src.position(after), "".join(f", {item}" for item in items))]
+
+
+def _line_of(src: SourceFile, offset: int) -> int:
+    return src.position(offset)[0]
+
+
+def _starts_line(src: SourceFile, offset: int) -> bool:
+    line, col = src.position(offset)
+    return not src.line(line)[:col].strip()
+
+
+def _skip_to(text: str, index: int, wanted: str) -> int:
+    while text[index] != wanted:
+        if text[index] == "#":
+            index = text.find("\n", index)
+        index += 1
+    return index
+
+
+def _wait_first_edits(
+    fix: FixContext, position: tuple[int, int], method: str, value: str, imports: list[str]
+) -> list[Edit]:
+    """`job.to_dataframe(max_results=n)` -> `job.result(timeout=v, max_results=n).to_dataframe()`."""
+    import libcst as cst
+
+    node = _chained_call(fix, fix.node_at(cst.Call, *position), method)
+    if node is None:
+        raise FixError(f"no `.{method}()` call at line {position[0]}")
+    moved = [a for a in node.args if a.keyword is not None and a.keyword.value == "max_results"]
+    kept = [a for a in node.args if not moved or a is not moved[0]]
+    if moved and kept and node.args[-1] is moved[0]:
+        kept[-1] = kept[-1].with_changes(comma=moved[0].comma)
+    wait_args = [cst.Arg(cst.parse_expression(value), keyword=cst.Name("timeout"), equal=_equal())]
+    if moved:
+        wait_args[0] = wait_args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        wait_args.append(moved[0].with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    attribute = node.func
+    waited = cst.Call(func=cst.Attribute(value=attribute.value, attr=cst.Name("result")), args=wait_args)
+    replacement = node.with_changes(func=attribute.with_changes(value=waited), args=kept)
+    return fix.replace(node, replacement, imports)
+
+
+def _chained_call(fix: FixContext, anchor: Any, method: str) -> Any:
+    """The `.method()` call of the chain of calls that all start where `anchor` starts."""
+    import libcst as cst
+    import libcst.matchers as m
+
+    def chain(node: Any) -> list[Any]:
+        links = []
+        while isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
+            links.append(node)
+            node = node.func.value
+        return links + [node]
+
+    below = chain(anchor)
+    for call in m.findall(fix.module, m.Call(func=m.Attribute(attr=m.Name(method)))):
+        if any(link is call for link in below) or any(link is anchor for link in chain(call)):
+            return call
+    return None
+
+
+def _equal() -> Any:
+    import libcst as cst
+
+    return cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""), whitespace_after=cst.SimpleWhitespace(""))

@@ -1,0 +1,223 @@
+"""REL401 untracked-todo and REL402 todo-stub."""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from reliability_lint.analysis import CheckContext
+from reliability_lint.registry import rule
+from reliability_lint.rules._names import dotted_name
+from reliability_lint.rules.todos.catalogue import (
+    _FUNCTIONS,
+    _LOG_METHODS,
+    _NOT_IMPLEMENTED,
+    _NOT_IMPLEMENTED_COMMENT,
+    _SCOPES,
+    _SKIP_DECORATORS,
+    TodoSettings,
+    todo_settings,
+)
+from reliability_lint.rules.todos.fixes import _raise_fix
+from reliability_lint.rules.todos.scan import Todo, scan
+from reliability_lint.source import SourceFile
+
+@rule(
+    "REL401",
+    "untracked-todo",
+    "TODO comment without a tracking reference",
+    "P3",
+    kinds=("python",),
+    reads_git=lambda options: options["todos"]["max-age"] is not None,
+    page="REL401-untracked-todo.md",
+)
+def untracked_todo(ctx: CheckContext) -> None:
+    settings = todo_settings(ctx.options)
+    found = scan(ctx.source, ctx.literal_spans, settings, ctx.comments(settings.candidates))
+    untracked = [todo for todo in found if not todo.tracked]
+    if untracked and settings.max_age is not None:
+        untracked = _older_than(ctx.source, untracked, settings.max_age)
+    for todo in untracked:
+        ctx.report(
+            "REL401",
+            None,
+            f"{todo.tag} without a tracking reference (an issue `#123`, a key `ABC-123` or a URL)",
+            position=(todo.line, todo.col, todo.line, todo.end_col),
+        )
+
+
+def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
+    """The TODOs whose line git blame dates more than `days` ago; all of them without git."""
+    from reliability_lint.blame import blame_file
+
+    blamed = blame_file(source.path, [todo.line for todo in todos], contents=source.text)
+    if blamed is None:
+        return todos
+    now = datetime.now(timezone.utc)
+    old = []
+    for todo in todos:
+        line = blamed.get(todo.line)
+        if line is not None and line.committed and (now - line.time).days > days:
+            old.append(todo)
+    return old
+
+
+
+
+@dataclass
+class _Stub:
+    node: ast.FunctionDef | ast.AsyncFunctionDef
+    qualname: str
+
+
+def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
+    first = body[0] if body else None
+    if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+        return first
+    return None
+
+
+def _is_logging_call(node: ast.expr) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    name = dotted_name(node.func)
+    if name.startswith("logging."):
+        return True
+    receiver, _, method = name.rpartition(".")
+    return method in _LOG_METHODS and "log" in receiver.rpartition(".")[2].lower()
+
+
+def _does_nothing(statement: ast.stmt) -> bool:
+    if isinstance(statement, ast.Pass):
+        return True
+    if isinstance(statement, ast.Return):
+        return statement.value is None or (
+            isinstance(statement.value, ast.Constant) and statement.value.value is None
+        )
+    if isinstance(statement, ast.Expr):
+        value = statement.value
+        if isinstance(value, ast.Constant) and (value.value is Ellipsis or isinstance(value.value, str)):
+            return True
+        return _is_logging_call(value)
+    return False
+
+
+def _stub_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    body = function.body[1:] if _docstring(function.body) else function.body
+    return all(_does_nothing(statement) for statement in body)
+
+
+def _exempt_by_decorator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if dotted_name(target).rpartition(".")[2] in _SKIP_DECORATORS:
+            return True
+    return False
+
+
+def _base_names(cls: ast.ClassDef) -> set[str]:
+    names = set()
+    for base in [*cls.bases, *(k.value for k in cls.keywords if k.arg == "metaclass")]:
+        target = base.value if isinstance(base, ast.Subscript) else base
+        names.add(dotted_name(target).rpartition(".")[2])
+    return names
+
+
+def _exempt_class(cls: ast.ClassDef, ctx: CheckContext) -> bool:
+    """A Protocol, or an ABC whose methods are all stubs: an interface, not unfinished work."""
+    cache: dict[int, bool] = ctx.state.setdefault("todo-stub-classes", {})
+    exempt = cache.get(id(cls))
+    if exempt is None:
+        bases = _base_names(cls)
+        methods = [statement for statement in cls.body if isinstance(statement, _FUNCTIONS)]
+        exempt = "Protocol" in bases or (
+            bool(bases & {"ABC", "ABCMeta"}) and all(_stub_body(method) for method in methods)
+        )
+        cache[id(cls)] = exempt
+    return exempt
+
+
+@rule(
+    "REL402",
+    "todo-stub",
+    "Function marked TODO whose body does nothing: it returns as if it worked",
+    "P0",
+    fix="unsafe",
+    nodes=_FUNCTIONS,
+    page="REL402-todo-stub.md",
+)
+def todo_stub(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: CheckContext) -> None:
+    if ctx.source.path.suffix == ".pyi" or not _stub_body(node) or _exempt_by_decorator(node):
+        return
+    parent = ctx.ancestors[-1] if ctx.ancestors else None
+    if isinstance(parent, ast.ClassDef) and _exempt_class(parent, ctx):
+        return
+    stubs: list[_Stub] | None = ctx.state.get("todo-stubs")
+    if stubs is None:
+        stubs = ctx.state["todo-stubs"] = []
+        ctx.at_end(lambda: _report_stubs(ctx))
+    names = [a.name for a in ctx.ancestors if isinstance(a, _SCOPES)]
+    stubs.append(_Stub(node, ".".join([*names, node.name])))
+
+
+def _report_stubs(ctx: CheckContext) -> None:
+    settings = todo_settings(ctx.options)
+    markers: dict[int, str] = {}  # comment line -> what it says is left to do
+    for todo in scan(ctx.source, ctx.literal_spans, settings, ctx.comments(settings.candidates)):
+        markers[todo.line] = todo.text
+    for comment in ctx.comments(re.compile(_NOT_IMPLEMENTED_COMMENT)):
+        markers.setdefault(comment.line, comment.text.lstrip("#").strip())
+    for stub in ctx.state["todo-stubs"]:
+        found = _marker(stub.node, ctx.source, markers, settings)
+        if found is None:
+            continue
+        line, text = found
+        ctx.report(
+            "REL402",
+            stub.node,
+            f"`{stub.qualname}` is a stub (marked at line {line}) that returns as if it worked",
+            fix=_raise_fix(stub, text, ctx),
+            position=_header(stub.node, ctx.source),
+        )
+
+
+def _marker(
+    function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile, markers: dict[int, str], settings: TodoSettings
+) -> tuple[int, str] | None:
+    """The first line of the docstring or of the function's comments marking it unfinished."""
+    found: list[tuple[int, str]] = []
+    docstring = _docstring(function.body)
+    if docstring is not None:
+        for index, text in enumerate(str(docstring.value.value).splitlines()):  # type: ignore[union-attr]
+            match = settings.tag.search(text.strip())
+            if match:
+                found.append((docstring.lineno + index, match.group("text").strip()))
+            elif re.search(_NOT_IMPLEMENTED, text, re.I):
+                found.append((docstring.lineno + index, text.strip()))
+    last = _last_comment_line(function, source)
+    found.extend((line, text) for line, text in markers.items() if function.lineno <= line <= last)
+    return min(found) if found else None
+
+
+def _last_comment_line(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile) -> int:
+    """The function's last line, extended over the comment lines indented below it."""
+    last = function.end_lineno or function.lineno
+    indent = source.char_col(function.lineno, function.col_offset)
+    for below in range(last + 1, len(source.lines) + 1):
+        text = source.line(below)
+        stripped = text.lstrip()
+        if not stripped.startswith("#") or len(text) - len(stripped) <= indent:
+            break
+        last = below
+    return last
+
+
+def _header(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile) -> tuple[int, int, int, int]:
+    """The `def name` part of the function's first line."""
+    line = function.lineno
+    col = source.char_col(line, function.col_offset)
+    name_at = source.line(line).find(function.name, col)
+    end = name_at + len(function.name) if name_at >= 0 else len(source.line(line))
+    return (line, col, line, end)
