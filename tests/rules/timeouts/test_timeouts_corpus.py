@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 CODES = ("REL201", "REL202", "REL203", "REL204", "REL205")
-GENERATOR = Path(__file__).resolve().parent.parent / "bench" / "corpus.py"
+GENERATOR = Path(__file__).resolve().parents[3] / "bench" / "corpus.py"
 
 
 def findings_of(root: Path) -> set[tuple[str, int, str]]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-DEMO = Path(__file__).resolve().parent.parent / "examples" / "legacy_pipeline"
+DEMO = Path(__file__).resolve().parents[3] / "examples" / "legacy_pipeline"
 AWS_ID = "AKIA" + "KZ4S0CRZL7BE27FU"
 AWS_SECRET = "raLXiIaadr1bfddKVruQ" + "v2ShyFkdV8lmzDpFYelv"
 PASSWORD = "OwzdsvXB" + "JGbaxUwL"

@@ -385,7 +385,7 @@ def test_fix_does_not_copy_a_secret_from_the_comment() -> None:
 def test_demo_findings_are_those_expected_md_lists() -> None:
     from pathlib import Path
 
-    demo = Path(__file__).resolve().parent.parent / "examples" / "legacy_pipeline"
+    demo = Path(__file__).resolve().parents[3] / "examples" / "legacy_pipeline"
     table = (demo / "EXPECTED.md").read_text(encoding="utf-8").split("## Deliberate negatives")[0]
     expected = set()
     for path, line, code in re.findall(r"^\| (pipeline/\S+) \| (\d+)[^|]*\| (REL40\d) \|", table, re.M):

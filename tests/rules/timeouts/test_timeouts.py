@@ -16,7 +16,7 @@ from reliability_lint.config import ConfigError
 from reliability_lint.testing import check_text, fix_text
 
 CODES = ["REL201", "REL202", "REL203", "REL204", "REL205"]
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def reported(code: str, options: dict | None = None) -> list[tuple[int, str]]:
