@@ -57,3 +57,17 @@ def demo(tmp_path: Path) -> Path:
     target = tmp_path / "legacy_pipeline"
     shutil.copytree(DEMO, target)
     return target
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite the golden files of the rule fixtures (tests/rules/README.md)",
+    )
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("update_golden"))

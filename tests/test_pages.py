@@ -90,3 +90,33 @@ def test_a_wrong_column_or_message_in_a_reported_block_is_caught() -> None:
     line, col, rest = stated[0].split(":", 2)
     assert found != [f"{line}:{int(col) + 1}:{rest}", *stated[1:]]
     assert found != [stated[0].replace("no `timeout`", "no timeout"), *stated[1:]]
+
+
+def test_the_wheel_ships_the_pages_and_its_copy_is_the_one_found(tmp_path: Path) -> None:
+    """Installed from the wheel, pages come from the package's own copy (force-include of
+    the top-level rules/), and every family package is in it."""
+    import subprocess
+    import sys
+    import zipfile
+
+    from hatchling.builders.wheel import WheelBuilder
+
+    root = Path(__file__).resolve().parent.parent
+    (wheel,) = WheelBuilder(str(root)).build(directory=str(tmp_path / "dist"), versions=["standard"])
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for rule in REGISTRY.rules.values():
+        if rule.page is not None:
+            assert f"reliability_lint/rule_pages/{rule.page}" in names
+    for family in ("bandit", "exceptions", "secrets", "timeouts", "todos"):
+        assert f"reliability_lint/rules/{family}/__init__.py" in names
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    probe = (
+        "from reliability_lint.pages import page_path, pages_dir; from reliability_lint.registry import load_rules;"
+        "rules = load_rules().rules; print(pages_dir()); print(page_path(rules['REL201'])); print(len(rules))"
+    )
+    env = {"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tmp_path, check=True)
+    folder, page, count = done.stdout.splitlines()
+    assert Path(folder) == tmp_path / "site" / "reliability_lint" / "rule_pages"
+    assert Path(page) == Path(folder) / "REL201-bigquery-wait-without-timeout.md"
+    assert int(count) == len(REGISTRY.rules)

@@ -95,8 +95,6 @@ def _shadowed_builtins(ctx: CheckContext) -> set[str]:
     return shadowed
 
 
-
-
 @dataclass
 class _Handler:
     node: ast.ExceptHandler

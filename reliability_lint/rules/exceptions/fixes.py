@@ -14,6 +14,7 @@ from reliability_lint.rules.exceptions.loggers import _logging_aliases, _module_
 if TYPE_CHECKING:
     from reliability_lint.rules.exceptions.checks import _Handler
 
+
 def _log_fix(handler: _Handler, ctx: CheckContext) -> Fix:
     node = handler.node
     inside_function = any(isinstance(a, _SCOPES) for a in handler.ancestors)

@@ -8,6 +8,7 @@ import ast
 from reliability_lint.analysis import CheckContext
 from reliability_lint.rules._names import dotted_name
 
+
 def _module_loggers(ctx: CheckContext) -> dict[str, int]:
     """Module-level names bound to logging.getLogger(...), with the line that binds them."""
     loggers = ctx.state.get("loggers")

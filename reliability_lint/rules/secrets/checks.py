@@ -51,8 +51,6 @@ rule(
 )
 
 
-
-
 @dataclass
 class _Binding:
     """A string literal bound to a name: the context that makes it a secret, and the fix."""
@@ -198,8 +196,6 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
         hits = scan_line(src.line(lineno), config=config, shapes_only=shapes_only, min_length=min_length)
         found.extend((lineno, hit) for hit in hits)
     return found
-
-
 
 
 @checker("REL302", kinds=("text",))

@@ -11,6 +11,7 @@ from reliability_lint.fix import FixContext
 if TYPE_CHECKING:
     from reliability_lint.rules.secrets.checks import _Binding
 
+
 def _env_fix(binding: _Binding, ctx: CheckContext) -> Fix | None:
     if binding.env_name is None:
         return None

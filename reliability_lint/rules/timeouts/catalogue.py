@@ -14,7 +14,6 @@ from reliability_lint.rules._calls import Library
 
 FAMILY = "timeouts"
 
-
 BQ = "google.cloud.bigquery"
 CLIENT = f"{BQ}.Client"
 QUERY_JOB = f"{BQ}.QueryJob"

@@ -123,8 +123,6 @@ def timeouts(node: ast.AST, ctx: CheckContext) -> None:
         state.loops.append((node.iter, scope, _statement(ctx.ancestors)))
 
 
-
-
 @dataclass(frozen=True)
 class _Site:
     call: ast.Call

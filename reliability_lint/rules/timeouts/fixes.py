@@ -10,6 +10,7 @@ from reliability_lint.findings import Edit
 from reliability_lint.fix import FixContext, FixError
 from reliability_lint.source import SourceFile
 
+
 def _import_edits(fix: FixContext, imports: list[str]) -> list[Edit]:
     if not imports:
         return []

@@ -24,6 +24,7 @@ from reliability_lint.rules.todos.fixes import _raise_fix
 from reliability_lint.rules.todos.scan import Todo, scan
 from reliability_lint.source import SourceFile
 
+
 @rule(
     "REL401",
     "untracked-todo",
@@ -62,8 +63,6 @@ def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
         if line is not None and line.committed and (now - line.time).days > days:
             old.append(todo)
     return old
-
-
 
 
 @dataclass

@@ -13,6 +13,7 @@ from reliability_lint.redaction import redact_credentials
 if TYPE_CHECKING:
     from reliability_lint.rules.todos.checks import _Stub
 
+
 def _string_literal(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace('"', '\\"')
     return '"' + "".join(c if c.isprintable() else " " for c in escaped) + '"'

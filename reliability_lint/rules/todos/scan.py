@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from reliability_lint.rules.todos.catalogue import _CONTINUATION_LINES, TodoSettings
 from reliability_lint.source import Comment, SourceFile
 
+
 @dataclass(frozen=True)
 class Todo:
     """One tagged comment."""

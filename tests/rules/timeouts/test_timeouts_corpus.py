@@ -5,7 +5,7 @@ Pub/Sub or HTTP.
 As a script it scores a corpus generated beforehand and prints both figures:
 
     python bench/corpus.py /tmp/corpus --files 2000
-    python tests/test_timeouts_corpus.py /tmp/corpus
+    python tests/rules/timeouts/test_timeouts_corpus.py /tmp/corpus
 """
 
 from __future__ import annotations
