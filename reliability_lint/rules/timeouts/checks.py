@@ -75,6 +75,8 @@ rule(
 )
 
 
+# ---------------------------------------------------------------------- during the walk
+
 _HINTS = ("requests", "httpx", "google")
 
 
@@ -121,6 +123,9 @@ def timeouts(node: ast.AST, ctx: CheckContext) -> None:
         state.loops.append((node.iter, scope, node))
     elif isinstance(node, ast.comprehension):
         state.loops.append((node.iter, scope, _statement(ctx.ancestors)))
+
+
+# ---------------------------------------------------------------------- after the walk
 
 
 @dataclass(frozen=True)
