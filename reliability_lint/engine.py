@@ -265,11 +265,14 @@ def _plan(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> Plan:
     return plan
 
 
-def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]) -> list[Finding]:
-    """The findings that survive selection and suppression, fixes set to their applicability."""
+def analyze(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], project: Index | None = None
+) -> list[Finding]:
+    """The findings that survive selection and suppression, fixes set to their applicability.
+    `project` is the project index, by default the run's."""
     plan = _plan(enabled, settings.options)
     python = "python" in task.kinds
-    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options, _INDEX)
+    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options, project or _INDEX)
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings

@@ -387,3 +387,23 @@ def test_crlf_and_non_ascii_modules(tmp_path: Path, newline: str) -> None:
     (tmp_path / "pkg" / "base.py").write_bytes(base.replace("\n", newline).encode())
     (tmp_path / "pkg" / "sub.py").write_bytes(SUB.replace("\n", newline).encode())
     assert len(waits(tmp_path, "pkg/sub.py")) == 3
+
+
+def test_flake8_and_the_changed_lines_gate_see_the_other_modules(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from conftest import git
+
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/sub.py": "from pkg.base import shared_client\n"})
+    git("init", "-q", cwd=tmp_path)
+    git("add", ".", cwd=tmp_path)
+    git("commit", "-qm", "base", cwd=tmp_path)
+    (tmp_path / "pkg" / "sub.py").write_text(SUB, encoding="utf-8")
+    flake8 = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "REL201", "pkg/sub.py"],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert [line.split(":")[1] for line in flake8.stdout.splitlines()] == ["6", "10", "14"], flake8.stderr
+    gate = waits(tmp_path, ".", extra=("--no-cache", "--diff-base", "HEAD"))
+    assert gate == [("pkg/sub.py", 6), ("pkg/sub.py", 10), ("pkg/sub.py", 14)]
