@@ -236,7 +236,7 @@ class Module(Bindings):
         key = id(node)
         if key not in self._parsed:
             try:
-                parsed = ast.parse(node.value.strip(), mode="eval").body
+                parsed = ast.parse(str(node.value).strip(), mode="eval").body
             except (SyntaxError, ValueError):
                 parsed = None
             if parsed is not None:
@@ -341,11 +341,11 @@ def _class_member(info: ClassInfo, name: str) -> Binding | None:
     return bindings[-1] if bindings else None
 
 
-def _is_property(node: ast.AST | None) -> bool:
+def _is_property(node: object) -> bool:
     if not isinstance(node, FUNCTIONS):
         return False
     return any(plain_name(d).rpartition(".")[2] in ("property", "cached_property") for d in node.decorator_list)
 
 
-def _is_none(node: ast.AST | None) -> bool:
+def _is_none(node: object) -> bool:
     return isinstance(node, ast.Constant) and node.value is None

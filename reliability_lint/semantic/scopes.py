@@ -26,7 +26,7 @@ class Binding:
     pos: Pos
     kind: str  # value, annotation, import, enter, element, function, class, instance, unknown
     scope: Scope
-    node: ast.AST | None = None
+    node: ast.AST | ClassInfo | None = None  # the value, def or class (its ClassInfo)
     annotation: ast.expr | None = None
     qualname: str = ""
 

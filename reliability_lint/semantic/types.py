@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from reliability_lint.semantic.scopes import ClassInfo
 
 UNKNOWN = ""
 NONE = "builtins.None"
@@ -40,7 +43,7 @@ class ProjectClass:
     name: str
 
 
-Type = Union[str, "ClassInfo", ProjectClass, Ref, tuple]  # noqa: F821 (model.ClassInfo)
+Type = Union[str, "ClassInfo", ProjectClass, Ref, tuple]
 
 
 @dataclass(frozen=True)
