@@ -37,6 +37,10 @@ from pathlib import Path
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus_xmod  # noqa: E402
+
+XMOD_SHARE = 0.05  # modules that use clients made in services/shared (cross-module shapes)
 DEFAULT_FILES = 2000
 DEFAULT_SEED = 7
 MARK = re.compile(r"«([DNUO]) ([^»]*)»")
@@ -1150,6 +1154,8 @@ def make_file(seed: int, i: int) -> tuple[str, str]:
     svc = rng.choice(SERVICES)
     ctx = Ctx(rng, bad_rate=rng.choice([0.05, 0.15, 0.3, 0.5]), svc=svc)
     roll = rng.random()
+    if random.Random(f"{seed}/{i}/xmod").random() < XMOD_SHARE:
+        return corpus_xmod.consumer(random.Random(f"{seed}/{i}/xmod/body"), i)
     if roll < 0.035:
         return f"docs/{svc}/{rng.choice(TOPICS)}_{i:05d}.md", markdown_file(ctx)
     if roll < 0.065:
@@ -1207,6 +1213,11 @@ def generate(out: Path, files: int = DEFAULT_FILES, seed: int = DEFAULT_SEED) ->
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    for path, text in corpus_xmod.SHARED.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+    (out / "services" / "__init__.py").write_text("")
     (out / "ground_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
     return truth
 

@@ -284,6 +284,10 @@ def score(report: bytes, root: Path, truth: dict[str, Any]) -> None:
         print(f"  {code:7} {len(mine):>7} {len(found):>6} {fmt(100 * len(found) / len(mine) if mine else None, '6.1f'):>6}% "
               f"{len(ours):>9} {len(fp):>7} {sum((f, line) in negatives for f, line, _ in fp):>13} "
               f"{sum(r in unscored for r in ours):>12}")
+    xmod = {k for k, kind in planted.items() if kind.startswith("xmod_")}
+    xmod_negatives = {k for k, kind in negatives.items() if kind.startswith("xmod_")}
+    print(f"  cross-module shapes (issue 11): {len(xmod & reported)}/{len(xmod)} found, "
+          f"{sum((f, line) in xmod_negatives for f, line, _ in reported)} reports on {len(xmod_negatives)} look-alikes")
     missed = Counter(f"{code} {planted[(f, line, code)]}" for f, line, code in planted if (f, line, code) not in reported)
     if missed:
         print("  missed, by code and kind/acquisition: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))

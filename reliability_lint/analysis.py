@@ -60,6 +60,7 @@ class CheckContext:
     path: str  # as displayed
     options: dict[str, dict[str, Any]]
     plan: Plan
+    project: Any = None  # the semantic.index.Index of the run, or None for a file on its own
     ancestors: list[ast.AST] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)  # per-file scratch space of checkers
@@ -191,10 +192,11 @@ def check_source(
     kinds: frozenset[str],
     plan: Plan,
     options: dict[str, dict[str, Any]],
+    project: Any = None,
 ) -> tuple[list[Finding], list[tuple[int, int]]]:
     """Every finding of the planned checkers in one file, before noqa and selection, and
     the merged spans of its string literals (for telling comments from strings)."""
-    ctx = CheckContext(src, path, options, plan)
+    ctx = CheckContext(src, path, options, plan, project)
     if "python" in kinds:
         tree = src.tree  # raises SourceError for the caller to report
         candidates = plan.comment_pattern is not None and plan.comment_pattern.search(src.text)

@@ -19,6 +19,7 @@ from datetime import date
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from collections.abc import Callable
 
 from reliability_lint import __version__
 from reliability_lint.findings import Edit, Finding, Fix
@@ -63,28 +64,70 @@ class Cache:
         self.folder = folder
         self._ready = False
 
-    def _entry(self, path: Path) -> Path:
-        name = hashlib.blake2b(str(path.absolute()).encode(), digest_size=16).hexdigest()
+    def _entry(self, path: Path, kind: str = "findings") -> Path:
+        name = hashlib.blake2b(f"{kind}:{path.absolute()}".encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
         return self.folder / name[:2] / f"{name}.json"
 
-    def load(self, path: Path, digest: str, config: str, git: str | None) -> list[Finding] | None:
+    def load(
+        self,
+        path: Path,
+        digest: str,
+        config: str,
+        git: str | None,
+        current: Callable[[str], str] | None = None,
+    ) -> list[Finding] | None:
+        """The findings stored for this content, configuration and git state, provided the
+        summaries of the modules they were computed from are unchanged (`current(path)`
+        gives a module's summary hash now)."""
         try:
             with self._entry(path).open("rb") as handle:
                 entry = json.load(handle)
             if (entry["content"], entry["config"], entry["git"]) != (digest, config, git):
                 return None
+            deps = entry.get("deps") or {}
+            if deps and (current is None or any(current(p) != h for p, h in deps.items())):
+                return None
             return [_finding(item) for item in entry["findings"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing, truncated, corrupt or from another version
 
-    def store(self, path: Path, digest: str, config: str, git: str | None, findings: list[Finding]) -> None:
+    def store(
+        self,
+        path: Path,
+        digest: str,
+        config: str,
+        git: str | None,
+        findings: list[Finding],
+        deps: dict[str, str] | None = None,
+    ) -> None:
         entry = {
             "content": digest,
             "config": config,
             "git": git,
+            "deps": deps or {},
             "findings": [_plain(finding) for finding in findings],
         }
-        target = self._entry(path)
+        self._write(self._entry(path), entry)
+
+    def load_summary(self, path: Path, digest: str) -> dict[str, Any] | None:
+        """A module's summary for the project index, when made from this content."""
+        try:
+            with self._entry(path, "summary").open("rb") as handle:
+                entry = json.load(handle)
+            if entry["content"] != digest or entry["version"] != __version__:
+                return None
+            summary = entry["summary"]
+            shape = {"names": dict, "classes": dict, "stars": list}
+            if not isinstance(summary, dict) or any(not isinstance(summary.get(k), t) for k, t in shape.items()):
+                return None
+            return summary
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def store_summary(self, path: Path, digest: str, summary: dict[str, Any]) -> None:
+        self._write(self._entry(path, "summary"), {"content": digest, "version": __version__, "summary": summary})
+
+    def _write(self, target: Path, entry: dict[str, Any]) -> None:
         try:
             self._prepare(target.parent)
             handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")

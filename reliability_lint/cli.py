@@ -279,6 +279,7 @@ def _settings(options: Options) -> Any:
         local_rule_dirs=config.local_rule_dirs,
         cache_dir=cache_dir,
         baseline=baseline,
+        roots=config.import_roots,
     )
 
 

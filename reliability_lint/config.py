@@ -55,6 +55,7 @@ TOP_LEVEL_KEYS: dict[str, Any] = {
     "extend-safe-fixes": _str_list,
     "extend-unsafe-fixes": _str_list,
     "local-rules": _str_or_list,
+    "roots": _str_list,
     "cache-dir": lambda value: None if isinstance(value, str) else "must be a string",
     "baseline": lambda value: None if isinstance(value, str) else "must be a string (a file path)",
 }
@@ -70,6 +71,11 @@ class Config:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.values.get(key, default)
+
+    @property
+    def import_roots(self) -> list[Path]:
+        """Folders imports are resolved from besides the package roots found in the tree."""
+        return [self.root / item for item in self.values.get("roots", [])]
 
     @property
     def local_rule_dirs(self) -> list[Path]:

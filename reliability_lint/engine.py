@@ -25,6 +25,8 @@ from reliability_lint.fix import (
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
+from reliability_lint.semantic.index import Index
+from reliability_lint.semantic.roots import Roots
 from reliability_lint.source import SourceError, SourceFile, read_bytes
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
@@ -49,6 +51,7 @@ class Settings:
     cache_dir: Path | None = None  # None: no cache
     git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
     baseline: Path | None = None  # report only findings not recorded in this file
+    roots: list[Path] = field(default_factory=list)  # import roots besides the package roots found
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()
@@ -196,6 +199,7 @@ def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], l
 
 _SETTINGS: Settings | None = None
 _CACHE: Cache | None = None
+_INDEX: Index | None = None
 _PLANS: dict[tuple[frozenset[str], tuple[str, ...]], Plan] = {}
 _FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
 
@@ -208,10 +212,16 @@ def _init_pool_worker(settings: Settings) -> None:
 
 
 def _init_worker(settings: Settings) -> None:
-    global _SETTINGS, _CACHE
+    global _SETTINGS, _CACHE, _INDEX
     _SETTINGS = settings
     _CACHE = Cache(settings.cache_dir) if settings.cache_dir is not None else None
+    _INDEX = project_index(settings, _CACHE)
     load_rules(settings.local_rule_dirs)
+
+
+def project_index(settings: Settings, cache: Cache | None) -> Index:
+    """The project index of a run: summaries of the project's modules, made on demand."""
+    return Index(Roots(settings.root, settings.roots), cache)
 
 
 def reads_git(enabled: frozenset[str], options: dict[str, dict[str, Any]], kinds: frozenset[str] | None = None) -> bool:
@@ -255,11 +265,14 @@ def _plan(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> Plan:
     return plan
 
 
-def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]) -> list[Finding]:
-    """The findings that survive selection and suppression, fixes set to their applicability."""
+def analyze(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], project: Index | None = None
+) -> list[Finding]:
+    """The findings that survive selection and suppression, fixes set to their applicability.
+    `project` is the project index, by default the run's."""
     plan = _plan(enabled, settings.options)
     python = "python" in task.kinds
-    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options)
+    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options, project or _INDEX)
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
@@ -301,7 +314,7 @@ def process(task: Task, mode: str) -> FileResult:
     if _CACHE is not None:
         git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
-        cached = _CACHE.load(task.path, *key)
+        cached = _CACHE.load(task.path, *key, current=_INDEX.summary_hash if _INDEX is not None else None)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.
         if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
             for finding in cached:
@@ -318,6 +331,8 @@ def process(task: Task, mode: str) -> FileResult:
         else:
             result.findings.append(error(task.display, str(exc)))
         return result
+    if _INDEX is not None:
+        _INDEX.consulted = {}
     try:
         if mode in (FIX, DIFF):
             _fix_file(src, task, settings, enabled, mode, result)
@@ -338,7 +353,9 @@ def process(task: Task, mode: str) -> FileResult:
             finding.fix.compute = None  # closures over ast nodes do not cross processes
     result.diff = redact_text(result.diff, src.sensitive)
     if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
-        _CACHE.store(task.path, *key, result.findings)
+        deps = dict(_INDEX.consulted) if _INDEX is not None else {}
+        deps.pop(str(task.path.absolute()), None)
+        _CACHE.store(task.path, *key, result.findings, deps)
     return result
 
 

@@ -15,7 +15,9 @@ from pathlib import Path
 
 from reliability_lint import __version__
 from reliability_lint.config import ConfigError, find_config, load_config, validate
-from reliability_lint.engine import Settings, Task, analyze
+from reliability_lint.cache import DEFAULT_DIR, Cache
+from reliability_lint.engine import Settings, Task, analyze, project_index
+from reliability_lint.semantic.index import Index
 from reliability_lint.findings import ERROR_CODE
 from reliability_lint.registry import RegistryError, load_rules
 from reliability_lint.source import SourceFile
@@ -44,7 +46,24 @@ def _settings(config_file: Path | None) -> Settings:
         for code in checker.codes
         if registry.rules[code].default
     )
-    return Settings(config.root, enabled, options=config.family_options, local_rule_dirs=config.local_rule_dirs)
+    return Settings(
+        config.root, enabled, options=config.family_options, local_rule_dirs=config.local_rule_dirs,
+        roots=config.import_roots, cache_dir=config.root / config.get("cache-dir", DEFAULT_DIR),
+    )  # fmt: skip
+
+
+_INDEXES: dict[Path, Index] = {}
+
+
+def _index(settings: Settings) -> Index:
+    """The project index for the files under one config: it reads the summaries that
+    `reliability-lint check` cached, where there is a cache, and makes the others."""
+    index = _INDEXES.get(settings.root)
+    if index is None:
+        folder = settings.cache_dir
+        cache = Cache(folder) if folder is not None and folder.is_dir() else None
+        index = _INDEXES[settings.root] = project_index(settings, cache)
+    return index
 
 
 class Plugin:
@@ -64,5 +83,6 @@ class Plugin:
             yield 1, 0, f"{ERROR_CODE} {exc}", type(self)
             return
         src = SourceFile(path, "".join(self.lines), tree=self.tree)  # flake8's parse, not a second one
-        for finding in analyze(src, Task(path, self.filename, _PYTHON), settings, settings.enabled):
+        task = Task(path, self.filename, _PYTHON)
+        for finding in analyze(src, task, settings, settings.enabled, project=_index(settings)):
             yield finding.line, finding.col, f"{finding.code} {finding.message}", type(self)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reliability_lint.registry import Option, options
-from reliability_lint.rules._calls import Library
+from reliability_lint.semantic.types import Library
 
 FAMILY = "timeouts"
 

@@ -1,6 +1,6 @@
 """REL201-REL205: BigQuery, Pub/Sub and HTTP calls that can wait forever.
 
-The walk hands every binding and call to a `_calls.Module`; once it is over, each call is
+The walk hands every binding and call to a `semantic.model.Module`; once it is over, each call is
 resolved (what is it called on?) and checked against the catalogue's table of calls. Only
 calls on values known to be BigQuery clients and jobs, Pub/Sub publishers and their
 futures, requests sessions or httpx are reported: a method name alone never is. Each
@@ -10,6 +10,7 @@ report below builds its message and its fix together; the edits are made in `fix
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,9 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
-from reliability_lint.rules._calls import BINDING_NODES, Binding, Module, Scope, Type, start
+from reliability_lint.semantic.model import Module
+from reliability_lint.semantic.scopes import BINDING_NODES, Binding, Scope, start
+from reliability_lint.semantic.types import Type
 from reliability_lint.rules.timeouts.catalogue import (
     FAMILY,
     FUNCTION_CHECKS,
@@ -93,10 +96,16 @@ def _state(ctx: CheckContext) -> _File | None:
     if state is None:
         extra, library = _setup(ctx.options[FAMILY]["extra-calls"])
         text = ctx.source.text
-        if not any(hint in text for hint in (*_HINTS, *extra.roots)):
+        project = ctx.project
+        if not any(hint in text for hint in (*_HINTS, *extra.roots)) and (
+            project is None or "import" not in text or not _CALL_HINT.search(text)
+        ):
             state = ctx.state[FAMILY] = False
         else:
-            state = ctx.state[FAMILY] = _File(Module(library), extra)
+            path = ctx.source.path.absolute()
+            package = project.package_of(path) if project is not None else ""
+            module = Module(library, project=project, origin=str(path), package=package)
+            state = ctx.state[FAMILY] = _File(module, extra)
             ctx.at_end(lambda: _check_file(ctx, state))
     return state or None
 
@@ -143,7 +152,10 @@ def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) ->
     name = module.qualname(func, scope)
     if name:
         check = FUNCTION_CHECKS.get(name) or extra.functions.get(name)
-        return _Site(call, scope, statement, check, None) if check else None
+        if check:
+            return _Site(call, scope, statement, check, None)
+        if module.project is None:
+            return None  # `module.function()` of a library; another module's singleton needs the index
     if not isinstance(func, ast.Attribute):
         return None
     if func.attr not in _METHOD_NAMES and func.attr not in extra.method_names:
@@ -156,6 +168,9 @@ def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) ->
 
 
 _METHOD_NAMES = frozenset(method for _, method in METHOD_CHECKS)
+# Without a library's name in the file, only a client made in another module can be waited
+# on: such a file needs an import and a call of one of the methods checked.
+_CALL_HINT = re.compile(r"\.(?:%s)\(" % "|".join(sorted(_METHOD_NAMES, key=len, reverse=True)))
 
 
 def _bound(call: ast.Call, check: Check) -> tuple[bool, ast.expr | None]:

@@ -1,0 +1,231 @@
+"""The project index: other modules' summaries, read on demand, and the queries that cross
+module boundaries ("what does `self.processor.bq_client` hold here?").
+
+A summary is made from a module's file the first time an import needs it, and kept in the
+content cache, so a pre-commit run over five files reads the other files' summaries from
+the cache and parses nothing else. While a file is checked, every summary its findings
+depend on is recorded in `consulted` (path -> summary hash), so the cache can key those
+findings on them: a change to a base class re-checks exactly the files that read it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Protocol
+
+from reliability_lint.semantic.model import Module, library_type
+from reliability_lint.semantic.roots import Roots
+from reliability_lint.semantic.summary import Summary, summarize
+from reliability_lint.semantic.types import UNKNOWN, Library, ProjectClass, Ref, Type, from_json
+
+_MAX_DEPTH = 24  # alias chains and nested references; deeper is unknown
+MISSING = "-"  # the hash recorded for a module that cannot be read or parsed
+
+
+class SummaryStore(Protocol):
+    def load_summary(self, path: Path, digest: str) -> Summary | None: ...
+    def store_summary(self, path: Path, digest: str, summary: Summary) -> None: ...
+
+
+class Index:
+    def __init__(self, roots: Roots, store: SummaryStore | None = None) -> None:
+        self.roots = roots
+        self.store = store
+        self.consulted: dict[str, str] = {}
+        self._summaries: dict[str, tuple[Summary | None, str]] = {}
+        self._resolving: set[tuple[Any, ...]] = set()
+
+    # ------------------------------------------------------------------ summaries
+
+    def package_of(self, path: Path) -> str:
+        return self.roots.package_of(path)
+
+    def summary(self, path: Path) -> Summary | None:
+        key = str(path.absolute())
+        known = self._summaries.get(key)
+        if known is None:
+            known = self._summaries[key] = self._load(path.absolute())
+        self.consulted[key] = known[1]
+        return known[0]
+
+    def summary_hash(self, path: str) -> str:
+        """The current hash of a module's summary (MISSING when it has none), for checking
+        that a cached finding's dependencies are unchanged."""
+        key = str(Path(path).absolute())
+        known = self._summaries.get(key)
+        if known is None:
+            known = self._summaries[key] = self._load(Path(key))
+        return known[1]
+
+    def _load(self, path: Path) -> tuple[Summary | None, str]:
+        from reliability_lint.cache import content_hash
+        from reliability_lint.source import SourceError, SourceFile, read_bytes
+
+        try:
+            data = read_bytes(path)
+            digest = content_hash(data)
+            summary = self.store.load_summary(path, digest) if self.store is not None else None
+            if summary is None:
+                summary = self._make(SourceFile.from_bytes(path, data))
+                if self.store is not None:
+                    self.store.store_summary(path, digest, summary)
+        except (SourceError, RecursionError, ValueError):
+            return None, MISSING  # an unreadable module: what it exports is unknown
+        text = json.dumps(summary, sort_keys=True)
+        return summary, hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+
+    def _make(self, src: Any) -> Summary:
+        from reliability_lint.semantic.feed import feed
+
+        module = Module(package=self.package_of(src.path), origin=str(src.path), defer=True)
+        feed(module, src.tree)
+        return summarize(module, str(src.path))
+
+    # ------------------------------------------------------------------ queries
+
+    def resolve(self, ref: Ref, origin: str, library: Library) -> Type:
+        key = (ref, origin, id(library))
+        if key in self._resolving or len(self._resolving) > _MAX_DEPTH:
+            return UNKNOWN  # a cycle between modules, or a chain too long to follow
+        self._resolving.add(key)
+        try:
+            return self._resolve(ref, origin, library)
+        finally:
+            self._resolving.discard(key)
+
+    def _resolve(self, ref: Ref, origin: str, library: Library) -> Type:
+        known = library_type(ref, library)
+        if known:
+            return known
+        if isinstance(ref.target, str):
+            return self._named(ref, origin, library)
+        base = self.resolve(ref.target, origin, library)
+        if ref.op == "attr":
+            return self._attribute_of(base, ref.attr, library)
+        if ref.op == "method":
+            if isinstance(base, ProjectClass):
+                return self.method(base, ref.attr, library, False) or UNKNOWN
+            return library.returns.get((base, ref.attr), UNKNOWN) if isinstance(base, str) and base else UNKNOWN
+        if ref.op == "enter":
+            return base if isinstance(base, ProjectClass) or base in library.enter_self else UNKNOWN
+        if ref.op == "element":
+            return base[1] if isinstance(base, tuple) else UNKNOWN
+        return UNKNOWN
+
+    def _named(self, ref: Ref, origin: str, library: Library) -> Type:
+        """name / call / instance of a dotted name, through the module that defines it."""
+        assert isinstance(ref.target, str)
+        found = self._lookup(ref.target, Path(origin))
+        if found is None:
+            return UNKNOWN
+        if isinstance(found, str):  # re-exported from a library
+            return library_type(Ref(ref.op, found, ref.attr), library)
+        path, entry, rest = found
+        kind = entry[0]
+        if kind == "class":
+            dotted = ".".join([entry[1], *rest])
+            summary = self.summary(path)
+            if summary is None or dotted not in summary["classes"] or ref.op == "name":
+                return UNKNOWN  # the class object itself, or a name nested in it
+            return ProjectClass(str(path), dotted)
+        if kind == "function":
+            if rest or ref.op != "call" or (entry[1] and ref.attr != "await"):
+                return UNKNOWN  # a coroutine, unless awaited
+            return self.ground(from_json(entry[2]), str(path), library)
+        if kind == "value":
+            value = self.ground(from_json(entry[1]), str(path), library)
+            if ref.op == "instance":
+                return UNKNOWN
+            if ref.op == "call":
+                if not rest:
+                    return UNKNOWN  # calling an instance
+                *attributes, method = rest
+                for name in attributes:
+                    value = self._attribute_of(value, name, library)
+                if isinstance(value, ProjectClass):
+                    return self.method(value, method, library, ref.attr == "await") or UNKNOWN
+                return library.returns.get((value, method), UNKNOWN) if isinstance(value, str) and value else UNKNOWN
+            for name in rest:
+                value = self._attribute_of(value, name, library)
+            return value
+        return UNKNOWN
+
+    def _lookup(self, qualname: str, origin: Path, depth: int = 0) -> tuple[Path, list[Any], list[str]] | str | None:
+        """(module file, its entry for the first name after the module, the rest), a
+        library qualified name it re-exports, or None."""
+        if depth > _MAX_DEPTH:
+            return None
+        found = self.roots.find(qualname, origin)
+        if found is None:
+            return qualname if depth else None
+        path, rest = found
+        if not rest:
+            return None  # a module, not a value
+        summary = self.summary(path)
+        if summary is None:
+            return None
+        entry = summary["names"].get(rest[0])
+        if entry is None:
+            for star in summary["stars"]:
+                through = self._lookup(".".join([star, *rest]), path, depth + 1)
+                if through is not None:
+                    return through
+            return None
+        if entry[0] == "alias":
+            return self._lookup(".".join([entry[1], *rest[1:]]), path, depth + 1)
+        return path, entry, rest[1:]
+
+    def ground(self, value: Any, origin: str, library: Library) -> Type:
+        """A type read from the summary of `origin`, with its references resolved."""
+        if isinstance(value, Ref):
+            return self.resolve(value, origin, library)
+        if isinstance(value, tuple):
+            element = self.ground(value[1], origin, library)
+            return ("list", element) if element else UNKNOWN
+        return value  # type: ignore[no-any-return]
+
+    def _attribute_of(self, value: Type, name: str, library: Library) -> Type:
+        if isinstance(value, ProjectClass):
+            return self.attribute(value, name, library) or UNKNOWN
+        return UNKNOWN
+
+    def attribute(self, owner: ProjectClass, name: str, library: Library) -> Type | None:
+        return self._member(owner, name, library, "attributes", False, frozenset())
+
+    def method(self, owner: ProjectClass, name: str, library: Library, awaited: bool) -> Type | None:
+        return self._member(owner, name, library, "methods", awaited, frozenset())
+
+    def _member(
+        self, owner: ProjectClass, name: str, library: Library, table: str, awaited: bool, seen: frozenset[ProjectClass]
+    ) -> Type | None:
+        """A member of a project class, through its bases in order; None when none defines it."""
+        if owner in seen:
+            return UNKNOWN
+        summary = self.summary(Path(owner.path))
+        info = summary["classes"].get(owner.name) if summary is not None else None
+        if info is None:
+            return UNKNOWN
+        if name in info[table]:
+            if table == "attributes":
+                return self.ground(from_json(info[table][name]), owner.path, library)
+            is_async, returns = info[table][name]
+            return self.ground(from_json(returns), owner.path, library) if awaited or not is_async else UNKNOWN
+        if name in info["members"]:
+            return UNKNOWN  # defined, as something other than what was asked
+        for kind, target in info["bases"]:
+            if kind == "local":
+                base: Type = ProjectClass(owner.path, target)
+            elif kind == "import":
+                base = self.resolve(Ref("instance", target), owner.path, library)
+            else:
+                return UNKNOWN
+            if not isinstance(base, ProjectClass):
+                if target.partition(".")[0] in ("typing", "typing_extensions", "abc"):
+                    continue
+                return UNKNOWN
+            found = self._member(base, name, library, table, awaited, seen | {owner})
+            if found is not None:
+                return found
+        return None

@@ -1,0 +1,78 @@
+"""Where the project's modules are: package roots and import resolution, as `sys.path` does.
+
+An import is looked up, in order, in the root of the importing file's package (the folder
+above its topmost `__init__.py`, or the file's own folder for a script run as
+`python path/to/script.py`), then in the configured `roots`, `src/` and the project root.
+The first root that holds a module for the longest prefix of the dotted name wins; what is
+left of the name are attributes of that module.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+
+class Roots:
+    def __init__(self, project_root: Path, configured: list[Path] = ()) -> None:  # type: ignore[assignment]
+        root = project_root.absolute()
+        candidates = [*(p.absolute() for p in configured), root / "src", root]
+        self.project_root = root
+        self.shared = tuple(dict.fromkeys(p for p in candidates if p.is_dir()))
+
+    def contains(self, path: Path) -> bool:
+        return any(_is_below(path, root) for root in (self.project_root, *self.shared))
+
+    def package_of(self, path: Path) -> str:
+        """The package a file belongs to (for its relative imports), '' when it has none."""
+        folder = path.absolute().parent
+        parts = _package_parts(folder)
+        if parts:
+            return ".".join(parts)
+        for root in self.shared:  # a namespace package below a root
+            if _is_below(folder, root) and folder != root:
+                return ".".join(folder.relative_to(root).parts)
+        return ""
+
+    def search_path(self, origin: Path) -> tuple[Path, ...]:
+        folder = origin.absolute().parent
+        parts = _package_parts(folder)
+        first = folder.parents[len(parts) - 1] if parts else folder
+        return tuple(dict.fromkeys((first, *self.shared)))
+
+    def find(self, qualname: str, origin: Path) -> tuple[Path, list[str]] | None:
+        """The project file defining the longest importable prefix of `qualname`, and the
+        rest of the name; None for modules outside the project (libraries)."""
+        return _find(qualname, self.search_path(origin))
+
+
+@lru_cache(maxsize=4096)
+def _find(qualname: str, search: tuple[Path, ...]) -> tuple[Path, list[str]] | None:
+    parts = qualname.split(".")
+    for root in search:
+        if not (root / parts[0]).is_dir() and not (root / f"{parts[0]}.py").is_file():
+            continue
+        for end in range(len(parts), 0, -1):
+            base = root.joinpath(*parts[:end])
+            for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    return candidate, parts[end:]
+        return None  # the root that holds the top-level name decides, as sys.path does
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _package_parts(folder: Path) -> tuple[str, ...]:
+    parts: list[str] = []
+    while (folder / "__init__.py").is_file() and folder.name.isidentifier():
+        parts.append(folder.name)
+        folder = folder.parent
+    return tuple(reversed(parts))
+
+
+def _is_below(path: Path, root: Path) -> bool:
+    try:
+        return os.path.commonpath([str(path.absolute()), str(root)]) == str(root)
+    except ValueError:
+        return False
