@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reliability_lint.findings import Edit, Finding, Fix
+from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
@@ -270,17 +270,3 @@ def _nosec_covers(text: str, code: str) -> bool:
     codes = re.findall(r"B\d{3}", match.group("codes"))
     return not codes or not re.fullmatch(r"B\d{3}", code) or code in codes
 
-
-def apply_edits(src: SourceFile, edits: list[Edit]) -> str:
-    """The text with non-overlapping edits applied (callers resolve overlaps first)."""
-    text = src.text
-    pieces = []
-    last = 0
-    for edit in sorted(edits):
-        start = src.offset(*edit.start)
-        end = src.offset(*edit.end)
-        pieces.append(text[last:start])
-        pieces.append(edit.content)
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces)

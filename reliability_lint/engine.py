@@ -15,12 +15,12 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reliability_lint.analysis import Plan, apply_edits, check_source, file_noqa, is_suppressed, noqa_map
+from reliability_lint.analysis import Plan, check_source, file_noqa, is_suppressed, noqa_map
 from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
+    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parses,
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
