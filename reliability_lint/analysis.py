@@ -1,5 +1,5 @@
-"""Checking one file: one ast walk that hands each node to the checkers of its type,
-the file-level checkers, then suppression by noqa comments."""
+"""Checking one file: one ast walk that hands each node to the checkers of its type, then
+the file-level checkers (suppression is the next stage, in suppression.py)."""
 
 from __future__ import annotations
 
@@ -14,14 +14,8 @@ from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
+from reliability_lint.suppression import comment_prefix
 
-# flake8's syntax: a bare noqa, or noqa followed by a colon and codes ("A1, B2" or "A1 B2");
-# codes are prefixes.
-_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
-_FILE_NOQA = re.compile(
-    r"#\s*reliability-lint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I
-)
-_MARKER_HINT = re.compile(r"noqa|nosec|pragma", re.I)
 _COMPOUND_HEADERS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
@@ -47,7 +41,7 @@ class Plan:
             else:
                 for kind in checker.kinds:
                     file_level[kind].append(checker.func)
-        markers = [r"#\s*(?:noqa|reliability-lint:|nosec|pragma:)", *registry.marker_patterns(options or {})]
+        markers = [comment_prefix(registry), *registry.marker_patterns(options or {})]
         pattern = re.compile("|".join(f"(?:{m})" for m in markers))
         return cls(dict(by_node), dict(file_level), pattern)
 
@@ -208,65 +202,4 @@ def check_source(
     for finding in ctx.findings:
         redact_finding(finding, src.sensitive)
     return ctx.findings, ctx.literal_spans
-
-
-def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool) -> dict[int, Comment]:
-    if not _MARKER_HINT.search(src.text):
-        return {}
-    pattern = re.compile(r"#[^\n\r]*?(?:noqa|nosec|pragma)", re.I)
-    if python:
-        comments = src.comments(pattern, literal_spans)
-    else:  # other text files: any '#' comment
-        comments = [
-            Comment(n, line.index("#"), line[line.index("#") :])
-            for n, line in enumerate(src.lines, 1)
-            if "#" in line and pattern.search(line)
-        ]
-    return {comment.line: comment for comment in comments}
-
-
-def file_noqa(src: SourceFile) -> set[str] | None:
-    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all."""
-    if "reliability-lint" not in src.text:
-        return None
-    match = _FILE_NOQA.search(src.text)
-    if match is None:
-        return None
-    codes = match.group("codes")
-    return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
-
-
-def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple[str, ...]) -> bool:
-    for line in finding.noqa_lines or (finding.line,):
-        comment = comments.get(line)
-        if comment is None:
-            continue
-        text = comment.text
-        match = _NOQA.search(text)
-        if match:
-            codes = match.group("codes")
-            if not codes:
-                return True
-            if any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes.strip())):
-                return True
-        for marker in markers:
-            if marker == "nosec":
-                if _nosec_covers(text, finding.code):
-                    return True
-            elif marker in text:
-                return True
-    return False
-
-
-_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s,]+B\d{3})*)")
-
-
-def _nosec_covers(text: str, code: str) -> bool:
-    """bandit's `# nosec` silences everything; `# nosec B602, B603` only those tests. For
-    this tool's own rules any nosec carries over (it was written for bandit's equivalent)."""
-    match = _NOSEC.search(text)
-    if match is None:
-        return False
-    codes = re.findall(r"B\d{3}", match.group("codes"))
-    return not codes or not re.fullmatch(r"B\d{3}", code) or code in codes
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from reliability_lint.analysis import Plan, check_source, file_noqa, is_suppressed, noqa_map
+from reliability_lint.analysis import Plan, check_source
 from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
@@ -26,6 +26,7 @@ from reliability_lint.fix import (
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
 from reliability_lint.source import SourceError, SourceFile, read_bytes
+from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
 # Below this many files the pool's start-up costs more than it saves.

@@ -65,6 +65,24 @@ class Checker:
 
 
 @dataclass(frozen=True)
+class SuppressionMarker:
+    """A comment besides noqa that silences the rules naming it in `suppressed_by`.
+
+    Declared by the family whose tools honour it (bandit's `nosec`, detect-secrets'
+    `pragma: allowlist secret`), so the core knows no marker of its own.
+    """
+
+    name: str  # as rules name it in `suppressed_by`
+    word: str  # a regex of the word that opens it in a comment (matched case-insensitively)
+    # (comment text, rule code) -> whether the comment silences that rule; default: the
+    # comment contains the name.
+    covers: Callable[[str, str], bool] | None = None
+
+    def silences(self, text: str, code: str) -> bool:
+        return self.covers(text, code) if self.covers is not None else self.name in text
+
+
+@dataclass(frozen=True)
 class Option:
     name: str
     type: type | tuple[type, ...]
@@ -82,6 +100,7 @@ class Registry:
     file_skips: dict[str, Callable[[Path, dict[str, dict[str, Any]]], str | None]] = field(default_factory=dict)
     # Regexes, or functions building one from the resolved family options.
     comment_markers: list[str | Callable[[dict[str, dict[str, Any]]], str]] = field(default_factory=list)
+    suppression_markers: dict[str, SuppressionMarker] = field(default_factory=dict)
     loaded: set[str] = field(default_factory=set)
 
     def add_rule(self, rule: Rule) -> None:
@@ -115,6 +134,13 @@ class Registry:
 
     def marker_patterns(self, options: dict[str, dict[str, Any]]) -> tuple[str, ...]:
         return tuple(m(options) if callable(m) else m for m in self.comment_markers)
+
+    def suppression_words(self) -> tuple[str, ...]:
+        return tuple(marker.word for marker in self.suppression_markers.values())
+
+    def suppression_marker(self, name: str) -> SuppressionMarker:
+        """The declared marker of that name; an undeclared one silences where its name appears."""
+        return self.suppression_markers.get(name) or SuppressionMarker(name, re.escape(name))
 
     def kinds_of(self, path: Path) -> frozenset[str]:
         return frozenset(kind for kind, matches in self.file_kinds.items() if matches(path))
@@ -190,6 +216,14 @@ def comment_marker(pattern: str | Callable[[dict[str, dict[str, Any]]], str]) ->
     """
     if pattern not in REGISTRY.comment_markers:
         REGISTRY.comment_markers.append(pattern)
+
+
+def suppression_marker(marker: SuppressionMarker) -> None:
+    """Declare a comment marker that silences the rules naming it in `suppressed_by`."""
+    existing = REGISTRY.suppression_markers.get(marker.name)
+    if existing is not None and existing != marker:
+        raise RegistryError(f"suppression marker {marker.name!r} is declared twice")
+    REGISTRY.suppression_markers[marker.name] = marker
 
 
 def file_kind(

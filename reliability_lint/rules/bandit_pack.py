@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 
 from reliability_lint.analysis import CheckContext
-from reliability_lint.registry import checker, rule
+from reliability_lint.registry import SuppressionMarker, checker, rule, suppression_marker
 from reliability_lint.source import SourceError
 
 BANDIT_TESTS = {
@@ -50,6 +50,20 @@ BANDIT_TESTS = {
     "B615": "huggingface_unsafe_download", "B701": "jinja2_autoescape_false",
     "B702": "use_of_mako_templates", "B703": "django_mark_safe", "B704": "markupsafe_markup_xss",
 }  # fmt: skip
+_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s,]+B\d{3})*)")
+
+
+def _nosec_covers(text: str, code: str) -> bool:
+    """bandit's `# nosec` silences everything; `# nosec B602, B603` only those tests. For
+    this tool's own rules any nosec carries over (it was written for bandit's equivalent)."""
+    match = _NOSEC.search(text)
+    if match is None:
+        return False
+    codes = re.findall(r"B\d{3}", match.group("codes"))
+    return not codes or not re.fullmatch(r"B\d{3}", code) or code in codes
+
+
+suppression_marker(SuppressionMarker("nosec", "nosec", _nosec_covers))
 # B105-B107: "Possible hardcoded password: '<the value>'".
 _PASSWORD_TEXT = re.compile(r"(?s)Possible hardcoded password: '(?P<value>.*)'$")
 

@@ -18,7 +18,7 @@ from typing import Any
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
-from reliability_lint.registry import Option, checker, file_kind, options, rule
+from reliability_lint.registry import Option, SuppressionMarker, checker, file_kind, options, rule, suppression_marker
 from reliability_lint.source import SourceFile
 from reliability_lint.secret_detect import (
     Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
@@ -26,6 +26,8 @@ from reliability_lint.secret_detect import (
 )  # fmt: skip
 
 SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
+# detect-secrets' inline allowlist comment.
+suppression_marker(SuppressionMarker("pragma: allowlist secret", "pragma:"))
 LOCK_FILES = frozenset(
     {"poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "package-lock.json", "yarn.lock",
      "pnpm-lock.yaml", "npm-shrinkwrap.json", "Cargo.lock", "Gemfile.lock", "composer.lock",
