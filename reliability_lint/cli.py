@@ -239,47 +239,23 @@ def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
 
 
 def _settings(options: Options) -> Any:
-    from reliability_lint.config import (
-        DEFAULT_EXCLUDE, check_codes, find_config, load_config, resolve_selection, validate,
-    )  # fmt: skip
-    from reliability_lint.cache import DEFAULT_DIR
-    from reliability_lint.engine import Settings
-    from reliability_lint.registry import load_rules
+    from reliability_lint.config import find_config, load_config
+    from reliability_lint.settings import Overrides, resolve
 
     start = options.paths[0] if options.paths else Path(".")
     config_file = options.config or find_config(start if start.exists() else Path("."))
-    config = load_config(config_file, Path("."))
-    registry = load_rules(config.local_rule_dirs)
-    validate(config, registry)
-    cli_lists = {
-        "--select": _codes(options.select),
-        "--extend-select": _codes(options.extend_select),
-        "--ignore": _codes(options.ignore),
-    }
-    for flag, codes in cli_lists.items():
-        check_codes(codes or [], registry, flag)
-    select = cli_lists["--select"] if cli_lists["--select"] is not None else config.get("select")
-    extend_select = config.get("extend-select", []) + (cli_lists["--extend-select"] or [])
-    ignore = config.get("ignore", []) + (cli_lists["--ignore"] or [])
-    exclude = _globs(options.exclude) or config.get("exclude", list(DEFAULT_EXCLUDE))
-    exclude = exclude + config.get("extend-exclude", []) + (_globs(options.extend_exclude) or [])
-    enabled = resolve_selection(registry, select, extend_select, ignore)
-    cache_dir = None if options.no_cache else config.root / config.get("cache-dir", DEFAULT_DIR)
-    baseline = options.baseline or (config.root / config.get("baseline") if config.get("baseline") else None)
-    return Settings(
-        root=config.root,
-        enabled=enabled,
-        options=config.family_options,
-        per_file_ignores=list(config.get("per-file-ignores", {}).items()),
-        exclude=exclude,
+    overrides = Overrides(
+        select=_codes(options.select),
+        extend_select=_codes(options.extend_select),
+        ignore=_codes(options.ignore),
+        exclude=_globs(options.exclude),
+        extend_exclude=_globs(options.extend_exclude),
         force_exclude=options.force_exclude,
         unsafe_fixes=options.unsafe_fixes,
-        extend_safe_fixes=config.get("extend-safe-fixes", []),
-        extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
-        local_rule_dirs=config.local_rule_dirs,
-        cache_dir=cache_dir,
-        baseline=baseline,
+        no_cache=options.no_cache,
+        baseline=options.baseline,
     )
+    return resolve(load_config(config_file, Path(".")), overrides)
 
 
 @cli.command("rules")

@@ -11,12 +11,11 @@ import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reliability_lint.analysis import Plan, check_source
-from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
+from reliability_lint.config import codes_matching
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
@@ -24,6 +23,7 @@ from reliability_lint.fix import (
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
+from reliability_lint.settings import Settings
 from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
 from reliability_lint.source import SourceError, SourceFile, read_bytes
 from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
@@ -31,46 +31,6 @@ from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
 # Below this many files the pool's start-up costs more than it saves.
 _POOL_THRESHOLD = 16
-
-
-@dataclass
-class Settings:
-    """Everything a worker needs, resolved once from config and command line (picklable)."""
-
-    root: Path
-    enabled: frozenset[str]
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    per_file_ignores: list[tuple[str, list[str]]] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
-    force_exclude: bool = False
-    unsafe_fixes: bool = False
-    extend_safe_fixes: list[str] = field(default_factory=list)
-    extend_unsafe_fixes: list[str] = field(default_factory=list)
-    local_rule_dirs: list[Path] = field(default_factory=list)
-    cache_dir: Path | None = None  # None: no cache
-    git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
-    baseline: Path | None = None  # report only findings not recorded in this file
-
-    def relative(self, path: Path) -> PurePosixPath:
-        absolute = path.absolute()
-        try:
-            return PurePosixPath(absolute.relative_to(self.root).as_posix())
-        except ValueError:
-            return PurePosixPath(absolute.as_posix().lstrip("/"))
-
-    def enabled_for(self, relative: PurePosixPath) -> frozenset[str]:
-        ignored: set[str] = set()
-        for pattern, codes in self.per_file_ignores:
-            if glob_matches(pattern, relative):
-                ignored |= codes_matching(self.enabled, codes)
-        return self.enabled - ignored if ignored else self.enabled
-
-    def is_excluded(self, relative: PurePosixPath) -> bool:
-        return self._exclude_globs.matches(relative)
-
-    @cached_property
-    def _exclude_globs(self) -> GlobSet:
-        return GlobSet(self.exclude)
 
 
 @dataclass
