@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator
@@ -24,7 +22,8 @@ from reliability_lint.fix import (
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.settings import Settings
-from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
+from reliability_lint.git import git_listing, git_token
+from reliability_lint.cache import Cache, config_fingerprint, content_hash
 from reliability_lint.source import SourceError, SourceFile, read_bytes
 from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 
@@ -83,7 +82,7 @@ def display_path(path: Path) -> str:
 
 def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tuple[Path, str]]]:
     excluded = _exclusion(folder, settings)
-    listed = _git_listing(folder)
+    listed = git_listing(folder)
     if listed is None:
         return _walk(folder, excluded)
     files, errors = listed
@@ -101,42 +100,6 @@ def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
         return settings._exclude_globs.matches(PurePosixPath(path.relative_to(folder).as_posix()))
 
     return excluded_below
-
-
-def _git_listing(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]] | None:
-    """Files git would consider (tracked, or untracked and not ignored), honouring every
-    .gitignore. Outside a repository a throw-away git dir gives the same ignore rules."""
-    try:
-        inside = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-    except OSError:
-        return None  # no git: plain walk
-    in_repository = inside.returncode == 0 and inside.stdout.strip() == "true"
-    if in_repository:
-        # A folder the repository ignores, given explicitly, is listed on its own terms:
-        # checked with the .gitignore files inside it, not reported as empty.
-        ignored = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."], capture_output=True)
-        in_repository = ignored.returncode != 0
-    command = ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
-        env = dict(os.environ)
-        if not in_repository:
-            subprocess.run(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
-            env.update(GIT_DIR=scratch, GIT_WORK_TREE=str(folder.absolute()))
-            command = ["git", "-C", str(folder), "ls-files", "-z", "--others", "--exclude-standard"]
-        result = subprocess.run(command, capture_output=True, env=env, check=False)
-    if result.returncode != 0:
-        return None
-    files = [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
-    errors = []
-    for line in result.stderr.decode("utf-8", "replace").splitlines():
-        # git warns about folders it cannot open and goes on; so do we.
-        if "could not open directory" in line:
-            name = line.split("'")[1] if "'" in line else line
-            errors.append((folder / name, "cannot read directory: permission denied"))
-    return files, errors
 
 
 def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], list[tuple[Path, str]]]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from reliability_lint.blame import blame_files
+from reliability_lint.git import blame_files
 from reliability_lint.findings import Finding
 from reliability_lint.registry import REGISTRY, SEVERITIES
 

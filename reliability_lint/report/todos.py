@@ -18,7 +18,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from reliability_lint.analysis import Plan, check_source
-from reliability_lint.blame import BlameLine, blame_files
+from reliability_lint.git import BlameLine, blame_files
 from reliability_lint.engine import Task
 from reliability_lint.redaction import redact_credentials
 from reliability_lint.rules.todos import Todo, scan, todo_settings

@@ -7,15 +7,13 @@ output shows more than its first characters and its length.
 from __future__ import annotations
 
 import ast
-import os
 import re
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from reliability_lint.analysis import CheckContext
+from reliability_lint import git
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import Option, SuppressionMarker, checker, file_kind, options, rule, suppression_marker
@@ -334,7 +332,7 @@ def committed_env_file(ctx: CheckContext) -> None:
     path = ctx.source.path
     if not is_dotenv(path.name):
         return
-    status = git_status(path)
+    status = git.git_status(path)
     if status == "ignored":
         return
     if status == "tracked":
@@ -349,27 +347,3 @@ def committed_env_file(ctx: CheckContext) -> None:
     # The first line may hold a secret that no other selected rule has redacted.
     finding.source_line = ""
     finding.fingerprint_text = path.name
-
-
-def git_status(path: Path) -> str:
-    """"tracked", "ignored" or "untracked", by git (a scratch repository outside of one)."""
-    folder, name = path.absolute().parent, path.name
-    if not folder.is_dir():
-        return "untracked"
-
-    def git(*args: str, env: dict[str, str] | None = None) -> int:
-        try:
-            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, env=env, check=False)
-        except OSError:
-            return 128
-        return done.returncode
-
-    if git("ls-files", "--error-unmatch", "--", name) == 0:
-        return "tracked"
-    ignored = git("check-ignore", "-q", "--", name)
-    if ignored == 128:  # not a repository: the .gitignore files of this folder still speak
-        with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
-            subprocess.run(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
-            env = dict(os.environ, GIT_DIR=scratch, GIT_WORK_TREE=str(folder))
-            ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env)
-    return "ignored" if ignored == 0 else "untracked"

@@ -197,7 +197,7 @@ def untracked_todo(ctx: CheckContext) -> None:
 
 def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
     """The TODOs whose line git blame dates more than `days` ago; all of them without git."""
-    from reliability_lint.blame import blame_file
+    from reliability_lint.git import blame_file
 
     blamed = blame_file(source.path, [todo.line for todo in todos], contents=source.text)
     if blamed is None:
