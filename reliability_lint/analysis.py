@@ -29,8 +29,14 @@ class Plan:
 
     @classmethod
     def build(
-        cls, registry: Registry, enabled: frozenset[str], options: dict[str, dict[str, Any]] | None = None
+        cls,
+        registry: Registry,
+        enabled: frozenset[str],
+        options: dict[str, dict[str, Any]] | None = None,
+        collect: frozenset[str] = frozenset(),
     ) -> Plan:
+        """The checkers of the `enabled` codes, and the collectors of the inventories named
+        in `collect`."""
         by_node: dict[type[ast.AST], list[Callable[..., None]]] = defaultdict(list)
         file_level: dict[str, list[Callable[..., None]]] = defaultdict(list)
         chosen: list[Checker] = [c for c in registry.checkers if enabled.intersection(c.codes)]
@@ -41,6 +47,10 @@ class Plan:
             else:
                 for kind in checker.kinds:
                     file_level[kind].append(checker.func)
+        for collector in registry.collectors:
+            if collector.name in collect:
+                for kind in collector.kinds:
+                    file_level[kind].append(collector.func)
         markers = [comment_prefix(registry), *registry.marker_patterns(options or {})]
         pattern = re.compile("|".join(f"(?:{m})" for m in markers))
         return cls(dict(by_node), dict(file_level), pattern)
@@ -56,6 +66,7 @@ class CheckContext:
     plan: Plan
     ancestors: list[ast.AST] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    records: list[tuple[str, Any]] = field(default_factory=list)  # (inventory, record) of collectors
     state: dict[str, Any] = field(default_factory=dict)  # per-file scratch space of checkers
     literal_spans: list[tuple[int, int]] = field(default_factory=list)
     _at_end: list[Callable[[], None]] = field(default_factory=list)
@@ -71,6 +82,10 @@ class CheckContext:
         if cached is None:
             cached = self._comments[pattern.pattern] = self.source.comments(pattern, self.literal_spans)
         return cached
+
+    def collect(self, inventory: str, record: Any) -> None:
+        """Hand one record of an inventory (see registry.Collector) to the run."""
+        self.records.append((inventory, record))
 
     def redact(self, value: str) -> str:
         """Keep `value` out of every output of this file; returns the form to show instead."""
@@ -185,9 +200,10 @@ def check_source(
     kinds: frozenset[str],
     plan: Plan,
     options: dict[str, dict[str, Any]],
-) -> tuple[list[Finding], list[tuple[int, int]]]:
-    """Every finding of the planned checkers in one file, before noqa and selection, and
-    the merged spans of its string literals (for telling comments from strings)."""
+) -> tuple[list[Finding], list[tuple[int, int]], list[tuple[str, Any]]]:
+    """Every finding of the planned checkers in one file, before noqa and selection, the
+    merged spans of its string literals (for telling comments from strings), and the
+    records of the planned collectors."""
     ctx = CheckContext(src, path, options, plan)
     if "python" in kinds:
         tree = src.tree  # raises SourceError for the caller to report
@@ -201,5 +217,5 @@ def check_source(
         callback()
     for finding in ctx.findings:
         redact_finding(finding, src.sensitive)
-    return ctx.findings, ctx.literal_spans
+    return ctx.findings, ctx.literal_spans, ctx.records
 

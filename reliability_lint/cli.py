@@ -346,13 +346,17 @@ def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int 
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: number of cores).")
 def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untracked: bool, jobs: int | None) -> None:
     """Inventory of every TODO-tagged comment, oldest first, with author and date from git blame."""
-    from reliability_lint import engine
+    from reliability_lint import engine, gather
     from reliability_lint.report import todos as inventory
 
     settings = _settings_for_paths(paths, config, jobs)
     given = list(paths) or [Path(".")]
     tasks, problems = engine.discover(given, settings)
-    entries, errors = inventory.inventory(tasks, settings.options, jobs or os.cpu_count() or 1)
+    try:
+        entries, errors = gather.inventory(tasks, settings, jobs or os.cpu_count() or 1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     for problem in problems:
         click.echo(f"error: {problem.path}: {problem.message}", err=True)
     for path, reason in errors:
@@ -376,7 +380,7 @@ def report_command(
 ) -> None:
     """The page a team lead plans from: findings by family and severity, most affected files,
     fixable counts and untracked TODOs by age."""
-    from reliability_lint import engine
+    from reliability_lint import engine, gather
     from reliability_lint.report import team
 
     settings = _settings_for_paths(paths, config, jobs, **selection)
@@ -384,9 +388,13 @@ def report_command(
     workers = jobs or os.cpu_count() or 1
     # Fixability comes from each rule's declared applicability: computing the edits (as the
     # JSON output does) would parse every file with a fix through libcst, for the same counts.
-    results = engine.run(tasks, settings, engine.CHECK, workers)
+    try:
+        results = engine.run(tasks, settings, engine.CHECK, workers)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     findings = sorted(problems + [f for r in results for f in r.findings], key=lambda f: f.sort_key())
-    page = team.render(output_format, team.build(findings, len(tasks), workers))
+    page = team.render(output_format, team.build(findings, len(tasks), gather.todo_blame(findings, workers)))
     if output is None:
         click.echo(page, nl=False)
         return

@@ -28,6 +28,8 @@ from reliability_lint.source import SourceError, SourceFile, read_bytes
 from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
+# Gather the records of the collectors of settings.collect instead of findings.
+INVENTORY = "inventory"
 # Below this many files the pool's start-up costs more than it saves.
 _POOL_THRESHOLD = 16
 
@@ -39,6 +41,7 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     skipped: str = ""  # why a file was not read (binary, too large); counted, not an error
+    records: list[tuple[str, Any]] = field(default_factory=list)  # INVENTORY: (inventory, record)
 
 
 @dataclass(frozen=True)
@@ -183,7 +186,7 @@ def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[
     """The findings that survive selection and suppression, fixes set to their applicability."""
     plan = _plan(enabled, settings.options)
     python = "python" in task.kinds
-    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options)
+    findings, spans, _ = check_source(src, task.display, task.kinds, plan, settings.options)
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
@@ -210,6 +213,8 @@ def process(task: Task, mode: str) -> FileResult:
     settings = _SETTINGS
     assert settings is not None, "worker not initialised"
     result = FileResult(task.display)
+    if mode == INVENTORY:
+        return _inventory(task, settings, result)
     enabled = settings.enabled_for(settings.relative(task.path))
     if "python" not in task.kinds:
         reason = REGISTRY.skip_reason(task.path, task.kinds, settings.options)
@@ -263,6 +268,30 @@ def process(task: Task, mode: str) -> FileResult:
     result.diff = redact_text(result.diff, src.sensitive)
     if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
         _CACHE.store(task.path, *key, result.findings)
+    return result
+
+
+def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult:
+    """The records the collectors of settings.collect gather from one file (never cached)."""
+    kinds = task.kinds.intersection(
+        kind for collector in REGISTRY.collectors if collector.name in settings.collect for kind in collector.kinds
+    )
+    if not kinds:
+        return result
+    key = (frozenset(), ("inventory", *sorted(settings.collect)))
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)
+    try:
+        src = SourceFile.from_bytes(task.path, read_bytes(task.path))
+        _, _, result.records = check_source(src, task.display, frozenset(kinds), plan, settings.options)
+    except SourceError as exc:
+        result.findings.append(error(task.display, str(exc)))
+    except RecursionError:
+        result.findings.append(error(task.display, "too deeply nested to check"))
+    except Exception as exc:  # a crashing collector is a bug in it: name it, go on
+        _stop_if_interrupted(exc)
+        result.findings.append(error(task.display, internal_error(exc)))
     return result
 
 

@@ -43,6 +43,9 @@ class Rule:
     # Findings depend on git state (and the date), not only on the file: True, or a
     # function of the family options saying whether they do in this configuration.
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False
+    # What renderers may ask of a rule without naming its code or family: "security" (a
+    # security issue, for GitLab's category), "untracked-todo" (the team report ages it).
+    tags: frozenset[str] = frozenset()
 
     @property
     def page_name(self) -> str:
@@ -61,6 +64,17 @@ class Checker:
     func: Callable[..., None]
     codes: tuple[str, ...]
     nodes: tuple[type[ast.AST], ...] = ()
+    kinds: tuple[str, ...] = ("python",)
+
+
+@dataclass(frozen=True)
+class Collector:
+    """A function that gathers records (not findings) from each file of its kinds, for an
+    inventory such as `reliability-lint todos`: called as func(ctx) after the walk, it
+    hands its records to ctx.collect(name, record)."""
+
+    func: Callable[..., None]
+    name: str
     kinds: tuple[str, ...] = ("python",)
 
 
@@ -101,6 +115,7 @@ class Registry:
     # Regexes, or functions building one from the resolved family options.
     comment_markers: list[str | Callable[[dict[str, dict[str, Any]]], str]] = field(default_factory=list)
     suppression_markers: dict[str, SuppressionMarker] = field(default_factory=dict)
+    collectors: list[Collector] = field(default_factory=list)
     loaded: set[str] = field(default_factory=set)
 
     def add_rule(self, rule: Rule) -> None:
@@ -174,6 +189,7 @@ def rule(
     default: bool = True,
     family: str | None = None,
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False,
+    tags: Iterable[str] = (),
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -181,7 +197,7 @@ def rule(
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git)
+        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, frozenset(tags))
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
@@ -216,6 +232,16 @@ def comment_marker(pattern: str | Callable[[dict[str, dict[str, Any]]], str]) ->
     """
     if pattern not in REGISTRY.comment_markers:
         REGISTRY.comment_markers.append(pattern)
+
+
+def collector(name: str, kinds: Iterable[str] = ("python",)) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a function that gathers the records of the inventory `name` (see Collector)."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        REGISTRY.collectors.append(Collector(func, name, tuple(kinds)))
+        return func
+
+    return decorate
 
 
 def suppression_marker(marker: SuppressionMarker) -> None:

@@ -32,6 +32,7 @@ class Settings:
     cache_dir: Path | None = None  # None: no cache
     git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
     baseline: Path | None = None  # report only findings not recorded in this file
+    collect: frozenset[str] = frozenset()  # the inventories an INVENTORY run gathers ("todos")
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()

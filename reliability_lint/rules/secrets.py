@@ -103,6 +103,7 @@ rule(
     "P0",
     fix="unsafe",
     suppressed_by=SUPPRESSED_BY,
+    tags=("security",),
 )
 rule(
     "REL302",
@@ -110,6 +111,7 @@ rule(
     "Credential written into a configuration, script or documentation file",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    tags=("security",),
 )
 rule(
     "REL303",
@@ -117,6 +119,7 @@ rule(
     "A .env file is tracked by git or not ignored by .gitignore",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    tags=("security",),
     reads_git=True,  # `git add` or a .gitignore edit changes the finding, not the file
 )
 

@@ -14,7 +14,7 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.redaction import redact_credentials
-from reliability_lint.registry import Option, comment_marker, options, rule
+from reliability_lint.registry import Option, collector, comment_marker, options, rule
 from reliability_lint.rules._names import dotted_name
 from reliability_lint.source import Comment, SourceFile
 
@@ -169,6 +169,13 @@ def _in_literal(spans: list[tuple[int, int]], offset: int) -> bool:
     return index >= 0 and spans[index][0] <= offset < spans[index][1]
 
 
+@collector("todos")
+def collect_todos(ctx: CheckContext) -> None:
+    """Every tagged comment, tracked or not: the inventory of `reliability-lint todos`."""
+    for todo in scan(ctx.source, ctx.literal_spans, todo_settings(ctx.options)):
+        ctx.collect("todos", todo)
+
+
 # ------------------------------------------------------------------------------- REL401
 
 
@@ -179,6 +186,7 @@ def _in_literal(spans: list[tuple[int, int]], offset: int) -> bool:
     "P3",
     kinds=("python",),
     reads_git=lambda options: options["todos"]["max-age"] is not None,
+    tags=("untracked-todo",),
 )
 def untracked_todo(ctx: CheckContext) -> None:
     settings = todo_settings(ctx.options)
