@@ -100,8 +100,13 @@ class CheckContext:
         *,
         fix: Fix | None = None,
         position: tuple[int, int, int, int] | None = None,
+        source_line: str | None = None,
+        fingerprint_text: str | None = None,
     ) -> Finding:
-        """Report `code` at an ast node, or at (line, col, end_line, end_col) in characters."""
+        """Report `code` at an ast node, or at (line, col, end_line, end_col) in characters.
+
+        `source_line` and `fingerprint_text` replace the reported line's text where it must
+        not be shown (it may hold a secret no rule has redacted)."""
         src = self.source
         if position is None:
             assert node is not None
@@ -116,8 +121,8 @@ class CheckContext:
         noqa = _noqa_lines(node, self.ancestors, line) if node is not None else (line,)
         finding = Finding(
             code, message, self.path, line, col, end_line, end_col, fix, noqa,
-            source_line=src.line(line),
-            fingerprint_text=src.line(line).strip(),
+            source_line=src.line(line) if source_line is None else source_line,
+            fingerprint_text=src.line(line).strip() if fingerprint_text is None else fingerprint_text,
         )  # fmt: skip
         self.findings.append(finding)
         return finding
@@ -215,7 +220,6 @@ def check_source(
             callback(ctx)
     for callback in ctx._at_end:
         callback()
-    for finding in ctx.findings:
-        redact_finding(finding, src.sensitive)
-    return ctx.findings, ctx.literal_spans, ctx.records
+    findings = [redact_finding(finding, src.sensitive) for finding in ctx.findings]
+    return findings, ctx.literal_spans, ctx.records
 

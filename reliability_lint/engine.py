@@ -8,7 +8,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,7 +24,7 @@ from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.settings import Settings
 from reliability_lint.git import git_listing, git_token
 from reliability_lint.cache import Cache, config_fingerprint, content_hash
-from reliability_lint.source import SourceError, SourceFile, read_bytes
+from reliability_lint.source import NotTextError, SourceError, SourceFile, read_bytes
 from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
@@ -196,13 +196,19 @@ def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[
     comments = noqa_map(src, spans, python)
     if comments:
         findings = [f for f in findings if not is_suppressed(f, comments, REGISTRY.rules[f.code].suppressed_by)]
-    for finding in findings:
-        if finding.fix is not None:
-            if finding.fix.applicability == "unsafe" and codes_matching({finding.code}, settings.extend_safe_fixes):
-                finding.fix.applicability = "safe"
-            elif finding.fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
-                finding.fix.applicability = "unsafe"
-    return findings
+    return [_with_applicability(finding, settings) for finding in findings]
+
+
+def _with_applicability(finding: Finding, settings: Settings) -> Finding:
+    """The finding with its fix's applicability as the config's extend-(un)safe-fixes say."""
+    fix = finding.fix
+    if fix is None:
+        return finding
+    if fix.applicability == "unsafe" and codes_matching({finding.code}, settings.extend_safe_fixes):
+        return replace(finding, fix=replace(fix, applicability="safe"))
+    if fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
+        return replace(finding, fix=replace(fix, applicability="unsafe"))
+    return finding
 
 
 def fixable(finding: Finding, settings: Settings) -> bool:
@@ -233,17 +239,13 @@ def process(task: Task, mode: str) -> FileResult:
         cached = _CACHE.load(task.path, *key)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.
         if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
-            for finding in cached:
-                finding.path = task.display
-            result.findings = cached
+            result.findings = [replace(finding, path=task.display) for finding in cached]
             return result
     try:
         src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
-        if "python" not in task.kinds and "binary" in str(exc):
-            result.skipped = "binary"
-        elif "python" not in task.kinds and "cannot decode" in str(exc):
-            result.skipped = "undecodable"
+        if "python" not in task.kinds and isinstance(exc, NotTextError):
+            result.skipped = exc.kind
         else:
             result.findings.append(error(task.display, str(exc)))
         return result
@@ -253,7 +255,7 @@ def process(task: Task, mode: str) -> FileResult:
         else:
             result.findings = analyze(src, task, settings, enabled)
             if mode == CHECK_WITH_EDITS:
-                _attach_edits(src, result.findings)
+                result.findings = _attach_edits(src, result.findings)
     except SourceError as exc:
         result.findings = [error(task.display, str(exc))]
     except RecursionError:
@@ -261,10 +263,9 @@ def process(task: Task, mode: str) -> FileResult:
     except Exception as exc:  # a crashing rule is a bug in it: name it, check the other files
         _stop_if_interrupted(exc)
         result.findings = [error(task.display, internal_error(exc))]
-    for finding in result.findings:
-        redact_finding(finding, src.sensitive)  # also the errors no checker reported
-        if finding.fix is not None:
-            finding.fix.compute = None  # closures over ast nodes do not cross processes
+    # Also the errors no checker reported are redacted; closures over ast nodes do not
+    # cross processes.
+    result.findings = [_portable(redact_finding(finding, src.sensitive)) for finding in result.findings]
     result.diff = redact_text(result.diff, src.sensitive)
     if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
         _CACHE.store(task.path, *key, result.findings)
@@ -303,14 +304,25 @@ def internal_error(exc: Exception) -> str:
     return f"{INTERNAL_ERROR} while checking: {type(exc).__name__}{where}"
 
 
-def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:
+def _portable(finding: Finding) -> Finding:
+    """The finding without its fix's closure, which cannot leave the worker process."""
+    if finding.fix is None or finding.fix.compute is None:
+        return finding
+    return replace(finding, fix=replace(finding.fix, compute=None))
+
+
+def _attach_edits(src: SourceFile, findings: list[Finding]) -> list[Finding]:
+    """The findings with their fixes' edits computed; a fix that cannot be computed is dropped."""
     context = FixContext(src)
+    attached = []
     for finding in findings:
         if finding.fix is not None and finding.fix.compute is not None:
             try:
-                finding.fix.edits = tuple(compute_edits(finding, context))
+                finding = replace(finding, fix=replace(finding.fix, edits=tuple(compute_edits(finding, context))))
             except FixError:
-                finding.fix = None
+                finding = replace(finding, fix=None)
+        attached.append(finding)
+    return attached
 
 
 def fix_source(

@@ -22,6 +22,15 @@ class SourceError(Exception):
     """The file cannot be read, decoded or parsed; the message names why in one line."""
 
 
+class NotTextError(SourceError):
+    """The bytes are not text: `kind` is "binary" or "undecodable". A file of a text kind
+    other than Python is counted as skipped for it, not reported as an error."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 @dataclass(frozen=True)
 class Comment:
     line: int  # 1-based
@@ -60,12 +69,12 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     if bom and codecs.lookup(encoding).name != "utf-8":
         raise SourceError(f"UTF-8 BOM contradicts coding cookie {encoding!r}")
     if b"\x00" in data:
-        raise SourceError("binary file (contains NUL bytes)")
+        raise NotTextError("binary file (contains NUL bytes)", "binary")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(f"cannot decode as {encoding} (line {line}, byte {exc.start})") from None
+        raise NotTextError(f"cannot decode as {encoding} (line {line}, byte {exc.start})", "undecodable") from None
     return text, encoding, bom
 
 

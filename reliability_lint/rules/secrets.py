@@ -346,7 +346,5 @@ def committed_env_file(ctx: CheckContext) -> None:
     else:
         message = f"`{path.name}` is not ignored by .gitignore: the next `git add` commits it"
     first = ctx.source.line(1)
-    finding = ctx.report("REL303", None, message, position=(1, 0, 1, len(first)))
     # The first line may hold a secret that no other selected rule has redacted.
-    finding.source_line = ""
-    finding.fingerprint_text = path.name
+    ctx.report("REL303", None, message, position=(1, 0, 1, len(first)), source_line="", fingerprint_text=path.name)
