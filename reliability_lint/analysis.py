@@ -110,12 +110,14 @@ class CheckContext:
         src = self.source
         if position is None:
             assert node is not None
-            line, end_line = node.lineno, node.end_lineno or node.lineno
+            # Every node a checker reports at is located; ast.AST itself declares no position.
+            lineno: int = getattr(node, "lineno")
+            line, end_line = lineno, getattr(node, "end_lineno", None) or lineno
             position = (
                 line,
-                src.char_col(line, node.col_offset),
+                src.char_col(line, getattr(node, "col_offset")),
                 end_line,
-                src.char_col(end_line, node.end_col_offset or 0),
+                src.char_col(end_line, getattr(node, "end_col_offset", None) or 0),
             )
         line, col, end_line, end_col = position
         noqa = _noqa_lines(node, self.ancestors, line) if node is not None else (line,)
@@ -136,12 +138,14 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
     """
     for holder in [node, *reversed(ancestors)]:
         if isinstance(holder, _COMPOUND_HEADERS):
-            first = holder.lineno
+            # A match case has no position of its own: its pattern opens its header.
+            header = holder.pattern if isinstance(holder, ast.match_case) else holder
+            first = header.lineno
             body = getattr(holder, "body", None)
             if body and isinstance(body, list):
                 last = max(first, body[0].lineno - 1)
             else:
-                last = holder.end_lineno or first
+                last = header.end_lineno or first
             lines = {line, first, last}
             return tuple(sorted(lines, key=lambda n: (n != line, n)))
     return (line,)
@@ -150,10 +154,10 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
 # Fields that hold only expression contexts and operators: never visited (nothing to
 # report there), which spares the walk a third of its nodes.
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
-def _child_fields(node_type: type) -> tuple[str, ...]:
+def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
         fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
@@ -180,7 +184,7 @@ def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
             for callback in callbacks:
                 callback(node, ctx)
         if collect_literals and (
-            node_type is ast.JoinedStr or (node_type is ast.Constant and isinstance(node.value, (str, bytes)))
+            node_type is ast.JoinedStr or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
         ):
             spans.append(src.node_span(node))
         ancestors.append(node)

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import click
 
@@ -26,7 +26,7 @@ def _globs(value: str | None) -> list[str] | None:
     return None if value is None else [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -326,7 +326,7 @@ def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int 
     from reliability_lint.config import ConfigError
     from reliability_lint.registry import RegistryError
 
-    flags = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
+    flags: dict[str, Any] = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
     flags.update(selection)
     options = Options(
         paths, config, **flags, force_exclude=False, unsafe_fixes=False, output_format="text",

@@ -193,7 +193,7 @@ def process(task: Task, mode: str) -> FileResult:
     # cross processes.
     result.findings = [_portable(redact_finding(finding, src.sensitive)) for finding in result.findings]
     result.diff = redact_text(result.diff, src.sensitive)
-    if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
+    if _CACHE is not None and key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
         _CACHE.store(task.path, *key, result.findings)
     return result
 
@@ -205,7 +205,7 @@ def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult
     )
     if not kinds:
         return result
-    key = (frozenset(), ("inventory", *sorted(settings.collect)))
+    key: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ("inventory", *sorted(settings.collect)))
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)

@@ -19,16 +19,14 @@ from reliability_lint.settings import Settings
 TODO_TAG = "untracked-todo"  # the tag of the rules whose findings the team report ages
 
 
-def inventory(
-    tasks: list[engine.Task], settings: Settings, jobs: int
-) -> tuple[list[Entry], list[tuple[str, str]]]:
+def inventory(tasks: list[engine.Task], settings: Settings, jobs: int) -> tuple[list[Entry], list[tuple[str, str]]]:
     """Every tagged comment of the files among `tasks`, oldest first, and the files that
     could not be read (path, reason)."""
     # Records are not findings: the cache does not hold them.
     run_settings = replace(settings, collect=frozenset({"todos"}), cache_dir=None)
     results = engine.run(tasks, run_settings, engine.INVENTORY, jobs)
     found: dict[str, list[Any]] = {}
-    errors = []
+    errors: list[tuple[str, str]] = []
     paths = {task.display: task.path for task in tasks}
     for result in results:
         errors.extend((finding.path, finding.message) for finding in result.findings)
@@ -36,7 +34,7 @@ def inventory(
         if todos:
             found[result.display] = todos
     blamed = blame_files({paths[d]: ([t.line for t in todos], None) for d, todos in found.items()}, jobs)
-    entries = []
+    entries: list[Entry] = []
     for display, todos in found.items():
         lines = blamed.get(paths[display]) or {}
         entries.extend(Entry(display, todo, lines.get(todo.line)) for todo in todos)

@@ -46,7 +46,13 @@ def examples(page: str) -> list[Example]:
         tags = [w for w in words[1:] if w in EXAMPLE_TAGS]
         if not words or not tags:
             continue
-        attributes = dict(w.split("=", 1) if "=" in w else (w, "") for w in words[1:] if w not in EXAMPLE_TAGS)
+        attributes = dict(_attribute(w) for w in words[1:] if w not in EXAMPLE_TAGS)
         line = page.count("\n", 0, match.start()) + 1
         found.append(Example(tags[0], match.group("body"), words[0], line, attributes))
     return found
+
+
+def _attribute(word: str) -> tuple[str, str]:
+    """`key=value` as (key, value); a bare word as (word, "")."""
+    key, _, value = word.partition("=")
+    return key, value

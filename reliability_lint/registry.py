@@ -273,8 +273,8 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
     """Import the built-in families, the installed packs and a project's local rules, once."""
     import reliability_lint.rules as builtin
 
-    for module in pkgutil.iter_modules(builtin.__path__):
-        _import_once(f"{builtin.__name__}.{module.name}")
+    for info in pkgutil.iter_modules(builtin.__path__):
+        _import_once(f"{builtin.__name__}.{info.name}")
     for entry_point in _installed_packs():
         if entry_point.value not in REGISTRY.loaded:
             REGISTRY.loaded.add(entry_point.value)
@@ -303,7 +303,7 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
     return REGISTRY
 
 
-def _installed_packs() -> list:
+def _installed_packs() -> list[Any]:
     """The entry points of the group, scanned once per process (it reads every installed
     distribution's metadata, a large share of start-up)."""
     if "entry-points" in REGISTRY.loaded:

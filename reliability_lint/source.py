@@ -73,8 +73,8 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise NotTextError(f"cannot decode as {encoding} (line {line}, byte {exc.start})", "undecodable") from None
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        raise NotTextError(f"cannot decode as {encoding} (line {lineno}, byte {exc.start})", "undecodable") from None
     return text, encoding, bom
 
 
@@ -160,9 +160,11 @@ class SourceFile:
 
     def node_span(self, node: ast.AST) -> tuple[int, int]:
         """Character offsets of an ast node's start and end."""
-        start = self.offset(node.lineno, self.char_col(node.lineno, node.col_offset))
-        end_line = node.end_lineno or node.lineno
-        end = self.offset(end_line, self.char_col(end_line, node.end_col_offset or 0))
+        # Only located nodes reach here; ast.AST itself declares no position.
+        lineno: int = getattr(node, "lineno")
+        start = self.offset(lineno, self.char_col(lineno, getattr(node, "col_offset")))
+        end_line = getattr(node, "end_lineno", None) or lineno
+        end = self.offset(end_line, self.char_col(end_line, getattr(node, "end_col_offset", None) or 0))
         return start, end
 
     def segment(self, node: ast.AST) -> str:
@@ -177,7 +179,7 @@ class SourceFile:
         span covers a '#' (implicit concatenation can hold comments between its parts)
         only that literal's own text is tokenized.
         """
-        found = []
+        found: list[Comment] = []
         for match in pattern.finditer(self.text):
             lineno, _ = self.position(match.start())
             if found and found[-1].line == lineno:

@@ -18,9 +18,7 @@ from reliability_lint.source import Comment, SourceFile
 # flake8's syntax: a bare noqa, or noqa followed by a colon and codes ("A1, B2" or "A1 B2");
 # codes are prefixes.
 _NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
-_FILE_NOQA = re.compile(
-    r"#\s*reliability-lint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I
-)
+_FILE_NOQA = re.compile(r"#\s*reliability-lint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
 
 
 def comment_prefix(registry: Registry) -> str:

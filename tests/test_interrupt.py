@@ -71,6 +71,7 @@ def assert_old_or_new(root: Path, expected: dict[Path, tuple[bytes, bytes]]) -> 
     return old_count, new_count
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_sigkill_mid_run_leaves_old_or_new_files_only(tmp_path: Path, jobs: int) -> None:
     expected = build(tmp_path)
@@ -87,6 +88,7 @@ def test_sigkill_mid_run_leaves_old_or_new_files_only(tmp_path: Path, jobs: int)
         assert assert_old_or_new(tmp_path, expected)[0] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_mid_run_stops_cleanly(tmp_path: Path, jobs: int) -> None:
     expected = build(tmp_path)

@@ -72,7 +72,11 @@ class FixContext:
 
     def replace(self, old: cst.CSTNode, new: cst.CSTNode, imports: Iterable[str] = ()) -> list[Edit]:
         """Edits that replace one node and add `imports` ("os", "from a import b", ...)."""
-        edits = text_edits(self.source, self.module.deep_replace(old, new).code)
+        import libcst as cst
+
+        replaced = self.module.deep_replace(old, new)
+        assert isinstance(replaced, cst.Module)  # replacing a node inside a module gives a module
+        edits = text_edits(self.source, replaced.code)
         return edits + [edit for edit in self._import_edits(tuple(imports)) if edit not in edits]
 
     def _import_edits(self, imports: tuple[str, ...]) -> list[Edit]:
@@ -101,12 +105,16 @@ def add_imports(module: cst.Module, imports: Iterable[str]) -> cst.Module:
     context = CodemodContext()
     for spec in imports:
         statement = cst.parse_statement(spec if " " in spec else f"import {spec}")
+        assert isinstance(statement, cst.SimpleStatementLine), spec  # an import is a simple statement
         small = statement.body[0]
         if isinstance(small, cst.ImportFrom):
-            source = cst.helpers.get_full_name_for_node(small.module) or ""
+            assert not isinstance(small.names, cst.ImportStar), spec  # a fix names what it imports
+            module_name = small.module
+            source = (cst.helpers.get_full_name_for_node(module_name) if module_name is not None else None) or ""
             for alias in small.names:
                 AddImportsVisitor.add_needed_import(context, source, alias.evaluated_name)
         else:
+            assert isinstance(small, cst.Import), spec
             for alias in small.names:
                 AddImportsVisitor.add_needed_import(context, alias.evaluated_name)
     return AddImportsVisitor(context).transform_module(module)

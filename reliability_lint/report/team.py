@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -198,7 +199,7 @@ def _bar_chart(rows: list[tuple[str, list[tuple[str, int, str]]]], title: str) -
 
 
 def _table(header: list[str], rows: list[list[object]], numeric_from: int, total: list[object] | None = None) -> str:
-    def cells(values: list[object], tag: str) -> str:
+    def cells(values: Sequence[object], tag: str) -> str:
         return "".join(
             f'<{tag}{" class=n" if i >= numeric_from else ""}>{_e(v)}</{tag}>' for i, v in enumerate(values)
         )

@@ -214,7 +214,7 @@ def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
     old = []
     for todo in todos:
         line = blamed.get(todo.line)
-        if line is not None and line.committed and (now - line.time).days > days:
+        if line is not None and line.time is not None and (now - line.time).days > days:
             old.append(todo)
     return old
 
