@@ -171,7 +171,7 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
             return
     elif isinstance(node, ast.Call) and not _reports_error(node, ctx):
         return
-    position = (node.lineno, node.col_offset)
+    position = (getattr(node, "lineno"), getattr(node, "col_offset"))  # a located node (Name or Call)
     for handler in reversed(handlers):
         if handler.handled or not handler.body_start <= position <= handler.end:
             continue
@@ -273,6 +273,7 @@ def _log_fix(handler: _Handler, ctx: CheckContext) -> Fix:
         old = fix.node_at((cst.ExceptHandler, cst.ExceptStarHandler), line, col)
         literal = '"' + message.replace("\\", "\\\\").replace('"', '\\"') + '"'
         statement = cst.parse_statement(f"{logger}.exception({literal})\n")
+        assert isinstance(statement, cst.SimpleStatementLine)  # a call is a simple statement
         call = statement.body[0]
         body = old.body
         if isinstance(body, cst.SimpleStatementSuite):

@@ -215,7 +215,7 @@ def _report_python_secrets(ctx: CheckContext) -> None:
     reported: set[int] = set()
     bindings: list[_Binding] = ctx.state["secret_bindings"]
     for index, binding in enumerate(bindings):
-        value = binding.node.value
+        value = str(binding.node.value)  # a str already: bindings hold string literals only
         if is_secret_name(binding.name) and not is_placeholder(value, min_length):
             reported.add(index)
             shown = ctx.redact(value)
@@ -290,7 +290,7 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     candidates: set[int] = set()
     for start, end in trigger_spans(src.text, shapes_only=shapes_only):
         candidates.update(range(src.position(start)[0], src.position(end)[0] + 1))
-    found = []
+    found: list[tuple[int, Hit]] = []
     for lineno in sorted(candidates):
         if lineno > 1 and allowed_next_line(src.line(lineno - 1)):
             continue

@@ -279,7 +279,7 @@ def _state(ctx: CheckContext) -> _File | None:
         else:
             state = ctx.state[FAMILY] = _File(Module(library), extra)
             ctx.at_end(lambda: _check_file(ctx, state))
-    return state or None
+    return state if isinstance(state, _File) else None
 
 
 def _statement(ancestors: list[ast.AST]) -> ast.stmt:

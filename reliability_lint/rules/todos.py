@@ -345,7 +345,8 @@ def _marker(
     found: list[tuple[int, str]] = []
     docstring = _docstring(function.body)
     if docstring is not None:
-        for index, text in enumerate(str(docstring.value.value).splitlines()):  # type: ignore[union-attr]
+        # _docstring returned an expression statement holding a str constant.
+        for index, text in enumerate(str(getattr(docstring.value, "value")).splitlines()):
             match = settings.tag.search(text.strip())
             if match:
                 found.append((docstring.lineno + index, match.group("text").strip()))
