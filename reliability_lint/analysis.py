@@ -1,5 +1,5 @@
-"""Checking one file: one ast walk that hands each node to the checkers of its type,
-the file-level checkers, then suppression by noqa comments."""
+"""Checking one file: one ast walk that hands each node to the checkers of its type, then
+the file-level checkers (suppression is the next stage, in suppression.py)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reliability_lint.findings import Edit, Finding, Fix
+from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
+from reliability_lint.suppression import comment_prefix
 
-# flake8's syntax: a bare noqa, or noqa followed by a colon and codes ("A1, B2" or "A1 B2");
-# codes are prefixes.
-_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
-_FILE_NOQA = re.compile(
-    r"#\s*reliability-lint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I
-)
-_MARKER_HINT = re.compile(r"noqa|nosec|pragma", re.I)
 _COMPOUND_HEADERS = (ast.stmt, ast.excepthandler, ast.match_case)
 
 
@@ -35,8 +29,14 @@ class Plan:
 
     @classmethod
     def build(
-        cls, registry: Registry, enabled: frozenset[str], options: dict[str, dict[str, Any]] | None = None
+        cls,
+        registry: Registry,
+        enabled: frozenset[str],
+        options: dict[str, dict[str, Any]] | None = None,
+        collect: frozenset[str] = frozenset(),
     ) -> Plan:
+        """The checkers of the `enabled` codes, and the collectors of the inventories named
+        in `collect`."""
         by_node: dict[type[ast.AST], list[Callable[..., None]]] = defaultdict(list)
         file_level: dict[str, list[Callable[..., None]]] = defaultdict(list)
         chosen: list[Checker] = [c for c in registry.checkers if enabled.intersection(c.codes)]
@@ -47,7 +47,11 @@ class Plan:
             else:
                 for kind in checker.kinds:
                     file_level[kind].append(checker.func)
-        markers = [r"#\s*(?:noqa|reliability-lint:|nosec|pragma:)", *registry.marker_patterns(options or {})]
+        for collector in registry.collectors:
+            if collector.name in collect:
+                for kind in collector.kinds:
+                    file_level[kind].append(collector.func)
+        markers = [comment_prefix(registry), *registry.marker_patterns(options or {})]
         pattern = re.compile("|".join(f"(?:{m})" for m in markers))
         return cls(dict(by_node), dict(file_level), pattern)
 
@@ -63,6 +67,7 @@ class CheckContext:
     project: Any = None  # the semantic.index.Index of the run, or None for a file on its own
     ancestors: list[ast.AST] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    records: list[tuple[str, Any]] = field(default_factory=list)  # (inventory, record) of collectors
     state: dict[str, Any] = field(default_factory=dict)  # per-file scratch space of checkers
     literal_spans: list[tuple[int, int]] = field(default_factory=list)
     _at_end: list[Callable[[], None]] = field(default_factory=list)
@@ -79,6 +84,10 @@ class CheckContext:
             cached = self._comments[pattern.pattern] = self.source.comments(pattern, self.literal_spans)
         return cached
 
+    def collect(self, inventory: str, record: Any) -> None:
+        """Hand one record of an inventory (see registry.Collector) to the run."""
+        self.records.append((inventory, record))
+
     def redact(self, value: str) -> str:
         """Keep `value` out of every output of this file; returns the form to show instead."""
         self.source.sensitive.update(pieces(value))
@@ -92,24 +101,31 @@ class CheckContext:
         *,
         fix: Fix | None = None,
         position: tuple[int, int, int, int] | None = None,
+        source_line: str | None = None,
+        fingerprint_text: str | None = None,
     ) -> Finding:
-        """Report `code` at an ast node, or at (line, col, end_line, end_col) in characters."""
+        """Report `code` at an ast node, or at (line, col, end_line, end_col) in characters.
+
+        `source_line` and `fingerprint_text` replace the reported line's text where it must
+        not be shown (it may hold a secret no rule has redacted)."""
         src = self.source
         if position is None:
             assert node is not None
-            line, end_line = node.lineno, node.end_lineno or node.lineno
+            # Every node a checker reports at is located; ast.AST itself declares no position.
+            lineno: int = getattr(node, "lineno")
+            line, end_line = lineno, getattr(node, "end_lineno", None) or lineno
             position = (
                 line,
-                src.char_col(line, node.col_offset),
+                src.char_col(line, getattr(node, "col_offset")),
                 end_line,
-                src.char_col(end_line, node.end_col_offset or 0),
+                src.char_col(end_line, getattr(node, "end_col_offset", None) or 0),
             )
         line, col, end_line, end_col = position
         noqa = _noqa_lines(node, self.ancestors, line) if node is not None else (line,)
         finding = Finding(
             code, message, self.path, line, col, end_line, end_col, fix, noqa,
-            source_line=src.line(line),
-            fingerprint_text=src.line(line).strip(),
+            source_line=src.line(line) if source_line is None else source_line,
+            fingerprint_text=src.line(line).strip() if fingerprint_text is None else fingerprint_text,
         )  # fmt: skip
         self.findings.append(finding)
         return finding
@@ -123,12 +139,14 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
     """
     for holder in [node, *reversed(ancestors)]:
         if isinstance(holder, _COMPOUND_HEADERS):
-            first = holder.lineno
+            # A match case has no position of its own: its pattern opens its header.
+            header = holder.pattern if isinstance(holder, ast.match_case) else holder
+            first = header.lineno
             body = getattr(holder, "body", None)
             if body and isinstance(body, list):
                 last = max(first, body[0].lineno - 1)
             else:
-                last = holder.end_lineno or first
+                last = header.end_lineno or first
             lines = {line, first, last}
             return tuple(sorted(lines, key=lambda n: (n != line, n)))
     return (line,)
@@ -137,10 +155,10 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
 # Fields that hold only expression contexts and operators: never visited (nothing to
 # report there), which spares the walk a third of its nodes.
 _SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
-def _child_fields(node_type: type) -> tuple[str, ...]:
+def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
     fields = _CHILD_FIELDS.get(node_type)
     if fields is None:
         fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
@@ -167,7 +185,7 @@ def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
             for callback in callbacks:
                 callback(node, ctx)
         if collect_literals and (
-            node_type is ast.JoinedStr or (node_type is ast.Constant and isinstance(node.value, (str, bytes)))
+            node_type is ast.JoinedStr or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
         ):
             spans.append(src.node_span(node))
         ancestors.append(node)
@@ -193,9 +211,10 @@ def check_source(
     plan: Plan,
     options: dict[str, dict[str, Any]],
     project: Any = None,
-) -> tuple[list[Finding], list[tuple[int, int]]]:
-    """Every finding of the planned checkers in one file, before noqa and selection, and
-    the merged spans of its string literals (for telling comments from strings)."""
+) -> tuple[list[Finding], list[tuple[int, int]], list[tuple[str, Any]]]:
+    """Every finding of the planned checkers in one file, before noqa and selection, the
+    merged spans of its string literals (for telling comments from strings), and the
+    records of the planned collectors. `project` is the run's project index, if any."""
     ctx = CheckContext(src, path, options, plan, project)
     if "python" in kinds:
         tree = src.tree  # raises SourceError for the caller to report
@@ -207,82 +226,6 @@ def check_source(
             callback(ctx)
     for callback in ctx._at_end:
         callback()
-    for finding in ctx.findings:
-        redact_finding(finding, src.sensitive)
-    return ctx.findings, ctx.literal_spans
+    findings = [redact_finding(finding, src.sensitive) for finding in ctx.findings]
+    return findings, ctx.literal_spans, ctx.records
 
-
-def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool) -> dict[int, Comment]:
-    if not _MARKER_HINT.search(src.text):
-        return {}
-    pattern = re.compile(r"#[^\n\r]*?(?:noqa|nosec|pragma)", re.I)
-    if python:
-        comments = src.comments(pattern, literal_spans)
-    else:  # other text files: any '#' comment
-        comments = [
-            Comment(n, line.index("#"), line[line.index("#") :])
-            for n, line in enumerate(src.lines, 1)
-            if "#" in line and pattern.search(line)
-        ]
-    return {comment.line: comment for comment in comments}
-
-
-def file_noqa(src: SourceFile) -> set[str] | None:
-    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all."""
-    if "reliability-lint" not in src.text:
-        return None
-    match = _FILE_NOQA.search(src.text)
-    if match is None:
-        return None
-    codes = match.group("codes")
-    return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
-
-
-def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple[str, ...]) -> bool:
-    for line in finding.noqa_lines or (finding.line,):
-        comment = comments.get(line)
-        if comment is None:
-            continue
-        text = comment.text
-        match = _NOQA.search(text)
-        if match:
-            codes = match.group("codes")
-            if not codes:
-                return True
-            if any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes.strip())):
-                return True
-        for marker in markers:
-            if marker == "nosec":
-                if _nosec_covers(text, finding.code):
-                    return True
-            elif marker in text:
-                return True
-    return False
-
-
-_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s,]+B\d{3})*)")
-
-
-def _nosec_covers(text: str, code: str) -> bool:
-    """bandit's `# nosec` silences everything; `# nosec B602, B603` only those tests. For
-    this tool's own rules any nosec carries over (it was written for bandit's equivalent)."""
-    match = _NOSEC.search(text)
-    if match is None:
-        return False
-    codes = re.findall(r"B\d{3}", match.group("codes"))
-    return not codes or not re.fullmatch(r"B\d{3}", code) or code in codes
-
-
-def apply_edits(src: SourceFile, edits: list[Edit]) -> str:
-    """The text with non-overlapping edits applied (callers resolve overlaps first)."""
-    text = src.text
-    pieces = []
-    last = 0
-    for edit in sorted(edits):
-        start = src.offset(*edit.start)
-        end = src.offset(*edit.end)
-        pieces.append(text[last:start])
-        pieces.append(edit.content)
-        last = end
-    pieces.append(text[last:])
-    return "".join(pieces)

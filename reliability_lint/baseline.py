@@ -146,7 +146,8 @@ def _entries(data: dict[str, Any], file: Path) -> list[Entry]:
     entries = []
     for number, row in enumerate(rows, 1):
         values = [row.get(key) for key in ("path", "code", "fingerprint")] if isinstance(row, dict) else []
-        if len(values) != 3 or not all(isinstance(value, str) for value in values):
+        strings = [value for value in values if isinstance(value, str)]
+        if len(strings) != 3:
             raise BaselineError(f"{file}: finding {number} needs string code, path and fingerprint")
-        entries.append(Entry(*values))
+        entries.append(Entry(*strings))
     return entries

@@ -13,9 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 import tempfile
-from datetime import date
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -34,29 +32,6 @@ def content_hash(data: bytes) -> str:
 def config_fingerprint(*parts: Any) -> str:
     text = json.dumps([__version__, *parts], sort_keys=True, default=str)
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
-
-
-def git_token(root: Path) -> str:
-    """What git-reading rules depend on: HEAD, the index, the root .gitignore, and the
-    date (an age limit passes without any change to the repository)."""
-    try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD", "--git-dir"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-    except OSError:
-        return "no-git"
-    if head.returncode != 0:
-        return "no-repository"
-    commit, _, git_dir = head.stdout.strip().partition("\n")
-    parts = [commit, date.today().isoformat()]
-    for path in (root / git_dir / "index", root / ".gitignore"):
-        try:
-            stat = path.stat()
-            parts.append(f"{stat.st_mtime_ns}:{stat.st_size}")
-        except OSError:
-            parts.append("-")
-    return "/".join(parts)
 
 
 class Cache:

@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, NoReturn
 
 import click
 
@@ -26,7 +26,7 @@ def _globs(value: str | None) -> list[str] | None:
     return None if value is None else [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _fail(message: str) -> None:
+def _fail(message: str) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_ERROR)
 
@@ -239,48 +239,23 @@ def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
 
 
 def _settings(options: Options) -> Any:
-    from reliability_lint.config import (
-        DEFAULT_EXCLUDE, check_codes, find_config, load_config, resolve_selection, validate,
-    )  # fmt: skip
-    from reliability_lint.cache import DEFAULT_DIR
-    from reliability_lint.engine import Settings
-    from reliability_lint.registry import load_rules
+    from reliability_lint.config import find_config, load_config
+    from reliability_lint.settings import Overrides, resolve
 
     start = options.paths[0] if options.paths else Path(".")
     config_file = options.config or find_config(start if start.exists() else Path("."))
-    config = load_config(config_file, Path("."))
-    registry = load_rules(config.local_rule_dirs)
-    validate(config, registry)
-    cli_lists = {
-        "--select": _codes(options.select),
-        "--extend-select": _codes(options.extend_select),
-        "--ignore": _codes(options.ignore),
-    }
-    for flag, codes in cli_lists.items():
-        check_codes(codes or [], registry, flag)
-    select = cli_lists["--select"] if cli_lists["--select"] is not None else config.get("select")
-    extend_select = config.get("extend-select", []) + (cli_lists["--extend-select"] or [])
-    ignore = config.get("ignore", []) + (cli_lists["--ignore"] or [])
-    exclude = _globs(options.exclude) or config.get("exclude", list(DEFAULT_EXCLUDE))
-    exclude = exclude + config.get("extend-exclude", []) + (_globs(options.extend_exclude) or [])
-    enabled = resolve_selection(registry, select, extend_select, ignore)
-    cache_dir = None if options.no_cache else config.root / config.get("cache-dir", DEFAULT_DIR)
-    baseline = options.baseline or (config.root / config.get("baseline") if config.get("baseline") else None)
-    return Settings(
-        root=config.root,
-        enabled=enabled,
-        options=config.family_options,
-        per_file_ignores=list(config.get("per-file-ignores", {}).items()),
-        exclude=exclude,
+    overrides = Overrides(
+        select=_codes(options.select),
+        extend_select=_codes(options.extend_select),
+        ignore=_codes(options.ignore),
+        exclude=_globs(options.exclude),
+        extend_exclude=_globs(options.extend_exclude),
         force_exclude=options.force_exclude,
         unsafe_fixes=options.unsafe_fixes,
-        extend_safe_fixes=config.get("extend-safe-fixes", []),
-        extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
-        local_rule_dirs=config.local_rule_dirs,
-        cache_dir=cache_dir,
-        baseline=baseline,
-        roots=config.import_roots,
+        no_cache=options.no_cache,
+        baseline=options.baseline,
     )
+    return resolve(load_config(config_file, Path(".")), overrides)
 
 
 @cli.command("rules")
@@ -351,7 +326,7 @@ def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int 
     from reliability_lint.config import ConfigError
     from reliability_lint.registry import RegistryError
 
-    flags = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
+    flags: dict[str, Any] = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
     flags.update(selection)
     options = Options(
         paths, config, **flags, force_exclude=False, unsafe_fixes=False, output_format="text",
@@ -371,13 +346,17 @@ def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int 
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: number of cores).")
 def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untracked: bool, jobs: int | None) -> None:
     """Inventory of every TODO-tagged comment, oldest first, with author and date from git blame."""
-    from reliability_lint import engine
+    from reliability_lint import engine, gather
     from reliability_lint.report import todos as inventory
 
     settings = _settings_for_paths(paths, config, jobs)
     given = list(paths) or [Path(".")]
     tasks, problems = engine.discover(given, settings)
-    entries, errors = inventory.inventory(tasks, settings.options, jobs or os.cpu_count() or 1)
+    try:
+        entries, errors = gather.inventory(tasks, settings, jobs or os.cpu_count() or 1)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     for problem in problems:
         click.echo(f"error: {problem.path}: {problem.message}", err=True)
     for path, reason in errors:
@@ -401,7 +380,7 @@ def report_command(
 ) -> None:
     """The page a team lead plans from: findings by family and severity, most affected files,
     fixable counts and untracked TODOs by age."""
-    from reliability_lint import engine
+    from reliability_lint import engine, gather
     from reliability_lint.report import team
 
     settings = _settings_for_paths(paths, config, jobs, **selection)
@@ -409,9 +388,13 @@ def report_command(
     workers = jobs or os.cpu_count() or 1
     # Fixability comes from each rule's declared applicability: computing the edits (as the
     # JSON output does) would parse every file with a fix through libcst, for the same counts.
-    results = engine.run(tasks, settings, engine.CHECK, workers)
+    try:
+        results = engine.run(tasks, settings, engine.CHECK, workers)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)
     findings = sorted(problems + [f for r in results for f in r.findings], key=lambda f: f.sort_key())
-    page = team.render(output_format, team.build(findings, len(tasks), workers))
+    page = team.render(output_format, team.build(findings, len(tasks), gather.todo_blame(findings, workers)))
     if output is None:
         click.echo(page, nl=False)
         return

@@ -70,7 +70,7 @@ def _unquote(name: str) -> str:
     """Undo git's C-style quoting of unusual file names ("a\\tb", octal escapes)."""
     if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
         return name
-    raw: bytes = codecs.escape_decode(name[1:-1].encode("utf-8", "surrogateescape"))[0]  # type: ignore[attr-defined]
+    raw: bytes = codecs.escape_decode(name[1:-1].encode("utf-8", "surrogateescape"))[0]
     return raw.decode("utf-8", "surrogateescape")
 
 

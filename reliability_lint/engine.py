@@ -1,78 +1,40 @@
-"""Running the rules over a tree: discovery (git-aware), one task per file, process pool."""
+"""Orchestration of a run: one task per file (discovery.py lists them), each checked,
+suppressed, fixed or cached in a worker, in a process pool when there are enough files."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
-import tempfile
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any
 
-from reliability_lint.analysis import Plan, apply_edits, check_source, file_noqa, is_suppressed, noqa_map
-from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, glob_matches
+from reliability_lint.analysis import Plan, check_source
+from reliability_lint.config import codes_matching
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
+    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parses,
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
-from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
 from reliability_lint.semantic.index import Index
 from reliability_lint.semantic.roots import Roots
-from reliability_lint.source import SourceError, SourceFile, read_bytes
+from reliability_lint.discovery import Task, discover, display_path  # noqa: F401 (the engine is their entry point)
+from reliability_lint.settings import Settings
+from reliability_lint.git import git_token
+from reliability_lint.cache import Cache, config_fingerprint, content_hash
+from reliability_lint.source import NotTextError, SourceError, SourceFile, read_bytes
+from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
+# Gather the records of the collectors of settings.collect instead of findings.
+INVENTORY = "inventory"
 # Below this many files the pool's start-up costs more than it saves.
 _POOL_THRESHOLD = 16
-
-
-@dataclass
-class Settings:
-    """Everything a worker needs, resolved once from config and command line (picklable)."""
-
-    root: Path
-    enabled: frozenset[str]
-    options: dict[str, dict[str, Any]] = field(default_factory=dict)
-    per_file_ignores: list[tuple[str, list[str]]] = field(default_factory=list)
-    exclude: list[str] = field(default_factory=lambda: list(DEFAULT_EXCLUDE))
-    force_exclude: bool = False
-    unsafe_fixes: bool = False
-    extend_safe_fixes: list[str] = field(default_factory=list)
-    extend_unsafe_fixes: list[str] = field(default_factory=list)
-    local_rule_dirs: list[Path] = field(default_factory=list)
-    cache_dir: Path | None = None  # None: no cache
-    git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
-    baseline: Path | None = None  # report only findings not recorded in this file
-    roots: list[Path] = field(default_factory=list)  # import roots besides the package roots found
-
-    def relative(self, path: Path) -> PurePosixPath:
-        absolute = path.absolute()
-        try:
-            return PurePosixPath(absolute.relative_to(self.root).as_posix())
-        except ValueError:
-            return PurePosixPath(absolute.as_posix().lstrip("/"))
-
-    def enabled_for(self, relative: PurePosixPath) -> frozenset[str]:
-        ignored: set[str] = set()
-        for pattern, codes in self.per_file_ignores:
-            if glob_matches(pattern, relative):
-                ignored |= codes_matching(self.enabled, codes)
-        return self.enabled - ignored if ignored else self.enabled
-
-    def is_excluded(self, relative: PurePosixPath) -> bool:
-        return self._exclude_globs.matches(relative)
-
-    @cached_property
-    def _exclude_globs(self) -> GlobSet:
-        return GlobSet(self.exclude)
 
 
 @dataclass
@@ -82,117 +44,7 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     skipped: str = ""  # why a file was not read (binary, too large); counted, not an error
-
-
-@dataclass(frozen=True)
-class Task:
-    path: Path
-    display: str
-    kinds: frozenset[str]
-
-
-# ---------------------------------------------------------------------------- discovery
-
-
-def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Finding]]:
-    """The files to check, and a REL000 finding for each path that cannot be listed."""
-    tasks: dict[Path, Task] = {}
-    problems: list[Finding] = []
-    for given in paths:
-        if given.is_dir():
-            files, errors = _list_folder(given, settings)
-            problems.extend(error(display_path(p), reason) for p, reason in errors)
-        elif given.exists() or given.is_symlink():
-            if settings.force_exclude and settings.is_excluded(settings.relative(given)):
-                continue
-            files = [given]
-        else:
-            problems.append(error(display_path(given), "no such file or directory"))
-            continue
-        for path in files:
-            kinds = REGISTRY.kinds_of(path)
-            key = path.absolute()
-            if kinds and key not in tasks:
-                tasks[key] = Task(path, display_path(path), kinds)
-    return sorted(tasks.values(), key=lambda task: task.display), problems
-
-
-def display_path(path: Path) -> str:
-    """Relative to the current folder when under it, as given otherwise (no ../../ chains)."""
-    relative = os.path.relpath(path) if path.is_absolute() else os.path.normpath(path)
-    return str(path) if relative.startswith("..") else relative
-
-
-def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tuple[Path, str]]]:
-    excluded = _exclusion(folder, settings)
-    listed = _git_listing(folder)
-    if listed is None:
-        return _walk(folder, excluded)
-    files, errors = listed
-    # A dangling symlink is kept so that it is reported, not silently skipped.
-    return [p for p in files if not excluded(p) and (p.is_file() or p.is_symlink() and not p.is_dir())], errors
-
-
-def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
-    """Exclusion below a folder given on the command line, never of that folder itself:
-    `check examples/demo` checks the demo even where the config excludes `examples`."""
-    if not settings.is_excluded(settings.relative(folder)):
-        return lambda path: settings.is_excluded(settings.relative(path))
-
-    def excluded_below(path: Path) -> bool:
-        return settings._exclude_globs.matches(PurePosixPath(path.relative_to(folder).as_posix()))
-
-    return excluded_below
-
-
-def _git_listing(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]] | None:
-    """Files git would consider (tracked, or untracked and not ignored), honouring every
-    .gitignore. Outside a repository a throw-away git dir gives the same ignore rules."""
-    try:
-        inside = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
-    except OSError:
-        return None  # no git: plain walk
-    in_repository = inside.returncode == 0 and inside.stdout.strip() == "true"
-    if in_repository:
-        # A folder the repository ignores, given explicitly, is listed on its own terms:
-        # checked with the .gitignore files inside it, not reported as empty.
-        ignored = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."], capture_output=True)
-        in_repository = ignored.returncode != 0
-    command = ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-    with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
-        env = dict(os.environ)
-        if not in_repository:
-            subprocess.run(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
-            env.update(GIT_DIR=scratch, GIT_WORK_TREE=str(folder.absolute()))
-            command = ["git", "-C", str(folder), "ls-files", "-z", "--others", "--exclude-standard"]
-        result = subprocess.run(command, capture_output=True, env=env, check=False)
-    if result.returncode != 0:
-        return None
-    files = [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]
-    errors = []
-    for line in result.stderr.decode("utf-8", "replace").splitlines():
-        # git warns about folders it cannot open and goes on; so do we.
-        if "could not open directory" in line:
-            name = line.split("'")[1] if "'" in line else line
-            errors.append((folder / name, "cannot read directory: permission denied"))
-    return files, errors
-
-
-def _walk(folder: Path, excluded: Callable[[Path], bool]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    files: list[Path] = []
-    errors: list[tuple[Path, str]] = []
-
-    def on_error(exc: OSError) -> None:
-        errors.append((Path(exc.filename), f"cannot read directory: {exc.strerror}"))
-
-    for current, dirs, names in os.walk(folder, onerror=on_error):
-        base = Path(current)
-        dirs[:] = [d for d in dirs if not excluded(base / d)]
-        files.extend(base / n for n in names if not excluded(base / n))
-    return files, errors
+    records: list[tuple[str, Any]] = field(default_factory=list)  # INVENTORY: (inventory, record)
 
 
 # ---------------------------------------------------------------------------- one file
@@ -272,7 +124,7 @@ def analyze(
     `project` is the project index, by default the run's."""
     plan = _plan(enabled, settings.options)
     python = "python" in task.kinds
-    findings, spans = check_source(src, task.display, task.kinds, plan, settings.options, project or _INDEX)
+    findings, spans, _ = check_source(src, task.display, task.kinds, plan, settings.options, project or _INDEX)
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
@@ -282,13 +134,19 @@ def analyze(
     comments = noqa_map(src, spans, python)
     if comments:
         findings = [f for f in findings if not is_suppressed(f, comments, REGISTRY.rules[f.code].suppressed_by)]
-    for finding in findings:
-        if finding.fix is not None:
-            if finding.fix.applicability == "unsafe" and codes_matching({finding.code}, settings.extend_safe_fixes):
-                finding.fix.applicability = "safe"
-            elif finding.fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
-                finding.fix.applicability = "unsafe"
-    return findings
+    return [_with_applicability(finding, settings) for finding in findings]
+
+
+def _with_applicability(finding: Finding, settings: Settings) -> Finding:
+    """The finding with its fix's applicability as the config's extend-(un)safe-fixes say."""
+    fix = finding.fix
+    if fix is None:
+        return finding
+    if fix.applicability == "unsafe" and codes_matching({finding.code}, settings.extend_safe_fixes):
+        return replace(finding, fix=replace(fix, applicability="safe"))
+    if fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
+        return replace(finding, fix=replace(fix, applicability="unsafe"))
+    return finding
 
 
 def fixable(finding: Finding, settings: Settings) -> bool:
@@ -299,6 +157,8 @@ def process(task: Task, mode: str) -> FileResult:
     settings = _SETTINGS
     assert settings is not None, "worker not initialised"
     result = FileResult(task.display)
+    if mode == INVENTORY:
+        return _inventory(task, settings, result)
     enabled = settings.enabled_for(settings.relative(task.path))
     if "python" not in task.kinds:
         reason = REGISTRY.skip_reason(task.path, task.kinds, settings.options)
@@ -317,17 +177,13 @@ def process(task: Task, mode: str) -> FileResult:
         cached = _CACHE.load(task.path, *key, current=_INDEX.summary_hash if _INDEX is not None else None)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.
         if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
-            for finding in cached:
-                finding.path = task.display
-            result.findings = cached
+            result.findings = [replace(finding, path=task.display) for finding in cached]
             return result
     try:
         src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
-        if "python" not in task.kinds and "binary" in str(exc):
-            result.skipped = "binary"
-        elif "python" not in task.kinds and "cannot decode" in str(exc):
-            result.skipped = "undecodable"
+        if "python" not in task.kinds and isinstance(exc, NotTextError):
+            result.skipped = exc.kind
         else:
             result.findings.append(error(task.display, str(exc)))
         return result
@@ -339,7 +195,7 @@ def process(task: Task, mode: str) -> FileResult:
         else:
             result.findings = analyze(src, task, settings, enabled)
             if mode == CHECK_WITH_EDITS:
-                _attach_edits(src, result.findings)
+                result.findings = _attach_edits(src, result.findings)
     except SourceError as exc:
         result.findings = [error(task.display, str(exc))]
     except RecursionError:
@@ -347,15 +203,38 @@ def process(task: Task, mode: str) -> FileResult:
     except Exception as exc:  # a crashing rule is a bug in it: name it, check the other files
         _stop_if_interrupted(exc)
         result.findings = [error(task.display, internal_error(exc))]
-    for finding in result.findings:
-        redact_finding(finding, src.sensitive)  # also the errors no checker reported
-        if finding.fix is not None:
-            finding.fix.compute = None  # closures over ast nodes do not cross processes
+    # Also the errors no checker reported are redacted; closures over ast nodes do not
+    # cross processes.
+    result.findings = [_portable(redact_finding(finding, src.sensitive)) for finding in result.findings]
     result.diff = redact_text(result.diff, src.sensitive)
-    if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
+    if _CACHE is not None and key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
         deps = dict(_INDEX.consulted) if _INDEX is not None else {}
         deps.pop(str(task.path.absolute()), None)
         _CACHE.store(task.path, *key, result.findings, deps)
+    return result
+
+
+def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult:
+    """The records the collectors of settings.collect gather from one file (never cached)."""
+    kinds = task.kinds.intersection(
+        kind for collector in REGISTRY.collectors if collector.name in settings.collect for kind in collector.kinds
+    )
+    if not kinds:
+        return result
+    key: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ("inventory", *sorted(settings.collect)))
+    plan = _PLANS.get(key)
+    if plan is None:
+        plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)
+    try:
+        src = SourceFile.from_bytes(task.path, read_bytes(task.path))
+        _, _, result.records = check_source(src, task.display, frozenset(kinds), plan, settings.options)
+    except SourceError as exc:
+        result.findings.append(error(task.display, str(exc)))
+    except RecursionError:
+        result.findings.append(error(task.display, "too deeply nested to check"))
+    except Exception as exc:  # a crashing collector is a bug in it: name it, go on
+        _stop_if_interrupted(exc)
+        result.findings.append(error(task.display, internal_error(exc)))
     return result
 
 
@@ -367,14 +246,25 @@ def internal_error(exc: Exception) -> str:
     return f"{INTERNAL_ERROR} while checking: {type(exc).__name__}{where}"
 
 
-def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:
+def _portable(finding: Finding) -> Finding:
+    """The finding without its fix's closure, which cannot leave the worker process."""
+    if finding.fix is None or finding.fix.compute is None:
+        return finding
+    return replace(finding, fix=replace(finding.fix, compute=None))
+
+
+def _attach_edits(src: SourceFile, findings: list[Finding]) -> list[Finding]:
+    """The findings with their fixes' edits computed; a fix that cannot be computed is dropped."""
     context = FixContext(src)
+    attached = []
     for finding in findings:
         if finding.fix is not None and finding.fix.compute is not None:
             try:
-                finding.fix.edits = tuple(compute_edits(finding, context))
+                finding = replace(finding, fix=replace(finding.fix, edits=tuple(compute_edits(finding, context))))
             except FixError:
-                finding.fix = None
+                finding = replace(finding, fix=None)
+        attached.append(finding)
+    return attached
 
 
 def fix_source(

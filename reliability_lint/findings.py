@@ -15,7 +15,7 @@ class Edit:
     content: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Fix:
     applicability: str  # "safe" or "unsafe"
     message: str
@@ -25,8 +25,11 @@ class Fix:
     compute: Callable[[Any], list[Edit]] | None = field(default=None, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Finding:
+    """Immutable once made: redaction and a fix's applicability are applied by making a new
+    one (dataclasses.replace), never by changing it."""
+
     code: str
     message: str
     path: str

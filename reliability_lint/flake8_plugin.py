@@ -14,12 +14,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from reliability_lint import __version__
-from reliability_lint.config import ConfigError, find_config, load_config, validate
-from reliability_lint.cache import DEFAULT_DIR, Cache
-from reliability_lint.engine import Settings, Task, analyze, project_index
+from reliability_lint.cache import Cache
+from reliability_lint.config import ConfigError, find_config, load_config
+from reliability_lint.engine import Task, analyze, project_index
 from reliability_lint.semantic.index import Index
 from reliability_lint.findings import ERROR_CODE
-from reliability_lint.registry import RegistryError, load_rules
+from reliability_lint.registry import RegistryError
+from reliability_lint.settings import Overrides, Settings, resolve
 from reliability_lint.source import SourceFile
 
 _PYTHON = frozenset({"python"})
@@ -36,20 +37,8 @@ def _settings(config_file: Path | None) -> Settings:
 
     Every default rule on Python files is enabled: flake8's own selection filters them.
     """
-    config = load_config(config_file, Path("."))
-    registry = load_rules(config.local_rule_dirs)
-    validate(config, registry)
-    enabled = frozenset(
-        code
-        for checker in registry.checkers
-        if checker.nodes or "python" in checker.kinds
-        for code in checker.codes
-        if registry.rules[code].default
-    )
-    return Settings(
-        config.root, enabled, options=config.family_options, local_rule_dirs=config.local_rule_dirs,
-        roots=config.import_roots, cache_dir=config.root / config.get("cache-dir", DEFAULT_DIR),
-    )  # fmt: skip
+    # the cache folder only for the project index's summaries: findings are never cached here
+    return resolve(load_config(config_file, Path(".")), Overrides(python_defaults=True))
 
 
 _INDEXES: dict[Path, Index] = {}

@@ -78,7 +78,7 @@ def examples(page: str) -> list[Example]:
         if not words or not tags:
             previous_end = -1
             continue
-        attributes = {key: value for key, _, value in (w.partition("=") for w in words[1:] if w not in EXAMPLE_TAGS)}
+        attributes = dict(_attribute(w) for w in words[1:] if w not in EXAMPLE_TAGS)
         line = page.count("\n", 0, match.start()) + 1
         found.append(Example(tags[0], match.group("body"), words[0], line, attributes))
         previous_end = match.end()
@@ -88,3 +88,7 @@ def examples(page: str) -> list[Example]:
 def reported_lines(findings: Iterable[Finding]) -> list[str]:
     """Findings as a page's `reported` block states them."""
     return [f"{f.line}:{f.col + 1}: {f.code} {f.message}" for f in sorted(findings, key=Finding.sort_key)]
+def _attribute(word: str) -> tuple[str, str]:
+    """`key=value` as (key, value); a bare word as (word, "")."""
+    key, _, value = word.partition("=")
+    return key, value

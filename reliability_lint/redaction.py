@@ -8,6 +8,7 @@ fix edits and diffs.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from reliability_lint.findings import Finding
 
@@ -40,18 +41,23 @@ def redact_text(text: str, sensitive: Collection[str]) -> str:
     return text
 
 
-def redact_finding(finding: Finding, sensitive: Collection[str]) -> None:
-    """Redact a finding in place; a fix whose edits would write a secret keeps no edits."""
+def redact_finding(finding: Finding, sensitive: Collection[str]) -> Finding:
+    """The finding redacted (a new one); a fix whose edits would write a secret keeps no edits."""
     if not sensitive:
-        return
-    finding.message = redact_text(finding.message, sensitive)
-    finding.source_line = redact_text(finding.source_line, sensitive)
-    finding.fingerprint_text = redact_text(finding.fingerprint_text, sensitive)
+        return finding
     fix = finding.fix
     if fix is not None:
-        fix.message = redact_text(fix.message, sensitive)
+        edits = fix.edits
         if any(value in edit.content for edit in fix.edits for value in sensitive):
-            fix.edits = ()
+            edits = ()
+        fix = replace(fix, message=redact_text(fix.message, sensitive), edits=edits)
+    return replace(
+        finding,
+        message=redact_text(finding.message, sensitive),
+        source_line=redact_text(finding.source_line, sensitive),
+        fingerprint_text=redact_text(finding.fingerprint_text, sensitive),
+        fix=fix,
+    )
 
 
 def redact_credentials(text: str) -> str:

@@ -44,6 +44,9 @@ class Rule:
     # function of the family options saying whether they do in this configuration.
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False
     page: str | None = None  # its page's file name in the rule pages folder (see pages.py)
+    # What renderers may ask of a rule without naming its code or family: "security" (a
+    # security issue, for GitLab's category), "untracked-todo" (the team report ages it).
+    tags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,35 @@ class Checker:
     codes: tuple[str, ...]
     nodes: tuple[type[ast.AST], ...] = ()
     kinds: tuple[str, ...] = ("python",)
+
+
+@dataclass(frozen=True)
+class Collector:
+    """A function that gathers records (not findings) from each file of its kinds, for an
+    inventory such as `reliability-lint todos`: called as func(ctx) after the walk, it
+    hands its records to ctx.collect(name, record)."""
+
+    func: Callable[..., None]
+    name: str
+    kinds: tuple[str, ...] = ("python",)
+
+
+@dataclass(frozen=True)
+class SuppressionMarker:
+    """A comment besides noqa that silences the rules naming it in `suppressed_by`.
+
+    Declared by the family whose tools honour it (bandit's `nosec`, detect-secrets'
+    `pragma: allowlist secret`), so the core knows no marker of its own.
+    """
+
+    name: str  # as rules name it in `suppressed_by`
+    word: str  # a regex of the word that opens it in a comment (matched case-insensitively)
+    # (comment text, rule code) -> whether the comment silences that rule; default: the
+    # comment contains the name.
+    covers: Callable[[str, str], bool] | None = None
+
+    def silences(self, text: str, code: str) -> bool:
+        return self.covers(text, code) if self.covers is not None else self.name in text
 
 
 @dataclass(frozen=True)
@@ -79,6 +111,8 @@ class Registry:
     file_skips: dict[str, Callable[[Path, dict[str, dict[str, Any]]], str | None]] = field(default_factory=dict)
     # Regexes, or functions building one from the resolved family options.
     comment_markers: list[str | Callable[[dict[str, dict[str, Any]]], str]] = field(default_factory=list)
+    suppression_markers: dict[str, SuppressionMarker] = field(default_factory=dict)
+    collectors: list[Collector] = field(default_factory=list)
     loaded: set[str] = field(default_factory=set)
 
     def add_rule(self, rule: Rule) -> None:
@@ -112,6 +146,13 @@ class Registry:
 
     def marker_patterns(self, options: dict[str, dict[str, Any]]) -> tuple[str, ...]:
         return tuple(m(options) if callable(m) else m for m in self.comment_markers)
+
+    def suppression_words(self) -> tuple[str, ...]:
+        return tuple(marker.word for marker in self.suppression_markers.values())
+
+    def suppression_marker(self, name: str) -> SuppressionMarker:
+        """The declared marker of that name; an undeclared one silences where its name appears."""
+        return self.suppression_markers.get(name) or SuppressionMarker(name, re.escape(name))
 
     def kinds_of(self, path: Path) -> frozenset[str]:
         return frozenset(kind for kind, matches in self.file_kinds.items() if matches(path))
@@ -154,6 +195,7 @@ def rule(
     family: str | None = None,
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False,
     page: str | None = None,
+    tags: Iterable[str] = (),
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -162,7 +204,7 @@ def rule(
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page)
+        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page, frozenset(tags))
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:
@@ -197,6 +239,24 @@ def comment_marker(pattern: str | Callable[[dict[str, dict[str, Any]]], str]) ->
     """
     if pattern not in REGISTRY.comment_markers:
         REGISTRY.comment_markers.append(pattern)
+
+
+def collector(name: str, kinds: Iterable[str] = ("python",)) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a function that gathers the records of the inventory `name` (see Collector)."""
+
+    def decorate(func: Callable[..., None]) -> Callable[..., None]:
+        REGISTRY.collectors.append(Collector(func, name, tuple(kinds)))
+        return func
+
+    return decorate
+
+
+def suppression_marker(marker: SuppressionMarker) -> None:
+    """Declare a comment marker that silences the rules naming it in `suppressed_by`."""
+    existing = REGISTRY.suppression_markers.get(marker.name)
+    if existing is not None and existing != marker:
+        raise RegistryError(f"suppression marker {marker.name!r} is declared twice")
+    REGISTRY.suppression_markers[marker.name] = marker
 
 
 def file_kind(
@@ -257,7 +317,7 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
     return REGISTRY
 
 
-def _installed_packs() -> list:
+def _installed_packs() -> list[Any]:
     """The entry points of the group, scanned once per process (it reads every installed
     distribution's metadata, a large share of start-up)."""
     if "entry-points" in REGISTRY.loaded:

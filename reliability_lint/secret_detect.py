@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import Any
 
 # One pattern per line before any plugin runs: a superset of what every plugin can match.
@@ -96,7 +97,7 @@ def trigger_spans(text: str, *, shapes_only: bool) -> list[tuple[int, int]]:
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters lower-case to two: positions would shift
         return [m.span() for m in (SHAPE_TRIGGER if shapes_only else TRIGGER).finditer(text)]
-    spans = []
+    spans: list[tuple[int, int]] = []
     for literal, pattern, folded in _GATED_SHAPES:
         haystack = lowered if folded else text
         if literal is None or literal in haystack:
@@ -212,7 +213,7 @@ def is_digest_like(value: str) -> bool:
 def _plugins() -> tuple[Any, ...]:
     from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-    classes = get_mapping_from_secret_type_to_class().values()
+    classes: Iterable[type[Any]] = get_mapping_from_secret_type_to_class().values()
     # Format plugins first, so that a value both name a kind for is shown with the specific one.
     ordered = sorted(classes, key=lambda c: (c.__name__ in _CONTEXT_PLUGINS, c.__name__))
     return tuple(cls() for cls in ordered if cls.__name__ not in _EXCLUDED_PLUGINS)

@@ -22,6 +22,15 @@ class SourceError(Exception):
     """The file cannot be read, decoded or parsed; the message names why in one line."""
 
 
+class NotTextError(SourceError):
+    """The bytes are not text: `kind` is "binary" or "undecodable". A file of a text kind
+    other than Python is counted as skipped for it, not reported as an error."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 @dataclass(frozen=True)
 class Comment:
     line: int  # 1-based
@@ -60,12 +69,12 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     if bom and codecs.lookup(encoding).name != "utf-8":
         raise SourceError(f"UTF-8 BOM contradicts coding cookie {encoding!r}")
     if b"\x00" in data:
-        raise SourceError("binary file (contains NUL bytes)")
+        raise NotTextError("binary file (contains NUL bytes)", "binary")
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise SourceError(f"cannot decode as {encoding} (line {line}, byte {exc.start})") from None
+        lineno = data.count(b"\n", 0, exc.start) + 1
+        raise NotTextError(f"cannot decode as {encoding} (line {lineno}, byte {exc.start})", "undecodable") from None
     return text, encoding, bom
 
 
@@ -151,9 +160,11 @@ class SourceFile:
 
     def node_span(self, node: ast.AST) -> tuple[int, int]:
         """Character offsets of an ast node's start and end."""
-        start = self.offset(node.lineno, self.char_col(node.lineno, node.col_offset))
-        end_line = node.end_lineno or node.lineno
-        end = self.offset(end_line, self.char_col(end_line, node.end_col_offset or 0))
+        # Only located nodes reach here; ast.AST itself declares no position.
+        lineno: int = getattr(node, "lineno")
+        start = self.offset(lineno, self.char_col(lineno, getattr(node, "col_offset")))
+        end_line = getattr(node, "end_lineno", None) or lineno
+        end = self.offset(end_line, self.char_col(end_line, getattr(node, "end_col_offset", None) or 0))
         return start, end
 
     def segment(self, node: ast.AST) -> str:
@@ -168,7 +179,7 @@ class SourceFile:
         span covers a '#' (implicit concatenation can hold comments between its parts)
         only that literal's own text is tokenized.
         """
-        found = []
+        found: list[Comment] = []
         for match in pattern.finditer(self.text):
             lineno, _ = self.position(match.start())
             if found and found[-1].line == lineno:

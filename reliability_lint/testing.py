@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from reliability_lint.config import Config, resolve_selection, validate
-from reliability_lint.engine import Settings, Task, analyze, fix_source
+from reliability_lint.config import Config
+from reliability_lint.engine import Task, analyze, fix_source
 from reliability_lint.findings import Finding, error
-from reliability_lint.registry import REGISTRY, load_rules
+from reliability_lint.registry import REGISTRY
+from reliability_lint.settings import Overrides, Settings, resolve
 from reliability_lint.source import SourceError, SourceFile, decode
 
 
@@ -20,16 +22,9 @@ def settings_for(
     **extra: Any,
 ) -> Settings:
     """Settings as a config holding `options` ({family: {key: value}}) would give."""
-    load_rules()
     config = Config(root=root.resolve(), values=dict(options or {}))
-    validate(config, REGISTRY)
-    return Settings(
-        root=config.root,
-        enabled=resolve_selection(REGISTRY, select, [], []),
-        options=config.family_options,
-        unsafe_fixes=unsafe_fixes,
-        **extra,
-    )
+    settings = resolve(config, Overrides(select=select, unsafe_fixes=unsafe_fixes, no_cache=True))
+    return replace(settings, **extra) if extra else settings
 
 
 def _prepare(text: str | bytes, path: str, settings: Settings) -> tuple[SourceFile, Task]:

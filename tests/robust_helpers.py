@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reliability_lint.engine import Settings, Task, analyze, fixable, fix_source
+from reliability_lint.engine import Task, analyze, fixable, fix_source
+from reliability_lint.settings import Settings
 from reliability_lint.findings import Finding, error
 from reliability_lint.pages import examples, page_path
 from reliability_lint.registry import REGISTRY, load_rules
@@ -114,16 +115,28 @@ def same_tree(original: ast.AST, fixed: ast.AST, named: set[int]) -> str | None:
 
 
 def _same_body(original: list[ast.stmt], fixed: list[ast.stmt], named: set[int]) -> str | None:
-    index = 0
-    for statement in fixed:
-        if index < len(original) and same_tree(original[index], statement, named) is None:
-            index += 1
-        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
-            continue  # added by a fix
-        else:
+    """Align the fixed module body with the original, where any import of the fixed body
+    may be one a fix added. A named (fixed) statement matches anything, so an added
+    `import logging` could be lined up against it and push the rest out of step: each
+    import is tried both ways, as the original statement and as an added one."""
+    return _align(original, fixed, named, 0, 0)
+
+
+def _align(original: list[ast.stmt], fixed: list[ast.stmt], named: set[int], index: int, position: int) -> str | None:
+    while position < len(fixed):
+        statement = fixed[position]
+        matches = index < len(original) and same_tree(original[index], statement, named) is None
+        if isinstance(statement, (ast.Import, ast.ImportFrom)):
+            if matches and _align(original, fixed, named, index + 1, position + 1) is None:
+                return None
+            position += 1  # added by a fix
+            continue
+        if not matches:
             where = original[index] if index < len(original) else None
             detail = same_tree(where, statement, named) if where is not None else "extra statement"
             return f"module body differs at {ast.unparse(statement)[:60]!r}: {detail}"
+        index += 1
+        position += 1
     if index != len(original):
         return f"statement lost: {ast.unparse(original[index])[:60]!r}"
     return None

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import run_tool
 
 SWALLOW = "def f():\n    try:\n        g()\n    except:\n        pass\n"
@@ -63,6 +65,7 @@ def test_corrupt_and_truncated_entries_are_ignored_and_rewritten(tmp_path: Path)
         assert json.loads(entry.read_text())["findings"]  # rewritten whole
 
 
+@pytest.mark.slow
 def test_concurrent_runs_on_one_cache_agree_with_no_cache(tmp_path: Path) -> None:
     for index in range(60):
         (tmp_path / f"m{index}.py").write_text(SWALLOW if index % 2 else "x = 1\n")

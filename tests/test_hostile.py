@@ -137,12 +137,14 @@ def _errors(rows: list[dict], root: Path) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_the_run_finishes_with_findings_and_no_traceback(runs: dict) -> None:
     for name in ("check", "concise", "fix"):
         assert runs[name].returncode == 1, runs[name].stdout[-2000:] + runs[name].stderr
         assert runs[name].stderr == "", runs[name].stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", [h for h in MATRIX if h.diagnostic], ids=lambda h: h.name)
 def test_unreadable_input_gets_one_line_naming_it(runs: dict, hostile: Hostile) -> None:
     errors = _errors(_rows(runs["check"]), runs["root"])
@@ -153,6 +155,7 @@ def test_unreadable_input_gets_one_line_naming_it(runs: dict, hostile: Hostile) 
     assert lines == [f"{hostile.name}:1:1: REL000 {message}"]
 
 
+@pytest.mark.slow
 def test_unreadable_folder_is_named_and_loops_are_not_followed(runs: dict) -> None:
     errors = _errors(_rows(runs["check"]), runs["root"])
     assert any(name.startswith("private") and "cannot read directory" in m[0] for name, m in errors.items())
@@ -163,6 +166,7 @@ def test_unreadable_folder_is_named_and_loops_are_not_followed(runs: dict) -> No
     assert set(errors) == expected_errors, "only the hostile files are file errors"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", CHECKABLE, ids=lambda h: h.name)
 def test_checkable_input_is_checked(runs: dict, hostile: Hostile) -> None:
     rows = [r for r in _rows(runs["check"]) if Path(r["filename"]) == runs["root"] / hostile.name]
@@ -174,6 +178,7 @@ def test_checkable_input_is_checked(runs: dict, hostile: Hostile) -> None:
         assert last is not None
 
 
+@pytest.mark.slow
 def test_the_ten_megabyte_line_is_read_and_not_echoed(runs: dict) -> None:
     rows = [r for r in _rows(runs["check"]) if r["filename"].endswith("ten_mb_line.py")]
     assert rows == []
@@ -184,6 +189,7 @@ def _fixed(runs: dict, name: str) -> bytes:
     return (runs["root"] / name).read_bytes()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hostile", [h for h in CHECKABLE if h.name != "read_only.py"], ids=lambda h: h.name)
 def test_fix_keeps_encoding_newlines_and_whitespace(runs: dict, hostile: Hostile) -> None:
     original, fixed = runs["originals"][hostile.name], _fixed(runs, hostile.name)
@@ -215,12 +221,14 @@ def test_fix_keeps_encoding_newlines_and_whitespace(runs: dict, hostile: Hostile
         assert "\n\t\tlogging.exception(" in new
 
 
+@pytest.mark.slow
 def test_read_only_file_is_reported_and_untouched(runs: dict) -> None:
     errors = _errors(_rows(runs["fix"]), runs["root"])
     assert errors.get("read_only.py") == ["cannot write fixes: read_only.py is read-only; file left unchanged"]
     assert _fixed(runs, "read_only.py") == defects().encode()
 
 
+@pytest.mark.slow
 def test_a_second_fix_has_nothing_left_to_do(runs: dict) -> None:
     changed = [line[len("--- a/") :] for line in runs["again"].stdout.splitlines() if line.startswith("--- a/")]
     assert changed == ["read_only.py"], runs["again"].stdout[:3000]  # still read-only: not fixed yet

@@ -71,6 +71,7 @@ def assert_old_or_new(root: Path, expected: dict[Path, tuple[bytes, bytes]]) -> 
     return old_count, new_count
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_sigkill_mid_run_leaves_old_or_new_files_only(tmp_path: Path, jobs: int) -> None:
     expected = build(tmp_path)
@@ -87,6 +88,7 @@ def test_sigkill_mid_run_leaves_old_or_new_files_only(tmp_path: Path, jobs: int)
         assert assert_old_or_new(tmp_path, expected)[0] == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_ctrl_c_mid_run_stops_cleanly(tmp_path: Path, jobs: int) -> None:
     expected = build(tmp_path)
@@ -101,28 +103,31 @@ def test_ctrl_c_mid_run_stops_cleanly(tmp_path: Path, jobs: int) -> None:
 
 
 def test_sigterm_while_writing_waits_for_the_file(tmp_path: Path) -> None:
-    """SIGTERM arriving inside the write is held until the file is whole."""
-    from reliability_lint.fix import write_atomic
+    """SIGTERM arriving inside the write is held until the file is whole.
 
+    In a process of its own: signals are deferred in the main thread only, and a test
+    runner (pytest-xdist) may run tests in another.
+    """
     target = tmp_path / "a.py"
     target.write_bytes(b"old\n")
-    received = []
-    previous = signal.signal(signal.SIGTERM, lambda *_: received.append(target.read_bytes()))
-    try:
-        real_fsync = os.fsync
-
-        def fsync_then_signal(descriptor: int) -> None:
-            os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-write
-            real_fsync(descriptor)
-
-        os.fsync = fsync_then_signal
-        try:
-            write_atomic(target, b"new\n")
-        finally:
-            os.fsync = real_fsync
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-    assert received == [b"new\n"], "the signal was handled before the file was replaced"
+    program = (
+        "import os, signal, sys\n"
+        "from pathlib import Path\n"
+        "from reliability_lint.fix import write_atomic\n"
+        "target = Path(sys.argv[1])\n"
+        "received = []\n"
+        "signal.signal(signal.SIGTERM, lambda *_: received.append(target.read_bytes()))\n"
+        "real_fsync = os.fsync\n"
+        "def fsync_then_signal(descriptor):\n"
+        "    os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-write\n"
+        "    real_fsync(descriptor)\n"
+        "os.fsync = fsync_then_signal\n"
+        "write_atomic(target, b'new\\n')\n"
+        "print(repr(received))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program, str(target)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[b'new\\n']", "the signal was handled before the file was replaced"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.py"]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reliability_lint.blame import blame_file
+from reliability_lint.git import blame_file
 from reliability_lint.cli import cli
 from reliability_lint.testing import check_text
 

@@ -25,7 +25,7 @@ def _issue(finding: Finding, fingerprint: str, root: Path) -> dict[str, Any]:
         "type": "issue",
         "check_name": finding.code,
         "description": f"{finding.code} {finding.message}",
-        "categories": ["Security" if rule and rule.family == "secrets" else "Bug Risk"],
+        "categories": ["Security" if rule and "security" in rule.tags else "Bug Risk"],
         "severity": SEVERITIES[rule.severity] if rule else "major",
         "fingerprint": fingerprint,
         "location": {

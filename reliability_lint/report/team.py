@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import html
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from pathlib import Path
 
-from reliability_lint.blame import blame_files
+from reliability_lint.git import BlameLine
 from reliability_lint.findings import Finding
 from reliability_lint.registry import REGISTRY, SEVERITIES
 
@@ -54,7 +54,11 @@ def _meta(code: str) -> tuple[str, str, str]:
     return (rule.name, rule.family, rule.severity) if rule else ("unknown", "unknown", "P0")
 
 
-def build(findings: list[Finding], files_checked: int, jobs: int = 1, now: datetime | None = None) -> TeamReport:
+def build(
+    findings: list[Finding], files_checked: int, todo_lines: list[BlameLine | None], now: datetime | None = None
+) -> TeamReport:
+    """The report of a run's findings; `todo_lines` is git blame of each untracked TODO's
+    line (None where unknown), gathered by the caller."""
     now = now or datetime.now(timezone.utc)
     report = TeamReport(files_checked, total=len(findings), generated=now.strftime("%Y-%m-%d %H:%M UTC"))
     by_family: dict[str, Counter[str]] = defaultdict(Counter)
@@ -81,18 +85,13 @@ def build(findings: list[Finding], files_checked: int, jobs: int = 1, now: datet
     )
     report.top_files = ranked[:TOP_FILES]
     report.fixable = dict(fixable)
-    report.todo_ages = _todo_ages([f for f in findings if f.code == "REL401"], jobs, now)
+    report.todo_ages = _todo_ages(todo_lines, now)
     return report
 
 
-def _todo_ages(todos: list[Finding], jobs: int, now: datetime) -> dict[str, int]:
+def _todo_ages(lines: list[BlameLine | None], now: datetime) -> dict[str, int]:
     ages = Counter({label: 0 for _, label in AGE_BUCKETS})
-    lines: dict[Path, list[int]] = defaultdict(list)
-    for finding in todos:
-        lines[Path(finding.path)].append(finding.line)
-    blamed = blame_files({path: (found, None) for path, found in lines.items()}, jobs)
-    for finding in todos:
-        line = (blamed.get(Path(finding.path)) or {}).get(finding.line)
+    for line in lines:
         if line is None:
             ages[UNKNOWN] += 1
         elif line.time is None:
@@ -200,7 +199,7 @@ def _bar_chart(rows: list[tuple[str, list[tuple[str, int, str]]]], title: str) -
 
 
 def _table(header: list[str], rows: list[list[object]], numeric_from: int, total: list[object] | None = None) -> str:
-    def cells(values: list[object], tag: str) -> str:
+    def cells(values: Sequence[object], tag: str) -> str:
         return "".join(
             f'<{tag}{" class=n" if i >= numeric_from else ""}>{_e(v)}</{tag}>' for i, v in enumerate(values)
         )

@@ -1,31 +1,27 @@
 """The TODO inventory of `reliability-lint todos`: every tagged comment, tracked or not, with
-the author and date of its line from git blame, as a table, JSON, CSV or Markdown."""
+the author and date of its line from git blame, as a table, JSON, CSV or Markdown.
+
+Only rendering: the entries come from the engine's run and the git service (gather.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import multiprocessing
 import os
-import sys
 from collections import Counter
-from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from reliability_lint.analysis import Plan, check_source
-from reliability_lint.blame import BlameLine, blame_files
-from reliability_lint.engine import Task
+from reliability_lint.git import BlameLine
 from reliability_lint.redaction import redact_credentials
-from reliability_lint.rules.todos import Todo, scan, todo_settings
-from reliability_lint.source import SourceError, SourceFile
+
+if TYPE_CHECKING:
+    from reliability_lint.rules.todos import Todo
 
 FORMATS = ("table", "json", "csv", "markdown")
-_POOL_THRESHOLD = 16
 _FIELDS = ("path", "line", "column", "tag", "text", "reference", "tracked", "owner", "author", "date", "commit", "age_days")
 
 
@@ -62,55 +58,6 @@ def sort_key(entry: Entry) -> tuple[bool, datetime, str, int]:
     """Oldest first; lines without a date (uncommitted, or no git) last."""
     date = entry.date
     return (date is None, date or datetime.max.replace(tzinfo=timezone.utc), entry.path, entry.todo.line)
-
-
-# ---------------------------------------------------------------------------- gathering
-
-
-def _scan_task(task: Task, options: dict[str, dict[str, Any]]) -> tuple[str, list[Todo], str]:
-    """(display path, its TODOs, an error message or "")."""
-    settings = todo_settings(options)
-    plan = Plan({}, {}, settings.candidates)  # no checkers: the walk only collects string spans
-    try:
-        source = SourceFile.read(task.path)
-        _, spans = check_source(source, task.display, frozenset({"python"}), plan, options)
-    except SourceError as exc:
-        return task.display, [], str(exc)
-    except RecursionError:
-        return task.display, [], "too deeply nested to check"
-    return task.display, scan(source, spans, settings), ""
-
-
-def _scan_all(tasks: list[Task], options: dict[str, dict[str, Any]], jobs: int) -> Iterable[tuple[str, list[Todo], str]]:
-    if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
-        return [_scan_task(task, options) for task in tasks]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods and sys.platform != "darwin" else "spawn")
-    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-        chunk = max(1, min(64, len(tasks) // (jobs * 4)))
-        return list(pool.map(_scan_task, tasks, [options] * len(tasks), chunksize=chunk))
-
-
-def inventory(
-    tasks: list[Task], options: dict[str, dict[str, Any]], jobs: int
-) -> tuple[list[Entry], list[tuple[str, str]]]:
-    """Every tagged comment of the Python files among `tasks`, oldest first, and the files
-    that could not be read (path, reason)."""
-    python = [task for task in tasks if "python" in task.kinds]
-    found: dict[str, list[Todo]] = {}
-    errors = []
-    paths = {task.display: task.path for task in python}
-    for display, todos, problem in _scan_all(python, options, jobs):
-        if problem:
-            errors.append((display, problem))
-        elif todos:
-            found[display] = todos
-    blamed = blame_files({paths[d]: ([t.line for t in todos], None) for d, todos in found.items()}, jobs)
-    entries = []
-    for display, todos in found.items():
-        lines = blamed.get(paths[display]) or {}
-        entries.extend(Entry(display, todo, lines.get(todo.line)) for todo in todos)
-    return sorted(entries, key=sort_key), errors
 
 
 # ---------------------------------------------------------------------------- summary

@@ -7,7 +7,9 @@ what the installed bandit provides.
 
 from __future__ import annotations
 
-from reliability_lint.registry import rule
+import re
+
+from reliability_lint.registry import SuppressionMarker, rule, suppression_marker
 
 BANDIT_TESTS = {
     "B101": "assert_used", "B102": "exec_used", "B103": "set_bad_file_permissions",
@@ -39,6 +41,20 @@ BANDIT_TESTS = {
     "B702": "use_of_mako_templates", "B703": "django_mark_safe", "B704": "markupsafe_markup_xss",
 }  # fmt: skip
 
+_NOSEC = re.compile(r"#\s*nosec\b(?P<codes>(?:[\s,]+B\d{3})*)")
+
+
+def _nosec_covers(text: str, code: str) -> bool:
+    """bandit's `# nosec` silences everything; `# nosec B602, B603` only those tests. For
+    this tool's own rules any nosec carries over (it was written for bandit's equivalent)."""
+    match = _NOSEC.search(text)
+    if match is None:
+        return False
+    codes = re.findall(r"B\d{3}", match.group("codes"))
+    return not codes or not re.fullmatch(r"B\d{3}", code) or code in codes
+
+
+suppression_marker(SuppressionMarker("nosec", "nosec", _nosec_covers))
 
 for _code, _name in BANDIT_TESTS.items():
     rule(

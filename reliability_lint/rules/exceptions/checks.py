@@ -149,7 +149,7 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
             return
     elif isinstance(node, ast.Call) and not _reports_error(node, ctx):
         return
-    position = (node.lineno, node.col_offset)
+    position = (getattr(node, "lineno"), getattr(node, "col_offset"))  # a located node (Name or Call)
     for handler in reversed(handlers):
         if handler.handled or not handler.body_start <= position <= handler.end:
             continue

@@ -30,6 +30,7 @@ def _log_fix(handler: _Handler, ctx: CheckContext) -> Fix:
         old = fix.node_at((cst.ExceptHandler, cst.ExceptStarHandler), line, col)
         literal = '"' + message.replace("\\", "\\\\").replace('"', '\\"') + '"'
         statement = cst.parse_statement(f"{logger}.exception({literal})\n")
+        assert isinstance(statement, cst.SimpleStatementLine)  # a call is a simple statement
         call = statement.body[0]
         body = old.body
         if isinstance(body, cst.SimpleStatementSuite):

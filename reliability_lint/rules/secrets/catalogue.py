@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from reliability_lint.registry import Option, file_kind, options
+from reliability_lint.registry import Option, SuppressionMarker, file_kind, options, suppression_marker
 
 SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
+# detect-secrets' inline allowlist comment.
+suppression_marker(SuppressionMarker("pragma: allowlist secret", "pragma:"))
 LOCK_FILES = frozenset(
     {"poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "package-lock.json", "yarn.lock",
      "pnpm-lock.yaml", "npm-shrinkwrap.json", "Cargo.lock", "Gemfile.lock", "composer.lock",

@@ -7,9 +7,6 @@ output shows more than its first characters and its length.
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +14,7 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.rules.secrets.catalogue import _KEY_END, _NAME_CHARS, SUPPRESSED_BY, is_dotenv
 from reliability_lint.rules.secrets.fixes import _env_fix
+from reliability_lint import git
 from reliability_lint.secret_detect import (
     Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
     name_words, scan_line, trigger_spans,
@@ -31,6 +29,7 @@ rule(
     fix="unsafe",
     suppressed_by=SUPPRESSED_BY,
     page="REL301-hardcoded-secret.md",
+    tags=("security",),
 )
 rule(
     "REL302",
@@ -39,6 +38,7 @@ rule(
     "P0",
     suppressed_by=SUPPRESSED_BY,
     page="REL302-secret-in-file.md",
+    tags=("security",),
 )
 rule(
     "REL303",
@@ -46,6 +46,7 @@ rule(
     "A .env file is tracked by git or not ignored by .gitignore",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    tags=("security",),
     reads_git=True,  # `git add` or a .gitignore edit changes the finding, not the file
     page="REL303-committed-env-file.md",
 )
@@ -139,7 +140,7 @@ def _report_python_secrets(ctx: CheckContext) -> None:
     reported: set[int] = set()
     bindings: list[_Binding] = ctx.state["secret_bindings"]
     for index, binding in enumerate(bindings):
-        value = binding.node.value
+        value = str(binding.node.value)  # a str already: bindings hold string literals only
         if is_secret_name(binding.name) and not is_placeholder(value, min_length):
             reported.add(index)
             shown = ctx.redact(value)
@@ -189,7 +190,7 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     candidates: set[int] = set()
     for start, end in trigger_spans(src.text, shapes_only=shapes_only):
         candidates.update(range(src.position(start)[0], src.position(end)[0] + 1))
-    found = []
+    found: list[tuple[int, Hit]] = []
     for lineno in sorted(candidates):
         if lineno > 1 and allowed_next_line(src.line(lineno - 1)):
             continue
@@ -221,7 +222,7 @@ def committed_env_file(ctx: CheckContext) -> None:
     path = ctx.source.path
     if not is_dotenv(path.name):
         return
-    status = git_status(path)
+    status = git.git_status(path)
     if status == "ignored":
         return
     if status == "tracked":
@@ -232,31 +233,5 @@ def committed_env_file(ctx: CheckContext) -> None:
     else:
         message = f"`{path.name}` is not ignored by .gitignore: the next `git add` commits it"
     first = ctx.source.line(1)
-    finding = ctx.report("REL303", None, message, position=(1, 0, 1, len(first)))
     # The first line may hold a secret that no other selected rule has redacted.
-    finding.source_line = ""
-    finding.fingerprint_text = path.name
-
-
-def git_status(path: Path) -> str:
-    """"tracked", "ignored" or "untracked", by git (a scratch repository outside of one)."""
-    folder, name = path.absolute().parent, path.name
-    if not folder.is_dir():
-        return "untracked"
-
-    def git(*args: str, env: dict[str, str] | None = None) -> int:
-        try:
-            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, env=env, check=False)
-        except OSError:
-            return 128
-        return done.returncode
-
-    if git("ls-files", "--error-unmatch", "--", name) == 0:
-        return "tracked"
-    ignored = git("check-ignore", "-q", "--", name)
-    if ignored == 128:  # not a repository: the .gitignore files of this folder still speak
-        with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
-            subprocess.run(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
-            env = dict(os.environ, GIT_DIR=scratch, GIT_WORK_TREE=str(folder))
-            ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env)
-    return "ignored" if ignored == 0 else "untracked"
+    ctx.report("REL303", None, message, position=(1, 0, 1, len(first)), source_line="", fingerprint_text=path.name)

@@ -107,7 +107,7 @@ def _state(ctx: CheckContext) -> _File | None:
             module = Module(library, project=project, origin=str(path), package=package)
             state = ctx.state[FAMILY] = _File(module, extra)
             ctx.at_end(lambda: _check_file(ctx, state))
-    return state or None
+    return state if isinstance(state, _File) else None
 
 
 def _statement(ancestors: list[ast.AST]) -> ast.stmt:
@@ -332,7 +332,7 @@ def _report_loop(ctx: CheckContext, iterable: ast.expr, statement: ast.stmt, set
         statement,
         "Iterating a BigQuery QueryJob waits for it with no timeout; iterate `.result(timeout=...)`",
         fix=fix,
-        position=position,  # type: ignore[arg-type]
+        position=position,
     )
 
 

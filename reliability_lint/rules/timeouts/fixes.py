@@ -25,7 +25,7 @@ def keyword_edits(src: SourceFile, call: ast.Call, items: list[str]) -> list[Edi
     comma it had, and after any comment that ends the last argument's line."""
     text = src.text
     close = src.node_span(call)[1] - 1  # the call's ")"
-    arguments = [*call.args, *call.keywords]
+    arguments: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     if not arguments:
         opening = _skip_to(text, src.node_span(call.func)[1], "(")
         return [Edit(src.position(opening + 1), src.position(opening + 1), ", ".join(items))]

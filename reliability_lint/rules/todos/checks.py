@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from reliability_lint.analysis import CheckContext
-from reliability_lint.registry import rule
+from reliability_lint.registry import collector, rule
 from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.todos.catalogue import (
     _FUNCTIONS,
@@ -25,6 +25,13 @@ from reliability_lint.rules.todos.scan import Todo, scan
 from reliability_lint.source import SourceFile
 
 
+@collector("todos")
+def collect_todos(ctx: CheckContext) -> None:
+    """Every tagged comment, tracked or not: the inventory of `reliability-lint todos`."""
+    for todo in scan(ctx.source, ctx.literal_spans, todo_settings(ctx.options)):
+        ctx.collect("todos", todo)
+
+
 @rule(
     "REL401",
     "untracked-todo",
@@ -33,6 +40,7 @@ from reliability_lint.source import SourceFile
     kinds=("python",),
     reads_git=lambda options: options["todos"]["max-age"] is not None,
     page="REL401-untracked-todo.md",
+    tags=("untracked-todo",),
 )
 def untracked_todo(ctx: CheckContext) -> None:
     settings = todo_settings(ctx.options)
@@ -51,7 +59,7 @@ def untracked_todo(ctx: CheckContext) -> None:
 
 def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
     """The TODOs whose line git blame dates more than `days` ago; all of them without git."""
-    from reliability_lint.blame import blame_file
+    from reliability_lint.git import blame_file
 
     blamed = blame_file(source.path, [todo.line for todo in todos], contents=source.text)
     if blamed is None:
@@ -60,7 +68,7 @@ def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
     old = []
     for todo in todos:
         line = blamed.get(todo.line)
-        if line is not None and line.committed and (now - line.time).days > days:
+        if line is not None and line.time is not None and (now - line.time).days > days:
             old.append(todo)
     return old
 
@@ -189,7 +197,8 @@ def _marker(
     found: list[tuple[int, str]] = []
     docstring = _docstring(function.body)
     if docstring is not None:
-        for index, text in enumerate(str(docstring.value.value).splitlines()):  # type: ignore[union-attr]
+        # _docstring returned an expression statement holding a str constant.
+        for index, text in enumerate(str(getattr(docstring.value, "value")).splitlines()):
             match = settings.tag.search(text.strip())
             if match:
                 found.append((docstring.lineno + index, match.group("text").strip()))

@@ -153,21 +153,25 @@ def _leaks(produced: dict, value: str) -> list[str]:
     return places
 
 
+@pytest.mark.slow
 def test_the_stand_in_rule_ran_and_the_cache_was_written(produced: dict) -> None:
     assert "TST1" in produced["printed"] and "TST2" in produced["printed"]
     assert "REL102" in produced["printed"] and "--- a/app.py" in produced["printed"]
     assert any(name.startswith(".reliability_lint_cache/") and name.endswith(".json") for name in produced["written"])
 
 
+@pytest.mark.slow
 def test_a_redacted_value_appears_nowhere(produced: dict) -> None:
     assert _leaks(produced, STAND_IN) == []
 
 
+@pytest.mark.slow
 def test_the_fix_kept_the_user_s_code(produced: dict) -> None:
     app = (produced["root"] / "app.py").read_text()
     assert STAND_IN in app and "logging.exception(" in app  # fixed, and nothing else touched
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", sorted(REAL_SECRETS))
 def test_real_secret_kinds_appear_nowhere(produced: dict, kind: str) -> None:
     if not SECRET_RULES:

@@ -1,0 +1,17 @@
+"""Git facts behind one service: the files git lists, whether a file is tracked or
+ignored, who last changed a line and when, and the token of the repository's state.
+
+Discovery, rules (REL303, REL401's max-age), the cache and reports ask here instead of
+running git themselves. Every function answers "unknown" (None, or a documented default)
+where git is missing or the folder is not a repository; none raises for that.
+"""
+
+from reliability_lint.git.blame import UNCOMMITTED, BlameLine, blame_file, blame_files, parse_porcelain
+from reliability_lint.git.listing import git_listing
+from reliability_lint.git.scratch import scratch_git_dir
+from reliability_lint.git.state import git_status, git_token
+
+__all__ = [
+    "UNCOMMITTED", "BlameLine", "blame_file", "blame_files", "git_listing", "git_status", "git_token",
+    "parse_porcelain", "scratch_git_dir",
+]  # fmt: skip

@@ -1,0 +1,79 @@
+"""Suppression: which findings a comment silences.
+
+The core knows flake8's `# noqa[: CODES]` and the file-level `# reliability-lint:
+noqa[: CODES]`. Every other marker (bandit's `# nosec`, detect-secrets' `pragma: allowlist
+secret`) is a SuppressionMarker declared by the family whose tools honour it, and silences
+only the rules that name it in `suppressed_by`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from reliability_lint.findings import Finding
+from reliability_lint.registry import REGISTRY, Registry
+from reliability_lint.source import Comment, SourceFile
+
+# flake8's syntax: a bare noqa, or noqa followed by a colon and codes ("A1, B2" or "A1 B2");
+# codes are prefixes.
+_NOQA = re.compile(r"#\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
+_FILE_NOQA = re.compile(r"#\s*reliability-lint:\s*noqa(?::\s?(?P<codes>[A-Z]+[0-9]*(?:[,\s]+[A-Z]+[0-9]*)*))?", re.I)
+
+
+def comment_prefix(registry: Registry) -> str:
+    """A regex matching the start of every suppression comment (for the walk to know that
+    string literals must be recorded to tell comments from strings)."""
+    return r"#\s*(?:" + "|".join(("noqa", "reliability-lint:", *registry.suppression_words())) + ")"
+
+
+@lru_cache(maxsize=None)
+def _comment_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a cheap test of the whole text, the pattern of a comment holding a marker)."""
+    alternatives = "|".join(("noqa", *words))
+    return re.compile(alternatives, re.I), re.compile(rf"#[^\n\r]*?(?:{alternatives})", re.I)
+
+
+def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool) -> dict[int, Comment]:
+    hint, pattern = _comment_patterns(REGISTRY.suppression_words())
+    if not hint.search(src.text):
+        return {}
+    if python:
+        comments = src.comments(pattern, literal_spans)
+    else:  # other text files: any '#' comment
+        comments = [
+            Comment(n, line.index("#"), line[line.index("#") :])
+            for n, line in enumerate(src.lines, 1)
+            if "#" in line and pattern.search(line)
+        ]
+    return {comment.line: comment for comment in comments}
+
+
+def file_noqa(src: SourceFile) -> set[str] | None:
+    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all."""
+    if "reliability-lint" not in src.text:
+        return None
+    match = _FILE_NOQA.search(src.text)
+    if match is None:
+        return None
+    codes = match.group("codes")
+    return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+
+
+def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple[str, ...]) -> bool:
+    for line in finding.noqa_lines or (finding.line,):
+        comment = comments.get(line)
+        if comment is None:
+            continue
+        text = comment.text
+        match = _NOQA.search(text)
+        if match:
+            codes = match.group("codes")
+            if not codes:
+                return True
+            if any(finding.code.startswith(code.upper()) for code in re.split(r"[,\s]+", codes.strip())):
+                return True
+        for marker in markers:
+            if REGISTRY.suppression_marker(marker).silences(text, finding.code):
+                return True
+    return False
