@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reliability_lint.findings import Edit, Finding, Fix
-from reliability_lint.redaction import pieces, redact_finding, redacted
+from reliability_lint.redaction import literal_pieces, pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
 
@@ -83,6 +83,12 @@ class CheckContext:
         self.source.sensitive.update(pieces(value))
         return redacted(value)
 
+    def redact_literal(self, node: ast.AST, value: str) -> str:
+        """As redact(), for a value written as a literal: its source text is hidden too, where
+        it differs from the value (`("ab" "cd")`, `"ab\\x63d"`)."""
+        self.source.sensitive.update(literal_pieces(self.source.segment(node)))
+        return self.redact(value)
+
     def report(
         self,
         code: str,
@@ -109,6 +115,7 @@ class CheckContext:
             code, message, self.path, line, col, end_line, end_col, fix, noqa,
             source_line=src.line(line),
             fingerprint_text=src.line(line).strip(),
+            changed_by=_changed_by(node, self.ancestors) if node is not None else (0, 0),
         )  # fmt: skip
         self.findings.append(finding)
         return finding
@@ -131,6 +138,22 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
             lines = {line, first, last}
             return tuple(sorted(lines, key=lambda n: (n != line, n)))
     return (line,)
+
+
+def _changed_by(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
+    """The lines a finding at `node` judges: a statement or except clause reported itself
+    (REL102 on a handler whose body became `pass`) spans all of its lines; a node inside a
+    statement, the lines of the innermost simple statement, or of a compound one's header."""
+    if isinstance(node, _COMPOUND_HEADERS):
+        return node.lineno, node.end_lineno or node.lineno
+    for holder in reversed(ancestors):
+        if isinstance(holder, _COMPOUND_HEADERS):
+            body = getattr(holder, "body", None)
+            if body and isinstance(body, list) and node.lineno >= body[0].lineno:
+                return (0, 0)  # below the header: not its statement (reached a body first)
+            last = max(holder.lineno, body[0].lineno - 1) if body and isinstance(body, list) else holder.end_lineno
+            return holder.lineno, last or holder.lineno
+    return (0, 0)
 
 
 # Fields that hold only expression contexts and operators: never visited (nothing to
@@ -225,15 +248,34 @@ def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool
     return {comment.line: comment for comment in comments}
 
 
-def file_noqa(src: SourceFile) -> set[str] | None:
-    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all."""
+def file_noqa(
+    src: SourceFile, literal_spans: list[tuple[int, int]] | None = None, python: bool = True
+) -> set[str] | None:
+    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all.
+
+    Only a real comment counts, as for ruff's and flake8's file-wide markers: in Python
+    one outside every string literal (`literal_spans`, as the walk recorded them); in
+    other text files a `#` that starts the line's comment, outside quotes, and never in
+    JSON, which has no comments.
+    """
     if "reliability-lint" not in src.text:
         return None
-    match = _FILE_NOQA.search(src.text)
-    if match is None:
-        return None
-    codes = match.group("codes")
-    return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+    for match in _FILE_NOQA.finditer(src.text):
+        if _is_real_comment(src, match.start(), literal_spans or [], python):
+            codes = match.group("codes")
+            return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+    return None
+
+
+def _is_real_comment(src: SourceFile, offset: int, literal_spans: list[tuple[int, int]], python: bool) -> bool:
+    lineno, col = src.position(offset)
+    if python:
+        comment = src._comment_on(lineno, literal_spans)
+        return comment is not None and comment.col == col
+    if src.path.suffix.lower() in (".json", ".ipynb"):
+        return False
+    before = src.line(lineno)[:col]
+    return "#" not in before and before.count('"') % 2 == 0 and before.count("'") % 2 == 0
 
 
 def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple[str, ...]) -> bool:

@@ -20,12 +20,12 @@ from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet, codes_matching, gl
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, fix_error, parses,
+    MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits, file_origin, fix_error, parses,
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
-from reliability_lint.source import SourceError, SourceFile, read_bytes
+from reliability_lint.source import SourceError, SourceFile, decode_text_fallback, read_regular
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
 # Below this many files the pool's start-up costs more than it saves.
@@ -126,8 +126,22 @@ def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tup
     if listed is None:
         return _walk(folder, excluded)
     files, errors = listed
+    # The default excludes keep generated and vendored code out; they must not hide a
+    # `.env` committed under build/ (only the user's own excludes can).
+    kept = _user_exclusion(folder, settings)
     # A dangling symlink is kept so that it is reported, not silently skipped.
-    return [p for p in files if not excluded(p) and (p.is_file() or p.is_symlink() and not p.is_dir())], errors
+    return [
+        p
+        for p in files
+        if (not excluded(p) or (REGISTRY.is_always_checked(p) and not kept(p)))
+        and (p.is_file() or p.is_symlink() and not p.is_dir())
+    ], errors
+
+
+def _user_exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
+    """The exclusion by the patterns the configuration or command line added to the defaults."""
+    own = GlobSet([pattern for pattern in settings.exclude if pattern not in DEFAULT_EXCLUDE])
+    return lambda path: own.matches(settings.relative(path))
 
 
 def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
@@ -263,7 +277,8 @@ def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
-    silenced = file_noqa(src)
+    _redaction_pass(src, task, settings, enabled, findings)
+    silenced = file_noqa(src, spans, python)
     if silenced is not None:
         findings = [f for f in findings if "" not in silenced and not any(f.code.startswith(c) for c in silenced)]
     comments = noqa_map(src, spans, python)
@@ -276,6 +291,21 @@ def analyze(src: SourceFile, task: Task, settings: Settings, enabled: frozenset[
             elif finding.fix.applicability == "safe" and codes_matching({finding.code}, settings.extend_unsafe_fixes):
                 finding.fix.applicability = "unsafe"
     return findings
+
+
+def _redaction_pass(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], findings: list[Finding]
+) -> None:
+    """Where the rules that find secrets are not selected for a file (`--select REL1`, a
+    per-file-ignores of REL3), run them anyway, only for what they redact, and only on a
+    file that reports something (nothing else of it is shown)."""
+    missing = frozenset(REGISTRY.redacting - enabled)
+    if not missing or src.redaction_scanned:
+        return
+    src.redaction_scanned = True
+    check_source(src, task.display, task.kinds, _plan(missing, settings.options), settings.options)
+    for finding in findings:
+        redact_finding(finding, src.sensitive)
 
 
 def fixable(finding: Finding, settings: Settings) -> bool:
@@ -293,7 +323,7 @@ def process(task: Task, mode: str) -> FileResult:
             result.skipped = reason
             return result
     try:
-        data = read_bytes(task.path)
+        data, status = read_regular(task.path)
     except SourceError as exc:
         result.findings.append(error(task.display, str(exc)))
         return result
@@ -311,13 +341,18 @@ def process(task: Task, mode: str) -> FileResult:
     try:
         src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
-        if "python" not in task.kinds and "binary" in str(exc):
+        fallback = _text_fallback(task, data) if "python" not in task.kinds else None
+        if fallback is not None:
+            src = fallback
+        elif "python" not in task.kinds and "binary" in str(exc):
             result.skipped = "binary"
         elif "python" not in task.kinds and "cannot decode" in str(exc):
             result.skipped = "undecodable"
         else:
             result.findings.append(error(task.display, str(exc)))
-        return result
+        if fallback is None:
+            return result
+    src.origin = file_origin(status, data)
     try:
         if mode in (FIX, DIFF):
             _fix_file(src, task, settings, enabled, mode, result)
@@ -340,6 +375,20 @@ def process(task: Task, mode: str) -> FileResult:
     if key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
         _CACHE.store(task.path, *key, result.findings)
     return result
+
+
+def _text_fallback(task: Task, data: bytes) -> SourceFile | None:
+    """A text file that is not UTF-8: UTF-16/32 with a BOM, else latin-1, as detect-secrets
+    reads it; binary data only for files that are findings by their name (a `.env` with a
+    NUL byte). Such a file is checked, never fixed (read_only)."""
+    text = decode_text_fallback(data)
+    if text is None and REGISTRY.is_always_checked(task.path):
+        text = data.decode("latin-1")
+    if text is None:
+        return None
+    src = SourceFile(task.path, text, encoding="latin-1")
+    src.read_only = True
+    return src
 
 
 def internal_error(exc: Exception) -> str:
@@ -410,13 +459,38 @@ def _fix_file(
     if mode == DIFF:
         result.diff = unified_diff(task.display, src.text, fixed.text)
         return
+    refusal = _unwritable(src, task, settings)
+    if refusal:
+        result.findings = analyze(src, task, settings, enabled)
+        result.findings.append(error(task.display, f"not fixed: {refusal}"))
+        result.fixed = 0
+        return
     try:
-        write_atomic(task.path, fixed.encode(fixed.text))
+        write_atomic(task.path, fixed.encode(fixed.text), expected=src.origin)
     except (OSError, UnicodeEncodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         result.findings = analyze(src, task, settings, enabled)
         result.findings.append(error(task.display, f"cannot write fixes: {reason}; file left unchanged"))
         result.fixed = 0
+
+
+def _unwritable(src: SourceFile, task: Task, settings: Settings) -> str:
+    """Why a fixed file must not be written, or "": decoded by a fallback, a symbolic link
+    out of the checked tree (fixing would rewrite a file elsewhere), or a file with other
+    hard links (the atomic rename would split them from the fixed copy)."""
+    if src.read_only:
+        return "decoded by a fallback encoding; fixes are not written back"
+    target = task.path.resolve()
+    root = settings.root.resolve()
+    if target != root and root not in target.parents:
+        return f"{task.display} resolves to {target}, outside the checked tree {root}"
+    try:
+        links = target.stat().st_nlink
+    except OSError:
+        return ""  # the write reports it
+    if links > 1:
+        return f"the file has {links} hard links; a fix (written by rename) would split them"
+    return ""
 
 
 # ---------------------------------------------------------------------------- the run
