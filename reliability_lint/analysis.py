@@ -144,15 +144,15 @@ def _changed_by(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
     """The lines a finding at `node` judges: a statement or except clause reported itself
     (REL102 on a handler whose body became `pass`) spans all of its lines; a node inside a
     statement, the lines of the innermost simple statement, or of a compound one's header."""
-    if isinstance(node, _COMPOUND_HEADERS):
-        return node.lineno, node.end_lineno or node.lineno
-    for holder in reversed(ancestors):
-        if isinstance(holder, _COMPOUND_HEADERS):
-            body = getattr(holder, "body", None)
-            if body and isinstance(body, list) and node.lineno >= body[0].lineno:
-                return (0, 0)  # below the header: not its statement (reached a body first)
-            last = max(holder.lineno, body[0].lineno - 1) if body and isinstance(body, list) else holder.end_lineno
-            return holder.lineno, last or holder.lineno
+    for holder in [node, *reversed(ancestors)]:
+        first = getattr(holder, "lineno", None)
+        if not isinstance(holder, _COMPOUND_HEADERS) or first is None:
+            continue  # match_case has no position of its own
+        last = getattr(holder, "end_lineno", None) or first
+        body = getattr(holder, "body", None)
+        if holder is not node and body and isinstance(body, list):
+            last = max(first, body[0].lineno - 1)  # the header of the compound statement
+        return first, last
     return (0, 0)
 
 

@@ -108,7 +108,7 @@ def is_source_encoding(encoding: str) -> bool:
         return _ASCII_SAMPLE.encode(encoding) == _ASCII_SAMPLE.encode("ascii") and (
             _ASCII_SAMPLE.encode("ascii").decode(encoding) == _ASCII_SAMPLE
         )
-    except Exception:  # a codec's own failure: not one to read source with
+    except (LookupError, UnicodeError, ValueError, TypeError):  # the codec failed: not one for source
         return False
 
 

@@ -201,8 +201,8 @@ def _planted_lines(root: Path, value: str) -> set[tuple[str, int]]:
 #
 # 45 distinct canaries, each planted where one of the leaks of issue 17 showed it: literals
 # whose source text is not their value (implicit concatenation, escapes), TODO owners and
-# references (URL user information), `# TODO password="..."` comments (in stubs whose fix
-# copies the text), and files whose secret rules are deselected (per-file-ignores of REL3
+# references (URL user information), keyword comments such as `password="..."` on a tagged
+# line (in stubs whose fix copies the text), and files whose secret rules are deselected (per-file-ignores of REL3
 # and `--select REL1,REL2,REL4`). Every format of check, the cache, the baseline, todos in
 # every format, report and fix --diff are searched for each; none may appear.
 

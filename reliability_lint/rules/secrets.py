@@ -227,7 +227,7 @@ def _report_python_secrets(ctx: CheckContext) -> None:
         value = binding.node.value
         if is_secret_name(binding.name) and not is_placeholder(value, min_length):
             reported.add(index)
-            shown = ctx.redact_literal(binding.node, value)
+            shown = ctx.redact_literal(binding.node, str(value))
             message = f"Hardcoded {_kind_of(binding.name)} in `{binding.name}`: {shown}"
             ctx.report("REL301", binding.node, message, fix=_env_fix(binding, ctx))
     for lineno, hit in _line_hits(ctx, shapes_only=True):
@@ -238,7 +238,7 @@ def _report_python_secrets(ctx: CheckContext) -> None:
         shown = ctx.redact(_secret_text(ctx.source, lineno, hit))
         message = f"Hardcoded {hit.kind}: {shown}"
         if holder is not None:
-            ctx.redact_literal(bindings[holder].node, bindings[holder].node.value)
+            ctx.redact_literal(bindings[holder].node, str(bindings[holder].node.value))
             reported.add(holder)
             binding = bindings[holder]
             ctx.report("REL301", binding.node, f"{message} in `{binding.name}`", fix=_env_fix(binding, ctx))
