@@ -481,9 +481,12 @@ def _unwritable(src: SourceFile, task: Task, settings: Settings) -> str:
     if src.read_only:
         return "decoded by a fallback encoding; fixes are not written back"
     target = task.path.resolve()
+    given = Path(os.path.normpath(task.path.absolute()))
     root = settings.root.resolve()
-    if target != root and root not in target.parents:
-        return f"{task.display} resolves to {target}, outside the checked tree {root}"
+    # The checked tree: the project's root, or for a file given from elsewhere its folder.
+    tree = root if root in given.parents else given.parent.resolve()
+    if tree not in target.parents:
+        return f"{task.display} resolves to {target}, outside the checked tree {tree}"
     try:
         links = target.stat().st_nlink
     except OSError:

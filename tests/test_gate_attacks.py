@@ -443,3 +443,13 @@ def test_rel301_look_alikes_are_not_reported_nor_fixed(tmp_path: Path, ci_cache:
     tool("fix", "--unsafe-fixes", "--select", "REL301", ".", cwd=tmp_path, cache_home=ci_cache)
     fixed = (tmp_path / "ssl_purposes.py").read_text()
     assert REL301_LOOK_ALIKES in fixed and 'password = os.environ["PASSWORD"]' in fixed
+
+
+def test_fix_still_fixes_a_file_given_from_outside_the_project(tmp_path: Path, ci_cache: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "job.py").write_text(FIXABLE)
+    here = tmp_path / "here"
+    here.mkdir()
+    result = tool("fix", "--output-format", "concise", str(elsewhere / "job.py"), cwd=here, cache_home=ci_cache)
+    assert "except BaseException:" in (elsewhere / "job.py").read_text(), result.stdout
