@@ -41,8 +41,13 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_regular(path: Path) -> tuple[bytes, os.stat_result]:
-    """The bytes of a regular file and its status when it was read."""
+    """The bytes of a regular file and its status when it was read.
+
+    A special file is refused before it is opened (opening a device can act on it) and,
+    for a link swapped in between, again on the open descriptor."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir():
+            raise SourceError("not a regular file (a device, FIFO or socket): not read")
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except IsADirectoryError:
         raise SourceError("is a directory") from None
