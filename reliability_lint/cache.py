@@ -40,7 +40,7 @@ DEFAULT_DIR = ".reliability_lint_cache"
 _KEY_NAME = "cache-key"
 _KEY_BYTES = 32
 # The third-party detectors whose versions decide findings.
-_DETECTORS = ("detect-secrets", "bandit", "libcst")
+_DETECTORS = ("detect_secrets", "bandit", "libcst")
 
 
 def content_hash(data: bytes) -> str:
@@ -65,7 +65,7 @@ def code_fingerprint(loaded: frozenset[str]) -> str:
     the versions of the detectors the rules call."""
     digest = hashlib.blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted(package.rglob("*.py"), key=str):
         _hash_file(digest, path)
     for name in sorted(loaded):
         if name.endswith(".py") and os.path.isabs(name):  # a local rules file
@@ -73,15 +73,31 @@ def code_fingerprint(loaded: frozenset[str]) -> str:
         elif not name.startswith("reliability_lint"):  # an entry point: "module:attr"
             for path in _pack_files(name.partition(":")[0].strip()):
                 _hash_file(digest, path)
-    from importlib import metadata
-
-    for distribution in _DETECTORS:
-        try:
-            version = metadata.version(distribution)
-        except metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{distribution}={version};".encode())
+    for module in _DETECTORS:
+        digest.update(f"{module}={_installed_version(module)};".encode())
     return digest.hexdigest()
+
+
+def _installed_version(module: str) -> str:
+    """The installed version of a detector, without importing it (detect-secrets is imported
+    only when a line needs it) nor reading every distribution's metadata: the name of its
+    .dist-info folder beside the package, and the status of the package's __init__.py."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return "-"
+    if spec is None or not spec.origin:
+        return "-"
+    origin = Path(spec.origin)
+    try:
+        status = origin.stat()
+        prefix = module.lower() + "-"
+        infos = sorted(n for n in os.listdir(origin.parent.parent) if n.lower().startswith(prefix) and n.endswith(".dist-info"))
+    except OSError:
+        return "-"
+    return f"{','.join(infos)}:{origin}:{status.st_size}:{status.st_mtime_ns}"
 
 
 def _pack_files(module: str) -> list[Path]:
@@ -92,7 +108,7 @@ def _pack_files(module: str) -> list[Path]:
         return []
     path = Path(origin).resolve()
     if path.name == "__init__.py":
-        return sorted(path.parent.rglob("*.py"))
+        return sorted(path.parent.rglob("*.py"), key=str)
     return [path]
 
 

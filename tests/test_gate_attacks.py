@@ -189,7 +189,9 @@ def test_the_cache_key_names_the_detectors_and_every_loaded_rule_file(tmp_path: 
     local.write_text("X = 2\n")
     cache.code_fingerprint.cache_clear()
     assert cache.code_fingerprint(frozenset({str(local)})) != before
-    assert {"detect-secrets", "bandit"} <= set(cache._DETECTORS)
+    assert {"detect_secrets", "bandit"} <= set(cache._DETECTORS)
+    for module in ("detect_secrets", "bandit"):
+        assert ".dist-info" in cache._installed_version(module)  # the version is in the key
 
 
 # ------------------------------------------------------------------ 2 and 3: the diff
