@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reliability_lint.findings import Finding, Fix
-from reliability_lint.redaction import pieces, redact_finding, redacted
+from reliability_lint.redaction import literal_pieces, pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
 from reliability_lint.suppression import comment_prefix
@@ -93,6 +93,12 @@ class CheckContext:
         self.source.sensitive.update(pieces(value))
         return redacted(value)
 
+    def redact_literal(self, node: ast.AST, value: str) -> str:
+        """As redact(), for a value written as a literal: its source text is hidden too, where
+        it differs from the value (`("ab" "cd")`, `"ab\\x63d"`)."""
+        self.source.sensitive.update(literal_pieces(self.source.segment(node)))
+        return self.redact(value)
+
     def report(
         self,
         code: str,
@@ -126,6 +132,7 @@ class CheckContext:
             code, message, self.path, line, col, end_line, end_col, fix, noqa,
             source_line=src.line(line) if source_line is None else source_line,
             fingerprint_text=src.line(line).strip() if fingerprint_text is None else fingerprint_text,
+            changed_by=_changed_by(node, self.ancestors) if node is not None else (0, 0),
         )  # fmt: skip
         self.findings.append(finding)
         return finding
@@ -150,6 +157,22 @@ def _noqa_lines(node: ast.AST, ancestors: list[ast.AST], line: int) -> tuple[int
             lines = {line, first, last}
             return tuple(sorted(lines, key=lambda n: (n != line, n)))
     return (line,)
+
+
+def _changed_by(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
+    """The lines a finding at `node` judges: a statement or except clause reported itself
+    (REL102 on a handler whose body became `pass`) spans all of its lines; a node inside a
+    statement, the lines of the innermost simple statement, or of a compound one's header."""
+    for holder in [node, *reversed(ancestors)]:
+        first = getattr(holder, "lineno", None)
+        if not isinstance(holder, _COMPOUND_HEADERS) or first is None:
+            continue  # match_case has no position of its own
+        last = getattr(holder, "end_lineno", None) or first
+        body = getattr(holder, "body", None)
+        if holder is not node and body and isinstance(body, list):
+            last = max(first, body[0].lineno - 1)  # the header of the compound statement
+        return first, last
+    return (0, 0)
 
 
 # Fields that hold only expression contexts and operators: never visited (nothing to

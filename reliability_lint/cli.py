@@ -80,7 +80,7 @@ def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--unsafe-fixes", is_flag=True, help="Apply (or count as fixable) fixes that may change behaviour."),
         click.option("--output-format", type=click.Choice(sorted(FORMATS)), default="text", show_default=True),
         click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them."),
-        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
+        click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain, except REL000: a file that could not be checked still exits 1."),
         click.option("--no-progress", is_flag=True, help="No progress bar on stderr."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not in this baseline file (default: `baseline` in the config)."),
@@ -126,7 +126,7 @@ def fix(diff: bool, **flags: Any) -> None:
 
 def _run(options: Options, mode: str) -> None:
     from reliability_lint import engine
-    from reliability_lint.findings import is_internal_error
+    from reliability_lint.findings import is_internal_error, is_unchecked
     from reliability_lint.report import Report, render
 
     settings, results, findings = _collect(options, mode, gate=True)
@@ -149,6 +149,11 @@ def _run(options: Options, mode: str) -> None:
     click.echo(render(options.output_format, report), nl=False)
     if any(map(is_internal_error, findings)):
         sys.exit(EXIT_ERROR)
+    unchecked = {f.path for f in findings if is_unchecked(f)}
+    if unchecked and options.exit_zero:
+        # A gate run with --exit-zero must not pass a file it could not read.
+        click.echo(f"error: {len(unchecked)} file{'s' if len(unchecked) != 1 else ''} could not be checked (REL000); --exit-zero does not pass them", err=True)
+        sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN)
 
 

@@ -16,7 +16,7 @@ from reliability_lint.findings import ERROR_CODE, Finding
 
 # Changed line numbers by resolved path; None: every line (a new, untracked file).
 Changes = dict[Path, frozenset[int] | None]
-_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
+_HUNK = re.compile(r"^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
 class DiffError(Exception):
@@ -38,9 +38,13 @@ def changed_lines(rev: str, cwd: Path) -> Changes:
     """The lines changed since the merge base of `rev` and HEAD, in the working tree."""
     top = Path(_git(["rev-parse", "--show-toplevel"], cwd).strip())
     base = _git(["merge-base", rev, "HEAD"], cwd).strip()
+    # The pull request controls .gitattributes: `*.py -diff` would print "Binary files
+    # differ", a textconv driver could show other text. --text, --no-textconv and
+    # --no-ext-diff make git show the real lines of every file.
     diff = _git(
-        ["-c", "core.quotePath=false", "diff", "--no-color", "--no-ext-diff", "--unified=0",
-         "--find-renames", "--src-prefix=a/", "--dst-prefix=b/", base, "--"],
+        ["-c", "core.quotePath=false", "-c", "core.attributesFile=/dev/null", "diff", "--no-color",
+         "--no-ext-diff", "--no-textconv", "--text", "--unified=0", "--find-renames",
+         "--src-prefix=a/", "--dst-prefix=b/", base, "--"],
         top,
     )  # fmt: skip
     changed: Changes = dict(parse_diff(diff, top))
@@ -51,18 +55,47 @@ def changed_lines(rev: str, cwd: Path) -> Changes:
 
 
 def parse_diff(diff: str, top: Path) -> dict[Path, frozenset[int]]:
-    """The added lines of each file in a unified diff (paths relative to top)."""
+    """The added lines of each file in a unified diff (paths relative to top).
+
+    A hunk's body is read by the line counts of its `@@` header, so no content line
+    (one that starts with `+++ ` or `diff --git`, say) can pass for a header, and lines
+    end only at \\n (a form feed or U+2028 in a file does not split one).
+    """
     changed: dict[Path, set[int]] = {}
     current: set[int] | None = None
-    for line in diff.splitlines():
-        if line.startswith("+++ "):
+    header = False
+    lines = diff.split("\n")
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if line.startswith("diff --git "):
+            current, header = None, True
+        elif header and line.startswith("+++ "):
             name = _unquote(line[4:].rstrip("\t"))
             current = None if name == "/dev/null" else changed.setdefault((top / name[2:]).resolve(), set())
-        elif line.startswith("@@") and current is not None:
+        elif line.startswith("@@ "):
+            header = False
             match = _HUNK.match(line)
-            if match:
-                start, count = int(match.group(1)), int(match.group(2) or 1)
-                current.update(range(start, start + count))
+            if match is None:
+                continue
+            old_left = int(match.group(1) or 1)
+            number, new_left = int(match.group(2)), int(match.group(3) or 1)
+            while (old_left > 0 or new_left > 0) and index < len(lines):
+                body = lines[index]
+                index += 1
+                tag = body[:1]
+                if tag == "+":
+                    if current is not None:
+                        current.add(number)
+                    number, new_left = number + 1, new_left - 1
+                elif tag == "-":
+                    old_left -= 1
+                elif tag == " ":
+                    number, old_left, new_left = number + 1, old_left - 1, new_left - 1
+                elif tag != "\\":  # "\\ No newline at end of file" counts for nothing
+                    index -= 1  # not a hunk line: malformed, let the outer loop see it
+                    break
     return {path: frozenset(lines) for path, lines in changed.items() if lines}
 
 
@@ -85,4 +118,7 @@ def touches(finding: Finding, changed: Changes) -> bool:
     lines = changed[path]
     if lines is None or finding.code == ERROR_CODE:
         return True
-    return any(line in lines for line in range(finding.line, max(finding.line, finding.end_line) + 1))
+    first, last = finding.line, max(finding.line, finding.end_line)
+    if finding.changed_by != (0, 0):
+        first, last = min(first, finding.changed_by[0]), max(last, finding.changed_by[1])
+    return any(line in lines for line in range(first, last + 1))

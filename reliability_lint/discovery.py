@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet
 from reliability_lint.findings import Finding, error
 from reliability_lint.git import git_listing
 from reliability_lint.registry import REGISTRY
@@ -56,8 +57,22 @@ def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tup
     if listed is None:
         return _walk(folder, excluded)
     files, errors = listed
+    # The default excludes keep generated and vendored code out; they must not hide a
+    # `.env` committed under build/ (only the user's own excludes can).
+    kept = _user_exclusion(folder, settings)
     # A dangling symlink is kept so that it is reported, not silently skipped.
-    return [p for p in files if not excluded(p) and (p.is_file() or p.is_symlink() and not p.is_dir())], errors
+    return [
+        p
+        for p in files
+        if (not excluded(p) or (REGISTRY.is_always_checked(p) and not kept(p)))
+        and (p.is_file() or p.is_symlink() and not p.is_dir())
+    ], errors
+
+
+def _user_exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
+    """The exclusion by the patterns the configuration or command line added to the defaults."""
+    own = GlobSet([pattern for pattern in settings.exclude if pattern not in DEFAULT_EXCLUDE])
+    return lambda path: own.matches(settings.relative(path))
 
 
 def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:

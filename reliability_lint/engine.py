@@ -3,6 +3,7 @@ suppressed, fixed or cached in a worker, in a process pool when there are enough
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -17,7 +18,7 @@ from reliability_lint.config import codes_matching
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parses,
+    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, file_origin, fix_error, parses,
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
@@ -27,7 +28,7 @@ from reliability_lint.discovery import Task, discover, display_path  # noqa: F40
 from reliability_lint.settings import Settings
 from reliability_lint.git import git_token
 from reliability_lint.cache import Cache, config_fingerprint, content_hash
-from reliability_lint.source import NotTextError, SourceError, SourceFile, read_bytes
+from reliability_lint.source import NotTextError, SourceError, SourceFile, decode_text_fallback, read_regular
 from reliability_lint.suppression import file_noqa, is_suppressed, noqa_map
 
 CHECK, CHECK_WITH_EDITS, FIX, DIFF = "check", "check-with-edits", "fix", "diff"
@@ -128,7 +129,8 @@ def analyze(
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
-    silenced = file_noqa(src)
+    _redaction_pass(src, task, settings, enabled, findings)
+    silenced = file_noqa(src, spans, python)
     if silenced is not None:
         findings = [f for f in findings if "" not in silenced and not any(f.code.startswith(c) for c in silenced)]
     comments = noqa_map(src, spans, python)
@@ -149,6 +151,21 @@ def _with_applicability(finding: Finding, settings: Settings) -> Finding:
     return finding
 
 
+def _redaction_pass(
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], findings: list[Finding]
+) -> None:
+    """Where the rules that find secrets are not selected for a file (`--select REL1`, a
+    per-file-ignores of REL3), run them anyway, only for what they redact, and only on a
+    file that reports something (nothing else of it is shown)."""
+    missing = frozenset(REGISTRY.redacting - enabled)
+    if not missing or src.redaction_scanned:
+        return
+    src.redaction_scanned = True
+    check_source(src, task.display, task.kinds, _plan(missing, settings.options), settings.options)
+    for finding in findings:
+        redact_finding(finding, src.sensitive)
+
+
 def fixable(finding: Finding, settings: Settings) -> bool:
     return finding.fix is not None and (finding.fix.applicability == "safe" or settings.unsafe_fixes)
 
@@ -166,7 +183,7 @@ def process(task: Task, mode: str) -> FileResult:
             result.skipped = reason
             return result
     try:
-        data = read_bytes(task.path)
+        data, status = read_regular(task.path)
     except SourceError as exc:
         result.findings.append(error(task.display, str(exc)))
         return result
@@ -182,11 +199,16 @@ def process(task: Task, mode: str) -> FileResult:
     try:
         src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
-        if "python" not in task.kinds and isinstance(exc, NotTextError):
+        fallback = _text_fallback(task, data) if "python" not in task.kinds else None
+        if fallback is not None:
+            src = fallback
+        elif "python" not in task.kinds and isinstance(exc, NotTextError):
             result.skipped = exc.kind
         else:
             result.findings.append(error(task.display, str(exc)))
-        return result
+        if fallback is None:
+            return result
+    src.origin = file_origin(status, data)
     if _INDEX is not None:
         _INDEX.consulted = {}
     try:
@@ -226,7 +248,7 @@ def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult
     if plan is None:
         plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)
     try:
-        src = SourceFile.from_bytes(task.path, read_bytes(task.path))
+        src = SourceFile.from_bytes(task.path, read_regular(task.path)[0])
         _, _, result.records = check_source(src, task.display, frozenset(kinds), plan, settings.options)
     except SourceError as exc:
         result.findings.append(error(task.display, str(exc)))
@@ -236,6 +258,20 @@ def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult
         _stop_if_interrupted(exc)
         result.findings.append(error(task.display, internal_error(exc)))
     return result
+
+
+def _text_fallback(task: Task, data: bytes) -> SourceFile | None:
+    """A text file that is not UTF-8: UTF-16/32 with a BOM, else latin-1, as detect-secrets
+    reads it; binary data only for files that are findings by their name (a `.env` with a
+    NUL byte). Such a file is checked, never fixed (read_only)."""
+    text = decode_text_fallback(data)
+    if text is None and REGISTRY.is_always_checked(task.path):
+        text = data.decode("latin-1")
+    if text is None:
+        return None
+    src = SourceFile(task.path, text, encoding="latin-1")
+    src.read_only = True
+    return src
 
 
 def internal_error(exc: Exception) -> str:
@@ -317,13 +353,41 @@ def _fix_file(
     if mode == DIFF:
         result.diff = unified_diff(task.display, src.text, fixed.text)
         return
+    refusal = _unwritable(src, task, settings)
+    if refusal:
+        result.findings = analyze(src, task, settings, enabled)
+        result.findings.append(error(task.display, f"not fixed: {refusal}"))
+        result.fixed = 0
+        return
     try:
-        write_atomic(task.path, fixed.encode(fixed.text))
+        write_atomic(task.path, fixed.encode(fixed.text), expected=src.origin)
     except (OSError, UnicodeEncodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         result.findings = analyze(src, task, settings, enabled)
         result.findings.append(error(task.display, f"cannot write fixes: {reason}; file left unchanged"))
         result.fixed = 0
+
+
+def _unwritable(src: SourceFile, task: Task, settings: Settings) -> str:
+    """Why a fixed file must not be written, or "": decoded by a fallback, a symbolic link
+    out of the checked tree (fixing would rewrite a file elsewhere), or a file with other
+    hard links (the atomic rename would split them from the fixed copy)."""
+    if src.read_only:
+        return "decoded by a fallback encoding; fixes are not written back"
+    target = task.path.resolve()
+    given = Path(os.path.normpath(task.path.absolute()))
+    root = settings.root.resolve()
+    # The checked tree: the project's root, or for a file given from elsewhere its folder.
+    tree = root if root in given.parents else given.parent.resolve()
+    if tree not in target.parents:
+        return f"{task.display} resolves to {target}, outside the checked tree {tree}"
+    try:
+        links = target.stat().st_nlink
+    except OSError:
+        return ""  # the write reports it
+    if links > 1:
+        return f"the file has {links} hard links; a fix (written by rename) would split them"
+    return ""
 
 
 # ---------------------------------------------------------------------------- the run

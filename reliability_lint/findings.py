@@ -41,6 +41,9 @@ class Finding:
     noqa_lines: tuple[int, ...] = ()  # the lines where a noqa comment suppresses it
     source_line: str = ""  # the reported line as shown to people; rules redact secrets in it
     fingerprint_text: str = ""  # the code it points at, for baselines; never a secret's value
+    # The lines whose change makes the finding new for --diff-base (first, last): the whole
+    # statement or handler it judges, which can reach past the reported lines. (0, 0): those.
+    changed_by: tuple[int, int] = (0, 0)
 
     @property
     def noqa_row(self) -> int:
@@ -63,3 +66,12 @@ def is_internal_error(finding: Finding) -> bool:
 def error(path: str, message: str, line: int = 1, col: int = 0) -> Finding:
     """A file that could not be checked or fixed: reported under REL000, never suppressed."""
     return Finding(ERROR_CODE, message, path, line, col, line, col)
+
+
+# Open the messages of REL000 findings about a fix, on a file that was checked.
+FIX_PROBLEMS = ("fix ", "cannot write fixes", "not fixed:")
+
+
+def is_unchecked(finding: Finding) -> bool:
+    """A REL000 for a file that could not be read, decoded or parsed (not a fix's failure)."""
+    return finding.code == ERROR_CODE and not finding.message.startswith(FIX_PROBLEMS)

@@ -7,6 +7,7 @@ fix edits and diffs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import replace
 
@@ -16,6 +17,8 @@ from reliability_lint.findings import Finding
 _SHOWN_FROM_LENGTH = 12
 # Pieces of a multi-line secret (the body lines of a key) shorter than this are left alone.
 _MIN_PIECE = 8
+# The user:password (or token) part of a URL: never shown, whatever its shape.
+_USERINFO = re.compile(r"(?<=://)[^\s/@:]+(?::[^\s/@]*)?(?=@)")
 
 
 def redacted(value: str) -> str:
@@ -61,10 +64,24 @@ def redact_finding(finding: Finding, sensitive: Collection[str]) -> Finding:
 
 
 def redact_credentials(text: str) -> str:
-    """Free text (a TODO's words, printed by the inventory and copied into a fix) with every
-    credential the secret rules recognise by its format shown redacted."""
+    """Free text (a TODO's words, owner and reference, printed by the inventory and copied
+    into a fix) with every credential the secret rules recognise shown redacted: by its
+    format, by the keyword plugin (`password="..."`), and any URL's user information."""
     from reliability_lint.secret_detect import scan_line
 
-    for hit in sorted(scan_line(text, config=False, shapes_only=True, min_length=6), key=lambda h: -len(h.value)):
+    if not text:
+        return text
+    text = _USERINFO.sub(lambda match: redacted(match.group()), text)
+    hits = scan_line(text, config=False, shapes_only=False, min_length=6)
+    for hit in sorted(hits, key=lambda h: -len(h.value)):
         text = text.replace(hit.value, redacted(hit.value))
     return text
+
+
+def literal_pieces(segment: str) -> list[str]:
+    """What must be hidden of a string literal's source text besides its value: the text
+    itself (escapes and implicit concatenation make it differ from the value) and each of
+    its lines, as a multi-line concatenation shows them one by one."""
+    found = [segment]
+    found.extend(line.strip() for line in segment.splitlines() if len(line.strip()) >= 6)
+    return found

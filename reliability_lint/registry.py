@@ -114,6 +114,15 @@ class Registry:
     suppression_markers: dict[str, SuppressionMarker] = field(default_factory=dict)
     collectors: list[Collector] = field(default_factory=list)
     loaded: set[str] = field(default_factory=set)
+    # Files that are findings by their name alone (a `.env`): read whatever their bytes or
+    # size, and not hidden by the default excludes (build/, dist/ ...), only by the user's.
+    always_checked: list[Callable[[Path], bool]] = field(default_factory=list)
+    # Rules whose checkers fill CheckContext.redact: run on every file that reports
+    # anything, selected or not, so redaction never depends on the selection.
+    redacting: set[str] = field(default_factory=set)
+
+    def is_always_checked(self, path: Path) -> bool:
+        return any(matches(path) for matches in self.always_checked)
 
     def add_rule(self, rule: Rule) -> None:
         if not _CODE.fullmatch(rule.code):
@@ -269,6 +278,18 @@ def file_kind(
     REGISTRY.file_kinds[name] = matches
     if skip is not None:
         REGISTRY.file_skips[name] = skip
+
+
+def always_check(matches: Callable[[Path], bool]) -> None:
+    """Declare files that are checked whatever their content, size or default exclusion."""
+    if matches not in REGISTRY.always_checked:
+        REGISTRY.always_checked.append(matches)
+
+
+def redacting_rules(*codes: str) -> None:
+    """Declare rules whose checkers find the values to redact (they run for redaction
+    even where they are not selected; their findings are dropped there)."""
+    REGISTRY.redacting.update(codes)
 
 
 def _family_of_caller() -> str:

@@ -159,6 +159,19 @@ _MIN_GROUP = 8  # a captured group shorter than this is a prefix, not the creden
 _JWT_REST = re.compile(r"[A-Za-z0-9_\-.+/=]*")
 _DOTTED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
 _HEX = re.compile(r"^[0-9a-fA-F]+$")
+# Values that name a credential rather than hold one (REL301's false positives on real
+# code): OIDs and dotted numbers (`SERVER_AUTH = '1.3.6.1.5.5.7.3.1'` in ssl.py), HTTP
+# header names ("Proxy-Authorization", "X-Api-Key"), Secret Manager resource names and
+# ARNs, and secret ids that are a slug of words with a secret word among them ("db-password").
+_DOTTED_NUMBER = re.compile(r"^\d+(?:\.\d+)+$")
+_HEADER_NAME = re.compile(
+    r"^(?:[A-Z][a-z]*|[A-Z]+)(?:-(?:[A-Z][a-z]*|[A-Z]+))*-?"
+    r"(?i:authorization|authenticate|auth|key|token|cookie|secret|signature|credentials?|password)$"
+)
+_SECRET_RESOURCE = re.compile(
+    r"^(?:projects/[^/\s]+/secrets/[^/\s]+(?:/versions/[^/\s]+)?|arn:aws[\w-]*:secretsmanager:\S+)$"
+)
+_SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
 _UUID = re.compile(r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", re.I)
 
 
@@ -201,6 +214,16 @@ def is_placeholder(value: str, min_length: int) -> bool:
         or bool(_DOTTED_NAME.match(stripped))
         or stripped.startswith(("http://", "https://", "/", "./", "~/", "file:"))
         or len(set(stripped)) <= 2
+        or names_a_secret(stripped)
+    )
+
+
+def names_a_secret(value: str) -> bool:
+    """An OID, a header name, a Secret Manager name or ARN, a secret's slug id: not a secret."""
+    if _DOTTED_NUMBER.match(value) or _HEADER_NAME.match(value) or _SECRET_RESOURCE.match(value):
+        return True
+    return bool(_SLUG.match(value)) and any(
+        word in SECRET_WORDS or word == "key" for word in re.split(r"[-_]", value)
     )
 
 

@@ -6,7 +6,9 @@ import ast
 import bisect
 import codecs
 import io
+import os
 import re
+import stat
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -16,6 +18,9 @@ from pathlib import Path
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 # PEP 263: the cookie may only sit on the first or second line.
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
+# No source file is this large; a larger one (or a device) is refused before it fills memory.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_ASCII_SAMPLE = "".join(map(chr, range(32, 127))) + "\t\n\r\f"
 
 
 class SourceError(Exception):
@@ -39,14 +44,39 @@ class Comment:
 
 
 def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file (checked on the open descriptor: a symlink to /dev/zero
+    or a FIFO is refused, not read), at most MAX_FILE_BYTES of them."""
+    return read_regular(path)[0]
+
+
+def read_regular(path: Path) -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file and its status when it was read.
+
+    A special file is refused before it is opened (opening a device can act on it) and,
+    for a link swapped in between, again on the open descriptor."""
     try:
-        return path.read_bytes()
+        if not stat.S_ISREG(os.stat(path).st_mode) and not path.is_dir():
+            raise SourceError("not a regular file (a device, FIFO or socket): not read")
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except IsADirectoryError:
         raise SourceError("is a directory") from None
     except FileNotFoundError:
         raise SourceError("broken symbolic link" if path.is_symlink() else "no such file or directory") from None
     except OSError as exc:
         raise SourceError(exc.strerror or str(exc)) from None
+    with os.fdopen(descriptor, "rb") as stream:
+        try:
+            status = os.fstat(descriptor)
+            if stat.S_ISDIR(status.st_mode):
+                raise SourceError("is a directory")
+            if not stat.S_ISREG(status.st_mode):
+                raise SourceError("not a regular file (a device, FIFO or socket): not read")
+            data = stream.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise SourceError(exc.strerror or str(exc)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB: not read")
+    return data, status
 
 
 def decode(data: bytes) -> tuple[str, str, bool]:
@@ -66,6 +96,8 @@ def decode(data: bytes) -> tuple[str, str, bool]:
         codecs.lookup(encoding)
     except LookupError:
         raise SourceError(f"unknown encoding {encoding!r} in coding cookie") from None
+    if not is_source_encoding(encoding):
+        raise SourceError(f"coding cookie {encoding!r} is not an ASCII-compatible text encoding")
     if bom and codecs.lookup(encoding).name != "utf-8":
         raise SourceError(f"UTF-8 BOM contradicts coding cookie {encoding!r}")
     if b"\x00" in data:
@@ -75,7 +107,39 @@ def decode(data: bytes) -> tuple[str, str, bool]:
     except UnicodeDecodeError as exc:
         lineno = data.count(b"\n", 0, exc.start) + 1
         raise NotTextError(f"cannot decode as {encoding} (line {lineno}, byte {exc.start})", "undecodable") from None
+    except (UnicodeError, LookupError, ValueError, TypeError):
+        raise NotTextError(f"cannot decode as {encoding}", "undecodable") from None
     return text, encoding, bom
+
+
+def is_source_encoding(encoding: str) -> bool:
+    """A codec Python accepts in a coding cookie: a text encoding that is a superset of
+    ASCII (rot13, hex, zlib, punycode and utf-16 are not)."""
+    try:
+        info = codecs.lookup(encoding)
+        if not getattr(info, "_is_text_encoding", True):
+            return False
+        return _ASCII_SAMPLE.encode(encoding) == _ASCII_SAMPLE.encode("ascii") and (
+            _ASCII_SAMPLE.encode("ascii").decode(encoding) == _ASCII_SAMPLE
+        )
+    except (LookupError, UnicodeError, ValueError, TypeError):  # the codec failed: not one for source
+        return False
+
+
+def decode_text_fallback(data: bytes) -> str | None:
+    """A non-Python text file that is not UTF-8, decoded as detect-secrets' fallback reads
+    it: a UTF-16/32 byte order mark names the codec, anything else without NUL bytes is
+    latin-1 (which decodes every byte). None for binary data (NUL bytes, no BOM)."""
+    for bom, codec in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                       (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):  # fmt: skip
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+    if b"\x00" in data:
+        return None
+    return data.decode("latin-1")
 
 
 class SourceFile:
@@ -97,6 +161,12 @@ class SourceFile:
             self.__dict__["tree"] = tree
         # Strings no output may show (CheckContext.redact); shared by the fixed versions.
         self.sensitive: set[str] = set()
+        # Whether the secret rules ran on this text only to fill `sensitive` (engine).
+        self.redaction_scanned = False
+        # Decoded by a fallback (latin-1, UTF-16): checked, never written back.
+        self.read_only = False
+        # (size, mtime_ns, content hash) of the file when it was read, for fixes to verify.
+        self.origin: tuple[int, int, str] | None = None
 
     @cached_property
     def line_starts(self) -> list[int]:

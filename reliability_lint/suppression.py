@@ -49,15 +49,34 @@ def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool
     return {comment.line: comment for comment in comments}
 
 
-def file_noqa(src: SourceFile) -> set[str] | None:
-    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all."""
+def file_noqa(
+    src: SourceFile, literal_spans: list[tuple[int, int]] | None = None, python: bool = True
+) -> set[str] | None:
+    """Codes silenced in the whole file by `# reliability-lint: noqa[: CODES]`; {''} means all.
+
+    Only a real comment counts, as for ruff's and flake8's file-wide markers: in Python
+    one outside every string literal (`literal_spans`, as the walk recorded them); in
+    other text files a `#` that starts the line's comment, outside quotes, and never in
+    JSON, which has no comments.
+    """
     if "reliability-lint" not in src.text:
         return None
-    match = _FILE_NOQA.search(src.text)
-    if match is None:
-        return None
-    codes = match.group("codes")
-    return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+    for match in _FILE_NOQA.finditer(src.text):
+        if _is_real_comment(src, match.start(), literal_spans or [], python):
+            codes = match.group("codes")
+            return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+    return None
+
+
+def _is_real_comment(src: SourceFile, offset: int, literal_spans: list[tuple[int, int]], python: bool) -> bool:
+    lineno, col = src.position(offset)
+    if python:
+        comment = src._comment_on(lineno, literal_spans)
+        return comment is not None and comment.col == col
+    if src.path.suffix.lower() in (".json", ".ipynb"):
+        return False
+    before = src.line(lineno)[:col]
+    return "#" not in before and before.count('"') % 2 == 0 and before.count("'") % 2 == 0
 
 
 def is_suppressed(finding: Finding, comments: dict[int, Comment], markers: tuple[str, ...]) -> bool:

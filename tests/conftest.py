@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# The cache's per-machine key lives in the user's cache directory: the tests (and every
+# tool they start) use a private one, never the real user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="reliability-lint-test-cache-")
+atexit.register(shutil.rmtree, os.environ["XDG_CACHE_HOME"], True)
 DEMO = ROOT / "examples" / "legacy_pipeline"
 
 

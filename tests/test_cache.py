@@ -29,9 +29,18 @@ def test_cache_is_created_with_its_gitignore_and_reused(tmp_path: Path) -> None:
     first = findings(tmp_path)
     assert (tmp_path / ".reliability_lint_cache" / ".gitignore").read_text().endswith("*\n")
     (entry,) = entries(tmp_path)
-    # prove the second run reads the entry: plant a marker finding in it
+    # prove the second run reads the entry: plant a marker finding in it, signed with this
+    # machine's key (an edit without the key is ignored: see test_gate_attacks)
+    from reliability_lint.cache import _mac, machine_key
+
     data = json.loads(entry.read_text())
     data["findings"][0]["message"] = "from the cache"
+    entry.write_text(json.dumps(data))
+    unsigned = run_tool("check", "--output-format", "concise", ".", cwd=tmp_path).stdout
+    assert "from the cache" not in unsigned
+    key = machine_key()
+    assert key is not None
+    data["mac"] = _mac(key, entry.stem, data)
     entry.write_text(json.dumps(data))
     out = run_tool("check", "--output-format", "concise", ".", cwd=tmp_path).stdout
     assert "from the cache" in out

@@ -15,9 +15,10 @@ from reliability_lint.fix.diff import unified_diff
 from reliability_lint.fix.edits import MAX_ROUNDS, apply_edits, choose_edits, compute_edits, text_edits
 from reliability_lint.fix.errors import FixError, fix_error
 from reliability_lint.fix.verify import parses
-from reliability_lint.fix.write import write_atomic
+from reliability_lint.fix.write import FileChangedError, file_origin, write_atomic
 
 __all__ = [
-    "MAX_ROUNDS", "MAX_SYNTAX_TREE_LINES", "FixContext", "FixError", "add_imports", "apply_edits",
+    "MAX_ROUNDS", "MAX_SYNTAX_TREE_LINES", "FileChangedError", "FixContext", "FixError", "add_imports",
+    "apply_edits", "file_origin",
     "choose_edits", "compute_edits", "fix_error", "parses", "text_edits", "unified_diff", "write_atomic",
 ]  # fmt: skip

@@ -12,7 +12,29 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+class FileChangedError(OSError):
+    """The file is no longer the one the fixes were computed from (an editor saved it)."""
+
+
+def file_origin(status: os.stat_result, data: bytes) -> tuple[int, int, str]:
+    """What identifies the version of a file a fix was computed from."""
+    import hashlib
+
+    return status.st_size, status.st_mtime_ns, hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+def _verify_unchanged(target: Path, expected: tuple[int, int, str]) -> None:
+    try:
+        status = target.stat()
+        if (status.st_size, status.st_mtime_ns) == expected[:2]:
+            if file_origin(status, target.read_bytes()) == expected:
+                return
+    except OSError:
+        pass
+    raise FileChangedError(0, "the file changed on disk while it was being fixed (run again)")
+
+
+def write_atomic(path: Path, data: bytes, expected: tuple[int, int, str] | None = None) -> None:
     """Write through a temporary file in the same folder and rename it over the original,
     keeping the file's mode; the original is either untouched or fully replaced.
 
@@ -20,6 +42,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     a run killed while writing leaves nothing behind; the file gets its temporary name
     only for the two system calls that link and rename it. SIGINT and SIGTERM wait until
     the file is whole (or the temporary is gone).
+
+    With `expected` (file_origin of the version the fixes were computed from), the file is
+    read again right before the rename, and left alone with FileChangedError if it changed.
     """
     target = path.resolve()  # through a symlink, replace the file it points at
     status = target.stat()
@@ -28,6 +53,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     with _signals_deferred():
         temporary = _write_anonymous(target, data, status) or _write_named(target, data, status)
         try:
+            if expected is not None:
+                _verify_unchanged(target, expected)
             os.replace(temporary, target)
         except BaseException:
             with contextlib.suppress(OSError):

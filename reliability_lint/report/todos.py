@@ -44,9 +44,9 @@ class Entry:
             "column": self.todo.col + 1,
             "tag": self.todo.tag,
             "text": redact_credentials(self.todo.text),
-            "reference": self.todo.reference or None,
+            "reference": redact_credentials(self.todo.reference) or None,
             "tracked": self.todo.tracked,
-            "owner": self.todo.author or None,  # the name in `TODO(name)`
+            "owner": redact_credentials(self.todo.author) or None,  # the name in `TODO(name)`
             "author": self.blame.author if self.blame is not None else None,
             "date": date.isoformat() if date else None,
             "commit": self.blame.commit if committed and self.blame is not None else None,

@@ -73,6 +73,8 @@ def is_text_file(path: Path) -> bool:
 def _skip_text_file(path: Path, opts: dict[str, dict[str, Any]]) -> str | None:
     if path.name in LOCK_FILES or path.suffix == ".lock":
         return "lock"
+    if is_dotenv(path.name):
+        return None  # REL303 needs no content: a large .env is still one
     limit = opts.get("secrets", {}).get("max-file-size", 1_000_000)
     try:
         return "oversized" if path.stat().st_size > limit else None

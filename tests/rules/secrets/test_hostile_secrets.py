@@ -199,3 +199,143 @@ def _planted_lines(root: Path, value: str) -> set[tuple[str, int]]:
                     found.add((path.name, number))
     return found
 
+
+
+# ---------------------------------------------------------------------------- issue 17, 8 to 11
+#
+# 45 distinct canaries, each planted where one of the leaks of issue 17 showed it: literals
+# whose source text is not their value (implicit concatenation, escapes), TODO owners and
+# references (URL user information), keyword comments such as `password="..."` on a tagged
+# line (in stubs whose fix copies the text), and files whose secret rules are deselected (per-file-ignores of REL3
+# and `--select REL1,REL2,REL4`). Every format of check, the cache, the baseline, todos in
+# every format, report and fix --diff are searched for each; none may appear.
+
+import random
+import string
+
+_RANDOM = random.Random(17)
+
+
+def _canary(length: int = 22) -> str:
+    letters = string.ascii_letters + string.digits
+    while True:
+        value = "".join(_RANDOM.choice(letters) for _ in range(length))
+        if any(c.isdigit() for c in value) and any(c.isupper() for c in value) and any(c.islower() for c in value):
+            return value
+
+
+def _canaries() -> dict[str, tuple[str, list[str]]]:
+    """name -> (value, the pieces of its source text that must not appear either)."""
+    made: dict[str, tuple[str, list[str]]] = {}
+    for i in range(4):
+        value = _canary()
+        made[f"concat-{i}"] = (value, [value[:10], value[10:]])
+        value = _canary()
+        made[f"concat-lines-{i}"] = (value, [value[:11], value[11:]])
+        value = _canary()
+        made[f"escaped-{i}"] = (value, [value[:10], value[11:]])  # value[10] written as \x..
+        value = _canary()
+        made[f"keyword-concat-{i}"] = (value, [value[:10], value[10:]])
+        value = _canary()
+        made[f"unicode-escaped-{i}"] = (value, [value[:10], value[11:]])
+        made[f"todo-comment-{i}"] = (_canary(), [])
+        made[f"stub-comment-{i}"] = (_canary(), [])
+        made[f"ignored-file-{i}"] = (_canary(), [])
+        made[f"ignored-keyword-{i}"] = (_canary(), [])
+    for i in range(3):
+        made[f"owner-{i}"] = ("ghp_" + _canary(36), [])
+        made[f"reference-{i}"] = (_canary(), [])
+        made[f"paren-reference-{i}"] = (_canary(), [])
+    return made
+
+
+CANARIES = _canaries()
+
+
+def plant_canaries(root: Path) -> None:
+    c = {name: value for name, (value, _) in CANARIES.items()}
+    (root / "pyproject.toml").write_text('[tool.reliability-lint]\n[tool.reliability-lint.per-file-ignores]\n"tests/*" = ["REL3"]\n')
+    app = ["import logging", "import requests", ""]
+    for i in range(4):
+        v = c[f"concat-{i}"]
+        app.append(f'DB_PASSWORD_{i} = ("{v[:10]}" "{v[10:]}")')
+        v = c[f"concat-lines-{i}"]
+        app += [f"API_TOKEN_{i} = (", f'    "{v[:11]}"', f'    "{v[11:]}"', ")"]
+        v = c[f"escaped-{i}"]
+        app.append(f'SECRET_KEY_{i} = "{v[:10]}\\x{ord(v[10]):02x}{v[11:]}"')
+        v = c[f"keyword-concat-{i}"]
+        app += [f"def fetch_{i}(url):", f'    return requests.get(url, auth_token="{v[:10]}" "{v[10:]}")', ""]
+        v = c[f"unicode-escaped-{i}"]
+        app += [f"def swallow_{i}():", "    try:", "        run()", f'    except: password = "{v[:10]}\\u{ord(v[10]):04x}{v[11:]}"', ""]
+        app.append(f'# TODO password="{c[f"todo-comment-{i}"]}"')
+        app += [f"def stub_{i}():", f'    # TODO api_key = "{c[f"stub-comment-{i}"]}"', "    pass", ""]
+    for i in range(3):
+        app.append(f"# TODO({c[f'owner-{i}']}): rotate the deploy key")
+        app.append(f"# TODO: see https://deploy:{c[f'reference-{i}']}@tracker.example.com/browse/OPS-{i}")
+        app.append(f"# FIXME(https://bot:{c[f'paren-reference-{i}']}@ci.example.com/job/{i}) flaky")
+    (root / "app.py").write_text("\n".join(app) + "\n")
+    (root / "tests").mkdir()
+    tests = ["import requests", ""]
+    for i in range(4):
+        tests += [f"def test_{i}():", "    try:", "        run()", f'    except: token = "{c[f"ignored-file-{i}"]}"', ""]
+        tests += [f"def call_{i}(url):", f'    return requests.get(url, api_key="{c[f"ignored-keyword-{i}"]}")', ""]
+    (root / "tests" / "test_app.py").write_text("\n".join(tests) + "\n")
+    subprocess.run(["git", "init", "-q"], cwd=root, check=True)
+
+
+def test_45_distinct_canaries() -> None:
+    values = [value for value, _ in CANARIES.values()]
+    assert len(values) == 45 and len(set(values)) == 45
+
+
+@pytest.fixture(scope="module")
+def canary_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    root = tmp_path_factory.mktemp("canaries")
+    plant_canaries(root)
+    planted = {path: path.read_bytes() for path in root.rglob("*") if path.is_file() and ".git" not in path.parts}
+    printed = []
+    for output_format in sorted(FORMATS):
+        printed.append(tool(root, "check", "--output-format", output_format, "."))
+    for output_format in ("json", "sarif", "text"):  # from the cache
+        printed.append(tool(root, "check", "--output-format", output_format, "."))
+    printed.append(tool(root, "fix", "--unsafe-fixes", "--diff", "."))
+    printed.append(tool(root, "check", "--fix", "--diff", "--unsafe-fixes", "."))
+    deselected = ("--select", "REL1,REL2,REL4")  # the secret rules run for redaction only
+    for output_format in ("json", "sarif", "text"):
+        printed.append(tool(root, "check", *deselected, "--output-format", output_format, "."))
+    printed.append(tool(root, "fix", *deselected, "--unsafe-fixes", "--diff", "."))
+    for output_format in ("table", "json", "csv", "markdown"):
+        printed.append(tool(root, "todos", "--format", output_format, "."))
+    for output_format in ("markdown", "html"):
+        printed.append(tool(root, "report", "--format", output_format, "."))
+    printed.append(tool(root, "baseline", "."))
+    printed.append(tool(root, "check", "--baseline", ".reliability-lint-baseline.json", "--output-format", "json", "."))
+    written = {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in root.rglob("*")
+        if path.is_file() and planted.get(path) is None and ".git" not in path.parts and "__pycache__" not in path.parts
+    }
+    return {"root": root, "printed": "\n".join(printed), "written": written}
+
+
+def test_the_canary_runs_reported_what_they_should(canary_outputs: dict) -> None:
+    printed = canary_outputs["printed"]
+    for code in ("REL101", "REL102", "REL204", "REL301", "REL401", "REL402"):
+        assert code in printed
+    assert "--- a/app.py" in printed and "--- a/tests/test_app.py" in printed
+    assert any(name.startswith(".reliability_lint_cache/") for name in canary_outputs["written"])
+    assert ".reliability-lint-baseline.json" in canary_outputs["written"]
+    assert '"owner": "ghp_' in printed and "https://deploy:" in printed  # the fields are there, redacted
+
+
+@pytest.mark.parametrize("name", sorted(CANARIES))
+def test_no_canary_appears(canary_outputs: dict, name: str) -> None:
+    value, source_pieces = CANARIES[name]
+    places = _leaks(canary_outputs, value)
+    for piece in source_pieces:
+        if piece in canary_outputs["printed"]:
+            places.append(f"the printed output (source piece {piece!r})")
+        places.extend(
+            f"{file} (source piece)" for file, data in canary_outputs["written"].items() if piece.encode() in data
+        )
+    assert places == []
