@@ -44,7 +44,7 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
     args = parser.parse_args()
     modules = list(ALL) if args.modules == ["all"] else args.modules
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "mutants"))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "mutants"), str(ROOT / "scripts" / "mutmut_site")]))
     env.pop("MUTANT_UNDER_TEST", None)
     if not args.report_only:
         patterns = [f"reliability_lint.{module}.*" for module in modules]

@@ -263,6 +263,16 @@ def test_a_reference_on_any_continuation_line_of_a_todo_tracks_it(tmp_path: Path
     assert concise(tmp_path, monkeypatch, "--no-cache", "--select", "REL401", ".") == ["job.py:2: REL401"]
 
 
+def child_env(*paths: Path) -> dict[str, str]:
+    """The environment of a child Python that imports this copy of the package (under
+    mutation testing: the mutated copy, and the mutant under test, but not mutmut's
+    coverage pass, which cannot work outside mutmut's own process)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([*map(str, paths), PACKAGE_ROOT, os.environ.get("PYTHONPATH", "")]))
+    if env.get("MUTANT_UNDER_TEST") == "stats":
+        del env["MUTANT_UNDER_TEST"]
+    return env
+
+
 def shifted_clock(folder: Path, days: float) -> dict[str, str]:
     """An environment whose Python sees the clock `days` ahead (a sitecustomize on its path)."""
     folder.mkdir()
@@ -280,7 +290,7 @@ def shifted_clock(folder: Path, days: float) -> dict[str, str]:
         "        return (_real.now() + _SHIFT).date()\n"
         "_d.datetime, _d.date = _DateTime, _Date\n"
     )
-    return dict(os.environ, PYTHONPATH=os.pathsep.join([str(folder), PACKAGE_ROOT]))
+    return child_env(folder)
 
 
 def tool(root: Path, env: dict[str, str], *args: str) -> list[str]:
@@ -304,7 +314,7 @@ def aged_todo(tmp_path: Path, age: timedelta) -> Path:
 
 
 def test_max_age_reports_a_todo_only_once_it_is_older_than_the_limit(tmp_path: Path) -> None:
-    env = dict(os.environ, PYTHONPATH=PACKAGE_ROOT)
+    env = child_env()
     exactly = aged_todo(tmp_path / "a", timedelta(days=30, hours=2))
     assert tool(exactly, env, "--no-cache") == []  # 30 whole days: not more than 30
     older = aged_todo(tmp_path / "b", timedelta(days=31, hours=2))
@@ -313,6 +323,6 @@ def test_max_age_reports_a_todo_only_once_it_is_older_than_the_limit(tmp_path: P
 
 def test_a_todo_that_ages_past_the_limit_is_reported_through_the_cache(tmp_path: Path) -> None:
     root = aged_todo(tmp_path, timedelta(days=29, hours=12))
-    assert tool(root, dict(os.environ, PYTHONPATH=PACKAGE_ROOT)) == []
+    assert tool(root, child_env()) == []
     # two days later nothing in the repository changed, but the TODO is 31 days old
     assert tool(root, shifted_clock(tmp_path / "clock", 2)) == ["REL401"]
