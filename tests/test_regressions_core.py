@@ -184,6 +184,7 @@ def test_a_cache_entry_is_replaced_whole_never_rewritten_in_place(tmp_path: Path
 def committed(tmp_path: Path, files: dict[str, str]) -> Path:
     repository(tmp_path)
     for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text)
     git("add", ".", cwd=tmp_path)
     git("commit", "-qm", "start", cwd=tmp_path)
