@@ -99,6 +99,11 @@ def test_a_secret_containing_another_is_redacted_whole(tmp_path: Path, monkeypat
     out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "creds.py")
     assert '-token = "Hx7q…(24 chars)"' in out
     assert "Q8sN3bYc" not in out
+    # the longer one first by length, not by spelling: here it sorts before the shorter one
+    (tmp_path / "creds.py").write_text('password = "Zx7qLm2pZr9tKw4v"\ntoken = "AQ8sZx7qLm2pZr9tKw4v"\n')
+    out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "creds.py")
+    assert '-token = "AQ8s…(20 chars)"' in out
+    assert "Zx7q…(16 chars)" in out and "AQ8sZx7q" not in out
 
 
 def test_a_secret_shorter_than_twelve_characters_shows_none_of_them() -> None:
@@ -106,5 +111,6 @@ def test_a_secret_shorter_than_twelve_characters_shows_none_of_them() -> None:
         (finding,) = check_text(f'password = "{value}"\n', select=["REL301"])
         assert f"…({len(value)} chars)" in finding.message
         assert value[:2] not in finding.message.replace("password", "")
+        assert finding.message.endswith(f": …({len(value)} chars)"), finding.message
     (finding,) = check_text('password = "Hx7qLm2pZr9t"\n', select=["REL301"])
     assert "Hx7q…(12 chars)" in finding.message
