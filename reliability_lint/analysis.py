@@ -56,6 +56,10 @@ class Plan:
         return cls(dict(by_node), dict(file_level), pattern)
 
 
+# One string token with no escapes or concatenation: its text between the quotes is its value.
+_PLAIN_LITERAL = re.compile(r"""[rRuU]?(?P<quote>'{3}|"{3}|'|")(?P<text>.*)(?P=quote)""", re.S)
+
+
 @dataclass
 class CheckContext:
     """What a checker sees: the file, its options, the ancestors of the current node."""
@@ -96,7 +100,10 @@ class CheckContext:
     def redact_literal(self, node: ast.AST, value: str) -> str:
         """As redact(), for a value written as a literal: its source text is hidden too, where
         it differs from the value (`("ab" "cd")`, `"ab\\x63d"`)."""
-        self.source.sensitive.update(literal_pieces(self.source.segment(node)))
+        segment = self.source.segment(node)
+        plain = _PLAIN_LITERAL.fullmatch(segment)
+        if plain is None or plain.group("text") != value:  # the value alone covers a plain literal
+            self.source.sensitive.update(literal_pieces(segment))
         return self.redact(value)
 
     def report(

@@ -69,6 +69,7 @@ def _init_worker(settings: Settings) -> None:
     _SETTINGS = settings
     _CACHE = Cache(settings.cache_dir) if settings.cache_dir is not None else None
     _INDEX = project_index(settings, _CACHE)
+    _FINGERPRINTS.clear()  # keyed on the rules only: another run in this process has other options
     load_rules(settings.local_rule_dirs)
 
 
