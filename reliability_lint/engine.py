@@ -79,6 +79,7 @@ class FileResult:
     fixed: int = 0
     diff: str = ""
     skipped: str = ""  # why a file was not read (binary, too large); counted, not an error
+    output: bytes | None = None  # fix of a text read from stdin: the fixed text, for stdout
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ class Task:
     path: Path
     display: str
     kinds: frozenset[str]
+    data: bytes | None = field(default=None, compare=False, repr=False)  # read from stdin, not from path
 
 
 # ---------------------------------------------------------------------------- discovery
@@ -293,12 +295,12 @@ def process(task: Task, mode: str) -> FileResult:
             result.skipped = reason
             return result
     try:
-        data = read_bytes(task.path)
+        data = read_bytes(task.path) if task.data is None else task.data
     except SourceError as exc:
         result.findings.append(error(task.display, str(exc)))
         return result
     key = None
-    if _CACHE is not None:
+    if _CACHE is not None and task.data is None:
         git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
         cached = _CACHE.load(task.path, *key)
@@ -308,6 +310,13 @@ def process(task: Task, mode: str) -> FileResult:
                 finding.path = task.display
             result.findings = cached
             return result
+    if "notebook" in task.kinds:
+        from reliability_lint.notebook.run import process_notebook
+
+        process_notebook(task, data, settings, enabled, mode, result)
+        if _CACHE is not None and key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
+            _CACHE.store(task.path, *key, result.findings)
+        return result
     try:
         src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
@@ -409,6 +418,9 @@ def _fix_file(
         return
     if mode == DIFF:
         result.diff = unified_diff(task.display, src.text, fixed.text)
+        return
+    if task.data is not None:  # read from stdin: the fixed text goes back to the caller
+        result.output = fixed.encode(fixed.text)
         return
     try:
         write_atomic(task.path, fixed.encode(fixed.text))

@@ -133,6 +133,7 @@ REGISTRY.add_rule(
     Rule("REL000", "file-error", "The file could not be read, decoded, parsed or fixed", "P1", None, "core")
 )
 REGISTRY.file_kinds["python"] = lambda path: path.suffix in (".py", ".pyi")
+REGISTRY.file_kinds["notebook"] = lambda path: path.suffix == ".ipynb"  # reliability_lint/notebook
 
 
 def rule(
