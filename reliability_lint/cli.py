@@ -456,6 +456,14 @@ def report_command(
     click.echo(f"Wrote {output}", err=True)
 
 
+@cli.command("server")
+def server_command() -> None:
+    """A language server over stdio for editors (diagnostics, quick fixes, fix all)."""
+    from reliability_lint.server.lsp import main as serve
+
+    serve()
+
+
 def main() -> None:
     try:
         cli(prog_name="reliability-lint")
