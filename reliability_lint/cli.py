@@ -188,10 +188,11 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     except (ConfigError, RegistryError, BaselineError, DiffError) as exc:
         _fail(str(exc))
     paths = list(options.paths) or [Path(".")]
+    problems: list[Any] = []
     if options.reads_stdin:
         if options.paths != (Path("-"),):
             _fail("--stdin-filename reads standard input: give `-` as the only path")
-        tasks, problems = _stdin_tasks(options, settings), []
+        tasks = _stdin_tasks(options, settings)
     else:
         tasks, problems = engine.discover(paths, settings)
     # The baseline's hashes are not the project's text (a secret rule would see entropy).

@@ -85,11 +85,12 @@ class LspClient:
         )
         return message["params"]["diagnostics"]
 
-    def initialize(self, root: Path) -> dict[str, Any]:
-        result = self.request(
-            "initialize",
-            {"processId": None, "rootUri": root.as_uri(), "capabilities": {"workspace": {"applyEdit": True}}},
-        )
+    def initialize(self, root: Path, resolve: bool = False) -> dict[str, Any]:
+        """With `resolve`, the client fills in a code action's edit only when it is chosen."""
+        capabilities: dict[str, Any] = {"workspace": {"applyEdit": True}}
+        if resolve:
+            capabilities["textDocument"] = {"codeAction": {"resolveSupport": {"properties": ["edit"]}, "dataSupport": True}}
+        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": capabilities})
         self.notify("initialized", {})
         return result
 

@@ -147,3 +147,26 @@ def test_positions_are_utf16_code_units(client: LspClient, project: Path) -> Non
     # 🚀 is two UTF-16 code units: the call starts at character 20 in code units.
     assert start == {"line": 1, "character": len('label = "🚀 données"; '.encode("utf-16-le")) // 2}
     assert client.close() == 0
+
+
+def test_a_resolving_client_gets_the_edit_when_it_chooses_the_fix(project: Path) -> None:
+    lsp = LspClient(project)
+    try:
+        lsp.initialize(project, resolve=True)
+        uri = _open(lsp, project / "jobs" / "lazy.py", CODE)
+        bare = next(d for d in lsp.diagnostics(uri, 1) if d["code"] == "REL101")
+        actions = lsp.request(
+            "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": bare["range"], "context": {"diagnostics": [bare]}}
+        )
+        chosen = next(a for a in actions if a["title"].startswith("REL101"))
+        assert "edit" not in chosen and chosen["title"].endswith("(unsafe)")
+        resolved = lsp.request("codeAction/resolve", chosen)
+        assert "except Exception:" in _apply(CODE, resolved["edit"]["changes"][uri])
+        # After an edit the stored position is stale: no edit rather than a wrong one.
+        lsp.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": "\n" + CODE}]})
+        assert "edit" not in lsp.request("codeAction/resolve", chosen)
+        assert lsp.close() == 0
+    finally:
+        if lsp.process.poll() is None:
+            lsp.process.kill()
+            lsp.process.wait()

@@ -8,7 +8,7 @@ import os
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from reliability_lint import engine
 from reliability_lint.findings import Finding
@@ -66,8 +66,41 @@ class Linter:
     def diagnose(self, path: Path, text: str) -> list[Finding]:
         return self.run(path, text, engine.CHECK).findings
 
-    def with_fixes(self, path: Path, text: str) -> list[Finding]:
-        return self.run(path, text, engine.CHECK_WITH_EDITS).findings
+    def with_fixes(self, path: Path, text: str, wanted: Callable[[Finding], bool] | None = None) -> list[Finding]:
+        """The findings, with edits for the fixes of those `wanted` (None: all). A fix can
+        cost a libcst pass over the file (seconds on a large one), so a code action
+        computes the fixes it shows, not the file's hundred."""
+        if wanted is None or REGISTRY.kinds_of(path) != frozenset({"python"}):
+            return self.run(path, text, engine.CHECK_WITH_EDITS).findings
+        from reliability_lint.fix import FixContext, FixError, compute_edits
+        from reliability_lint.redaction import redact_finding
+        from reliability_lint.source import SourceError, SourceFile
+
+        with self._lock:
+            settings = self.settings_for(path)
+            if settings.is_excluded(settings.relative(path)):
+                return []
+            engine._init_worker(settings)
+            src = SourceFile(path, text)
+            task = engine.Task(path, engine.display_path(path), frozenset({"python"}), data=text.encode("utf-8"))
+            try:
+                findings = engine.analyze(src, task, settings, settings.enabled_for(settings.relative(path)))
+            except SourceError:
+                return []  # a syntax error: the diagnostics say so; nothing to fix
+            context = FixContext(src)
+            for finding in findings:
+                if finding.fix is None or finding.fix.compute is None:
+                    continue
+                if not wanted(finding):
+                    finding.fix.compute = None
+                    continue
+                try:
+                    finding.fix.edits = tuple(compute_edits(finding, context))
+                except FixError:
+                    finding.fix = None
+            for finding in findings:
+                redact_finding(finding, src.sensitive)
+            return findings
 
     def fix_all(self, path: Path, text: str) -> str | None:
         """The text with every safe fix applied, None when nothing changes."""

@@ -151,45 +151,96 @@ def _overlaps(a: types.Range, b: types.Range) -> bool:
     ) <= (a.end.line, a.end.character)
 
 
+def _resolves_edits(ls: ReliabilityServer) -> bool:
+    """Whether the client asks for a code action's edit only when it is chosen."""
+    try:
+        support = ls.client_capabilities.text_document.code_action.resolve_support  # type: ignore[union-attr]
+    except AttributeError:
+        return False
+    return support is not None and "edit" in support.properties
+
+
+def _quick_fix(document: TextDocument, finding: Finding, found: types.Diagnostic) -> types.CodeAction:
+    assert finding.fix is not None
+    unsafe = finding.fix.applicability != "safe"
+    return types.CodeAction(
+        title=f"{finding.code}: {finding.fix.message}{' (unsafe)' if unsafe else ''}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[found],
+        is_preferred=not unsafe,
+        edit=types.WorkspaceEdit(changes={document.uri: _text_edits(document, finding.fix.edits)}) if finding.fix.edits else None,
+        data={"uri": document.uri, "version": document.version, "at": [finding.code, finding.line, finding.col]},
+    )
+
+
+def _wants_kind(wanted: list[str] | None, kind: str) -> bool:
+    return not wanted or any(kind == w or kind.startswith(w + ".") or w.startswith(kind + ".") for w in wanted)
+
+
 @server.feature(
     types.TEXT_DOCUMENT_CODE_ACTION,
-    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND]),
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    ),
 )
 async def code_action(ls: ReliabilityServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Quick fixes for the findings in the range (their edits computed now, or when chosen
+    if the client resolves code actions) and "fix all safe" as a command."""
     document = ls.workspace.get_text_document(params.text_document.uri)
     wanted = params.context.only
-    actions: list[types.CodeAction] = []
+    lazy = _resolves_edits(ls)
+
+    def in_range(finding: Finding) -> bool:
+        return _overlaps(diagnostic(document, finding).range, params.range)
+
     try:
-        findings = await asyncio.to_thread(ls.linter.with_fixes, _path(document), document.source)
+        if lazy:
+            findings = await asyncio.to_thread(ls.linter.diagnose, _path(document), document.source)
+        else:
+            findings = await asyncio.to_thread(ls.linter.with_fixes, _path(document), document.source, in_range)
     except _problems():
         return []
-    if not wanted or any(kind.startswith(types.CodeActionKind.QuickFix) for kind in wanted):
+    actions: list[types.CodeAction] = []
+    if _wants_kind(wanted, types.CodeActionKind.QuickFix):
         for finding in findings:
-            if finding.fix is None or not finding.fix.edits:
+            if finding.fix is None or not (lazy or finding.fix.edits) or not in_range(finding):
                 continue
-            found = diagnostic(document, finding)
-            if not _overlaps(found.range, params.range):
-                continue
-            unsafe = finding.fix.applicability != "safe"
-            actions.append(
-                types.CodeAction(
-                    title=f"{finding.code}: {finding.fix.message}{' (unsafe)' if unsafe else ''}",
-                    kind=types.CodeActionKind.QuickFix,
-                    diagnostics=[found],
-                    is_preferred=not unsafe,
-                    edit=types.WorkspaceEdit(changes={document.uri: _text_edits(document, finding.fix.edits)}),
-                )
+            actions.append(_quick_fix(document, finding, diagnostic(document, finding)))
+    if _wants_kind(wanted, FIX_ALL_KIND) and any(f.fix is not None and f.fix.applicability == "safe" for f in findings):
+        actions.append(
+            types.CodeAction(
+                title="reliability-lint: fix all safe problems",
+                kind=FIX_ALL_KIND,
+                command=types.Command(title="reliability-lint: fix all safe problems", command=FIX_ALL_COMMAND, arguments=[document.uri]),
             )
-    if not wanted or any(types.CodeActionKind.SourceFixAll.startswith(kind) or kind.startswith(types.CodeActionKind.SourceFixAll) for kind in wanted):
-        if any(f.fix is not None and f.fix.applicability == "safe" for f in findings):
-            actions.append(
-                types.CodeAction(
-                    title="reliability-lint: fix all safe problems",
-                    kind=FIX_ALL_KIND,
-                    command=types.Command(title="reliability-lint: fix all safe problems", command=FIX_ALL_COMMAND, arguments=[document.uri]),
-                )
-            )
+        )
     return actions
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: ReliabilityServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of the quick fix the user chose, computed against the current text."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri, at = data.get("uri"), data.get("at")
+    if not isinstance(uri, str) or not isinstance(at, list) or len(at) != 3:
+        return action
+    document = ls.workspace.get_text_document(uri)
+    if document.version != data.get("version"):
+        return action  # the text changed: no edit is better than a misplaced one
+    code, line, col = at
+
+    def chosen(finding: Finding) -> bool:
+        return (finding.code, finding.line, finding.col) == (code, line, col)
+
+    try:
+        findings = await asyncio.to_thread(ls.linter.with_fixes, _path(document), document.source, chosen)
+    except _problems():
+        return action
+    for finding in findings:
+        if chosen(finding) and finding.fix is not None and finding.fix.edits:
+            action.edit = types.WorkspaceEdit(changes={uri: _text_edits(document, finding.fix.edits)})
+    return action
 
 
 @server.command(FIX_ALL_COMMAND)
