@@ -87,20 +87,21 @@ class Linter:
                 findings = engine.analyze(src, task, settings, settings.enabled_for(settings.relative(path)))
             except SourceError:
                 return []  # a syntax error: the diagnostics say so; nothing to fix
-            context = FixContext(src)
-            for finding in findings:
-                if finding.fix is None or finding.fix.compute is None:
-                    continue
-                if not wanted(finding):
-                    finding.fix.compute = None
-                    continue
-                try:
-                    finding.fix.edits = tuple(compute_edits(finding, context))
-                except FixError:
-                    finding.fix = None
-            for finding in findings:
-                redact_finding(finding, src.sensitive)
-            return findings
+        # Outside the lock: a slow fix must not hold back the diagnostics of the next change.
+        context = FixContext(src)
+        for finding in findings:
+            if finding.fix is None or finding.fix.compute is None:
+                continue
+            if not wanted(finding):
+                finding.fix.compute = None
+                continue
+            try:
+                finding.fix.edits = tuple(compute_edits(finding, context))
+            except FixError:
+                finding.fix = None
+        for finding in findings:
+            redact_finding(finding, src.sensitive)
+        return findings
 
     def fix_all(self, path: Path, text: str) -> str | None:
         """The text with every safe fix applied, None when nothing changes."""
