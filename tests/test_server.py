@@ -170,3 +170,21 @@ def test_a_resolving_client_gets_the_edit_when_it_chooses_the_fix(project: Path)
         if lsp.process.poll() is None:
             lsp.process.kill()
             lsp.process.wait()
+
+
+def test_code_actions_honour_the_kinds_asked_for(client: LspClient, project: Path) -> None:
+    uri = _open(client, project / "jobs" / "kinds.py", CODE)
+    found = client.diagnostics(uri, 1)
+    whole = {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}
+
+    def kinds(only: list[str]) -> set[str]:
+        actions = client.request(
+            "textDocument/codeAction", {"textDocument": {"uri": uri}, "range": whole, "context": {"diagnostics": found, "only": only}}
+        )
+        return {action["kind"] for action in actions}
+
+    assert kinds(["quickfix"]) == {"quickfix"}
+    assert kinds(["source.fixAll"]) == {"source.fixAll.reliability-lint"}
+    assert kinds(["source"]) == {"source.fixAll.reliability-lint"}
+    assert kinds(["refactor"]) == set()
+    assert client.close() == 0

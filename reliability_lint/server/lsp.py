@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from collections.abc import Sequence
+from enum import Enum
 from typing import Any
 
 from lsprotocol import types
@@ -173,8 +175,14 @@ def _quick_fix(document: TextDocument, finding: Finding, found: types.Diagnostic
     )
 
 
-def _wants_kind(wanted: list[str] | None, kind: str) -> bool:
-    return not wanted or any(kind == w or kind.startswith(w + ".") or w.startswith(kind + ".") for w in wanted)
+def _kind(kind: str) -> str:
+    return kind.value if isinstance(kind, Enum) else kind  # str() of lsprotocol's enums is their name
+
+
+def _wants_kind(wanted: Sequence[str] | None, kind: str) -> bool:
+    """Whether a request's `only` kinds ask for `kind` (a kind covers its sub-kinds)."""
+    kind = _kind(kind)
+    return not wanted or any(kind == w or kind.startswith(w + ".") or w.startswith(kind + ".") for w in map(_kind, wanted))
 
 
 @server.feature(
