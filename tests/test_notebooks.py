@@ -96,17 +96,19 @@ def test_secrets_in_outputs_and_metadata_are_found_and_never_shown(tmp_path: Pat
     image = new_output("display_data", data={"image/png": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="})
     cell = new_code_cell("print(connect())\n", outputs=[printed, shown, image], execution_count=1)
     notebook = _write(tmp_path / "leak.ipynb", [cell], deploy={"api_token": GITHUB_TOKEN.replace("a1", "z9")})
-    outputs = {}
-    for fmt in ("text", "json", "sarif", "github"):
+    outputs, streams = {}, {}
+    for fmt in ("text", "json", "sarif"):
         result = run_tool("check", "--no-cache", "--output-format", fmt, "leak.ipynb", cwd=tmp_path)
-        outputs[fmt] = result.stdout + result.stderr
+        outputs[fmt], streams[fmt] = result.stdout + result.stderr, result.stdout
     for text in outputs.values():
         assert AWS_KEY not in text and GITHUB_TOKEN not in text and GITHUB_TOKEN.replace("a1", "z9") not in text
         assert "AKIA…(20 chars)" in text
     assert "in the outputs of cell 1" in outputs["text"]
     assert "in the notebook's metadata" in outputs["text"]
-    found = _json(tmp_path, "leak.ipynb")
+    found = json.loads(streams["json"])
     assert {f["code"] for f in found} == {"REL302"}
+    sarif_rows = sorted(r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in json.loads(streams["sarif"])["runs"][0]["results"])
+    assert sarif_rows == sorted(f["location"]["row"] for f in found)
     rows = sorted(f["location"]["row"] for f in found)
     assert _line_of(notebook, "connecting with key") in rows
     assert _line_of(notebook, '"api_token"') in rows
