@@ -246,3 +246,16 @@ def test_pre_commit_hands_notebooks_to_the_hooks() -> None:
         assert set(hook.get("types", [])) <= tags
         assert not hook.get("types_or") or set(hook["types_or"]) & tags
         assert not hook.get("exclude_types") or not set(hook["exclude_types"]) & tags
+
+
+def test_shell_and_magic_lines_go_to_the_secret_rules(tmp_path: Path) -> None:
+    notebook = _write(
+        tmp_path / "shell.ipynb",
+        [new_code_cell(f"%env AWS_ACCESS_KEY_ID={AWS_KEY}\nx = 1\n"), new_code_cell(f"%%bash\nexport TOKEN={GITHUB_TOKEN}\n")],
+    )
+    result = run_tool("check", "--no-cache", "--select", "REL3", "shell.ipynb", cwd=tmp_path)
+    assert AWS_KEY not in result.stdout and GITHUB_TOKEN not in result.stdout
+    assert "in the shell or magic lines of cell 1" in result.stdout
+    assert "in the shell or magic lines of cell 2" in result.stdout
+    rows = sorted(f["location"]["row"] for f in _json(tmp_path, "--select", "REL3", "shell.ipynb"))
+    assert rows == sorted([_line_of(notebook, "%env AWS"), _line_of(notebook, "export TOKEN")])
