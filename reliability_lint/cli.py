@@ -52,6 +52,12 @@ class Options:
     no_cache: bool = False
     baseline: Path | None = None
     diff_base: str | None = None
+    stdin_filename: str | None = None
+    stdin_data: bytes | None = None  # what was read from standard input (`-`)
+
+    @property
+    def reads_stdin(self) -> bool:
+        return self.stdin_filename is not None or self.paths == (Path("-"),)
 
 
 def _selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,6 +91,7 @@ def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not in this baseline file (default: `baseline` in the config)."),
         click.option("--diff-base", metavar="REV", help="Report only findings on lines changed since the merge base with REV."),
+        click.option("--stdin-filename", metavar="PATH", help="Read the code from standard input (`-`) and check it as PATH: its config, per-file-ignores and excludes apply."),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -137,6 +144,11 @@ def _run(options: Options, mode: str) -> None:
         would_fix = sum(result.fixed for result in results)
         click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
         sys.exit(EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
+    to_stderr = mode == engine.FIX and options.reads_stdin
+    if to_stderr:  # an editor's formatter: the fixed text on stdout, what remains on stderr
+        fixed = next((result.output for result in results if result.output is not None), options.stdin_data)
+        sys.stdout.buffer.write(fixed or b"")
+        sys.stdout.flush()
     report = Report(
         findings,
         settings.root,
@@ -144,9 +156,9 @@ def _run(options: Options, mode: str) -> None:
         unsafe_fixes=options.unsafe_fixes,
         statistics=options.statistics,
         skipped=dict(skipped),
-        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        color=(sys.stderr if to_stderr else sys.stdout).isatty() and "NO_COLOR" not in os.environ,
     )
-    click.echo(render(options.output_format, report), nl=False)
+    click.echo(render(options.output_format, report), nl=False, err=to_stderr)
     if any(map(is_internal_error, findings)):
         sys.exit(EXIT_ERROR)
     unchecked = {f.path for f in findings if is_unchecked(f)}
@@ -181,7 +193,13 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     except (ConfigError, RegistryError, BaselineError, DiffError) as exc:
         _fail(str(exc))
     paths = list(options.paths) or [Path(".")]
-    tasks, problems = engine.discover(paths, settings)
+    problems: list[Any] = []
+    if options.reads_stdin:
+        if options.paths != (Path("-"),):
+            _fail("--stdin-filename reads standard input: give `-` as the only path")
+        tasks = _stdin_tasks(options, settings)
+    else:
+        tasks, problems = engine.discover(paths, settings)
     # The baseline's hashes are not the project's text (a secret rule would see entropy).
     recorded = (settings.baseline or settings.root / BASELINE_NAME).resolve()
     tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
@@ -209,6 +227,22 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
         findings, _ = baseline.split(findings)
     findings.sort(key=lambda f: f.sort_key())
     return settings, results, findings
+
+
+def _stdin_tasks(options: Options, settings: Any) -> list[Any]:
+    """The one task of a text read from standard input, checked as --stdin-filename names it
+    (nothing when --force-exclude excludes that path or no rule reads its kind of file)."""
+    from reliability_lint import engine
+    from reliability_lint.registry import REGISTRY
+
+    options.stdin_data = sys.stdin.buffer.read()
+    if options.stdin_filename is None:
+        return [engine.Task(Path("-"), "-", frozenset({"python"}), data=options.stdin_data)]
+    path = Path(options.stdin_filename)
+    if settings.force_exclude and settings.is_excluded(settings.relative(path)):
+        return []
+    kinds = REGISTRY.kinds_of(path)
+    return [engine.Task(path, engine.display_path(path), kinds, data=options.stdin_data)] if kinds else []
 
 
 @cli.command("baseline")
@@ -248,7 +282,9 @@ def _settings(options: Options) -> Any:
     from reliability_lint.settings import Overrides, resolve
 
     start = options.paths[0] if options.paths else Path(".")
-    config_file = options.config or find_config(start if start.exists() else Path("."))
+    if options.stdin_filename is not None:
+        start = Path(options.stdin_filename).absolute()  # the config nearest the file named
+    config_file = options.config or find_config(start if start.exists() or options.stdin_filename else Path("."))
     overrides = Overrides(
         select=_codes(options.select),
         extend_select=_codes(options.extend_select),
@@ -408,6 +444,14 @@ def report_command(
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc.strerror}")
     click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command("server")
+def server_command() -> None:
+    """A language server over stdio for editors (diagnostics, quick fixes, fix all)."""
+    from reliability_lint.server.lsp import main as serve
+
+    serve()
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet
@@ -20,6 +20,7 @@ class Task:
     path: Path
     display: str
     kinds: frozenset[str]
+    data: bytes | None = field(default=None, compare=False, repr=False)  # read from stdin, not from path
 
 
 def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Finding]]:

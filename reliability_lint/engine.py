@@ -46,6 +46,7 @@ class FileResult:
     diff: str = ""
     skipped: str = ""  # why a file was not read (binary, too large); counted, not an error
     records: list[tuple[str, Any]] = field(default_factory=list)  # INVENTORY: (inventory, record)
+    output: bytes | None = None  # fix of a text read from stdin: the fixed text, for stdout
 
 
 # ---------------------------------------------------------------------------- one file
@@ -184,12 +185,12 @@ def process(task: Task, mode: str) -> FileResult:
             result.skipped = reason
             return result
     try:
-        data, status = read_regular(task.path)
+        data, status = read_regular(task.path) if task.data is None else (task.data, None)
     except SourceError as exc:
         result.findings.append(error(task.display, str(exc)))
         return result
     key = None
-    if _CACHE is not None:
+    if _CACHE is not None and task.data is None:
         git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
         cached = _CACHE.load(task.path, *key, current=_INDEX.summary_hash if _INDEX is not None else None)
@@ -197,6 +198,14 @@ def process(task: Task, mode: str) -> FileResult:
         if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
             result.findings = [replace(finding, path=task.display) for finding in cached]
             return result
+    if _INDEX is not None:
+        _INDEX.consulted = {}  # what this file's findings read of other modules
+    if "notebook" in task.kinds:
+        from reliability_lint.notebook.run import process_notebook
+
+        process_notebook(task, data, settings, enabled, mode, result)
+        _store(task, key, mode, result)
+        return result
     try:
         src = SourceFile.from_bytes(task.path, data)
     except SourceError as exc:
@@ -209,9 +218,8 @@ def process(task: Task, mode: str) -> FileResult:
             result.findings.append(error(task.display, str(exc)))
         if fallback is None:
             return result
-    src.origin = file_origin(status, data)
-    if _INDEX is not None:
-        _INDEX.consulted = {}
+    if status is not None:
+        src.origin = file_origin(status, data)
     try:
         if mode in (FIX, DIFF):
             _fix_file(src, task, settings, enabled, mode, result)
@@ -230,11 +238,20 @@ def process(task: Task, mode: str) -> FileResult:
     # cross processes.
     result.findings = [_portable(redact_finding(finding, src.sensitive)) for finding in result.findings]
     result.diff = redact_text(result.diff, src.sensitive)
-    if _CACHE is not None and key is not None and mode in (CHECK, CHECK_WITH_EDITS) and not any(map(is_internal_error, result.findings)):
-        deps = dict(_INDEX.consulted) if _INDEX is not None else {}
-        deps.pop(str(task.path.absolute()), None)
-        _CACHE.store(task.path, *key, result.findings, deps)
+    _store(task, key, mode, result)
     return result
+
+
+def _store(task: Task, key: tuple[str, str, str | None] | None, mode: str, result: FileResult) -> None:
+    """Cache a check's findings with the summaries of the other modules they read; never a
+    rule's crash (once the rule is fixed, the file must be checked again)."""
+    if _CACHE is None or key is None or mode not in (CHECK, CHECK_WITH_EDITS):
+        return
+    if any(map(is_internal_error, result.findings)):
+        return
+    deps = dict(_INDEX.consulted) if _INDEX is not None else {}
+    deps.pop(str(task.path.absolute()), None)
+    _CACHE.store(task.path, *key, result.findings, deps)
 
 
 def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult:
@@ -353,6 +370,9 @@ def _fix_file(
         return
     if mode == DIFF:
         result.diff = unified_diff(task.display, src.text, fixed.text)
+        return
+    if task.data is not None:  # read from stdin: the fixed text goes back to the caller
+        result.output = fixed.encode(fixed.text)
         return
     refusal = _unwritable(src, task, settings)
     if refusal:

@@ -44,6 +44,19 @@ class Finding:
     # The lines whose change makes the finding new for --diff-base (first, last): the whole
     # statement or handler it judges, which can reach past the reported lines. (0, 0): those.
     changed_by: tuple[int, int] = (0, 0)
+    # In a notebook: the cell (1-based, counting every cell) and the position in it;
+    # line and col are then the position in the .ipynb file's own text.
+    cell: int = 0
+    cell_line: int = 0
+    cell_col: int = 0
+    cell_end_col: int = 0
+
+    @property
+    def location(self) -> str:
+        """The position as people read it: `line:col`, or `cell N, line L, col C`."""
+        if self.cell:
+            return f"cell {self.cell}, line {self.cell_line}, col {self.cell_col + 1}"
+        return f"{self.line}:{self.col + 1}"
 
     @property
     def noqa_row(self) -> int:

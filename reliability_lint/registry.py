@@ -188,6 +188,7 @@ REGISTRY.add_rule(
     )
 )
 REGISTRY.file_kinds["python"] = lambda path: path.suffix in (".py", ".pyi")
+REGISTRY.file_kinds["notebook"] = lambda path: path.suffix == ".ipynb"  # reliability_lint/notebook
 
 
 def rule(

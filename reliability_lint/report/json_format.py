@@ -23,7 +23,7 @@ def _edit(edit: Edit) -> dict[str, Any]:
 def finding_to_dict(finding: Finding) -> dict[str, Any]:
     fix = finding.fix
     return {
-        "cell": None,
+        "cell": finding.cell or None,  # notebooks: the cell (location is in the .ipynb text)
         "code": finding.code,
         "message": finding.message,
         "filename": str(Path(finding.path).absolute()),

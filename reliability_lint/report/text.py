@@ -18,7 +18,7 @@ def _fixable(finding: Finding, report: Report) -> bool:
 
 def _header(finding: Finding, report: Report) -> str:
     style = (lambda text, **kw: click.style(text, **kw)) if report.color else (lambda text, **kw: text)
-    location = f"{style(finding.path, bold=True)}:{finding.line}:{finding.col + 1}:"
+    location = f"{style(finding.path, bold=True)}:{finding.location}:"
     marker = " [*]" if _fixable(finding, report) else ""
     return f"{location} {style(finding.code, fg='red', bold=True)}{marker} {finding.message}"
 
@@ -27,10 +27,11 @@ def _snippet(finding: Finding) -> list[str]:
     line = finding.source_line
     if not line:
         return []
-    start = len(line[: finding.col].expandtabs(4))
-    end_col = finding.end_col if finding.end_line == finding.line else len(line)
+    col, end_col = (finding.cell_col, finding.cell_end_col) if finding.cell else (finding.col, finding.end_col)
+    start = len(line[:col].expandtabs(4))
+    end_col = end_col if finding.end_line == finding.line else len(line)
     width = max(1, len(line[:end_col].expandtabs(4)) - start)
-    gutter = f"{finding.line} | "
+    gutter = f"{finding.cell_line or finding.line} | "
     return [gutter + line.expandtabs(4), " " * (len(gutter) - 2) + "| " + " " * start + "^" * width]
 
 

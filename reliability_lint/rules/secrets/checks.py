@@ -234,6 +234,8 @@ def secret_in_file(ctx: CheckContext) -> None:
 def _file_label(path: Path) -> str:
     if is_dotenv(path.name):
         return "dotenv file"
+    if path.suffix == ".ipynb":  # its outputs and metadata (reliability_lint/notebook)
+        return "notebook"
     if path.suffix in (".md", ".markdown", ".rst", ".txt"):
         return "document"
     if path.suffix in (".sh", ".bash", ".zsh") or path.name.startswith("Dockerfile"):

@@ -1,0 +1,1 @@
+"""`reliability-lint server`: a language server over stdio (pygls)."""

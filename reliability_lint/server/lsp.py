@@ -1,0 +1,277 @@
+"""The language server: diagnostics on open, change (debounced) and save; a quick fix per
+finding that has one; "fix all safe" as a source action and as a command."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+from pygls.workspace.position_codec import ServerTextPosition, ServerTextRange
+
+from reliability_lint import __version__
+from reliability_lint.findings import Edit, Finding
+from reliability_lint.registry import REGISTRY
+from reliability_lint.server.linting import Linter
+
+NAME = "reliability-lint"
+FIX_ALL_COMMAND = "reliability-lint.applyFixAll"
+FIX_ALL_KIND = "source.fixAll.reliability-lint"
+DEBOUNCE_SECONDS = 0.3
+SEVERITY = {
+    "P0": types.DiagnosticSeverity.Error,
+    "P1": types.DiagnosticSeverity.Error,
+    "P2": types.DiagnosticSeverity.Warning,
+    "P3": types.DiagnosticSeverity.Information,
+}
+
+
+class ReliabilityServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(NAME, __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.linter = Linter()
+        self.pending: dict[str, asyncio.Task[None]] = {}
+        self.debounce = DEBOUNCE_SECONDS
+
+
+server = ReliabilityServer()
+
+
+def _path(document: TextDocument) -> Path:
+    return Path(to_fs_path(document.uri) or document.uri)
+
+
+def rule_url(code: str) -> str | None:
+    """The rule's page as shipped with the package (file URI: it opens without network)."""
+    from reliability_lint.pages import page_path
+
+    rule = REGISTRY.rules.get(code)
+    page = page_path(rule) if rule is not None else None
+    return page.as_uri() if page is not None else None
+
+
+def _range(document: TextDocument, start: tuple[int, int], end: tuple[int, int]) -> types.Range:
+    server_range = ServerTextRange(ServerTextPosition(start[0] - 1, start[1]), ServerTextPosition(end[0] - 1, end[1]))
+    return document.range_to_client_units(server_range)
+
+
+def diagnostic(document: TextDocument, finding: Finding) -> types.Diagnostic:
+    rule = REGISTRY.rules.get(finding.code)
+    url = rule_url(finding.code)
+    return types.Diagnostic(
+        range=_range(document, (finding.line, finding.col), (finding.end_line, finding.end_col)),
+        message=finding.message,
+        severity=SEVERITY.get(rule.severity if rule else "P1", types.DiagnosticSeverity.Error),
+        code=finding.code,
+        code_description=types.CodeDescription(href=url) if url else None,
+        source=NAME,
+    )
+
+
+def _config_problem(exc: Exception) -> types.Diagnostic:
+    return types.Diagnostic(
+        range=types.Range(types.Position(0, 0), types.Position(0, 0)),
+        message=f"reliability-lint cannot read its configuration: {exc}",
+        severity=types.DiagnosticSeverity.Error,
+        code="REL000",
+        source=NAME,
+    )
+
+
+def _problems() -> tuple[type[Exception], ...]:
+    from reliability_lint.config import ConfigError
+    from reliability_lint.registry import RegistryError
+
+    return (ConfigError, RegistryError)
+
+
+async def publish(ls: ReliabilityServer, uri: str) -> None:
+    document = ls.workspace.get_text_document(uri)
+    version, text = document.version, document.source
+    try:
+        findings = await asyncio.to_thread(ls.linter.diagnose, _path(document), text)
+        diagnostics = [diagnostic(document, finding) for finding in findings]
+    except _problems() as exc:
+        diagnostics = [_config_problem(exc)]
+    if ls.workspace.get_text_document(uri).version != version:
+        return  # edited meanwhile: the next run publishes
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics))
+
+
+def schedule(ls: ReliabilityServer, uri: str, delay: float) -> None:
+    """Lint after `delay`, replacing a run still waiting for the same document."""
+    previous = ls.pending.pop(uri, None)
+    if previous is not None:
+        previous.cancel()
+
+    async def later() -> None:
+        await asyncio.sleep(delay)
+        await publish(ls, uri)
+
+    ls.pending[uri] = asyncio.ensure_future(later())
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+async def did_open(ls: ReliabilityServer, params: types.DidOpenTextDocumentParams) -> None:
+    schedule(ls, params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+async def did_change(ls: ReliabilityServer, params: types.DidChangeTextDocumentParams) -> None:
+    schedule(ls, params.text_document.uri, ls.debounce)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+async def did_save(ls: ReliabilityServer, params: types.DidSaveTextDocumentParams) -> None:
+    schedule(ls, params.text_document.uri, 0)
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+async def did_close(ls: ReliabilityServer, params: types.DidCloseTextDocumentParams) -> None:
+    task = ls.pending.pop(params.text_document.uri, None)
+    if task is not None:
+        task.cancel()
+    ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[]))
+
+
+def _text_edits(document: TextDocument, edits: tuple[Edit, ...] | list[Edit]) -> list[types.TextEdit]:
+    return [types.TextEdit(range=_range(document, edit.start, edit.end), new_text=edit.content) for edit in edits]
+
+
+def _overlaps(a: types.Range, b: types.Range) -> bool:
+    return (a.start.line, a.start.character) <= (b.end.line, b.end.character) and (
+        b.start.line,
+        b.start.character,
+    ) <= (a.end.line, a.end.character)
+
+
+def _resolves_edits(ls: ReliabilityServer) -> bool:
+    """Whether the client asks for a code action's edit only when it is chosen."""
+    try:
+        support = ls.client_capabilities.text_document.code_action.resolve_support  # type: ignore[union-attr]
+    except AttributeError:
+        return False
+    return support is not None and "edit" in support.properties
+
+
+def _quick_fix(document: TextDocument, finding: Finding, found: types.Diagnostic) -> types.CodeAction:
+    assert finding.fix is not None
+    unsafe = finding.fix.applicability != "safe"
+    return types.CodeAction(
+        title=f"{finding.code}: {finding.fix.message}{' (unsafe)' if unsafe else ''}",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[found],
+        is_preferred=not unsafe,
+        edit=types.WorkspaceEdit(changes={document.uri: _text_edits(document, finding.fix.edits)}) if finding.fix.edits else None,
+        data={"uri": document.uri, "version": document.version, "at": [finding.code, finding.line, finding.col]},
+    )
+
+
+def _kind(kind: str) -> str:
+    return kind.value if isinstance(kind, Enum) else kind  # str() of lsprotocol's enums is their name
+
+
+def _wants_kind(wanted: Sequence[str] | None, kind: str) -> bool:
+    """Whether a request's `only` kinds ask for `kind` (a kind covers its sub-kinds)."""
+    kind = _kind(kind)
+    return not wanted or any(kind == w or kind.startswith(w + ".") or w.startswith(kind + ".") for w in map(_kind, wanted))
+
+
+@server.feature(
+    types.TEXT_DOCUMENT_CODE_ACTION,
+    types.CodeActionOptions(
+        code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL_KIND],
+        resolve_provider=True,
+    ),
+)
+async def code_action(ls: ReliabilityServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """Quick fixes for the findings in the range (their edits computed now, or when chosen
+    if the client resolves code actions) and "fix all safe" as a command."""
+    document = ls.workspace.get_text_document(params.text_document.uri)
+    wanted = params.context.only
+    lazy = _resolves_edits(ls)
+
+    def in_range(finding: Finding) -> bool:
+        return _overlaps(diagnostic(document, finding).range, params.range)
+
+    try:
+        if lazy:
+            findings = await asyncio.to_thread(ls.linter.diagnose, _path(document), document.source)
+        else:
+            findings = await asyncio.to_thread(ls.linter.with_fixes, _path(document), document.source, in_range)
+    except _problems():
+        return []
+    actions: list[types.CodeAction] = []
+    if _wants_kind(wanted, types.CodeActionKind.QuickFix):
+        for finding in findings:
+            if finding.fix is None or not (lazy or finding.fix.edits) or not in_range(finding):
+                continue
+            actions.append(_quick_fix(document, finding, diagnostic(document, finding)))
+    if _wants_kind(wanted, FIX_ALL_KIND) and any(f.fix is not None and f.fix.applicability == "safe" for f in findings):
+        actions.append(
+            types.CodeAction(
+                title="reliability-lint: fix all safe problems",
+                kind=FIX_ALL_KIND,
+                command=types.Command(title="reliability-lint: fix all safe problems", command=FIX_ALL_COMMAND, arguments=[document.uri]),
+            )
+        )
+    return actions
+
+
+@server.feature(types.CODE_ACTION_RESOLVE)
+async def resolve_code_action(ls: ReliabilityServer, action: types.CodeAction) -> types.CodeAction:
+    """The edit of the quick fix the user chose, computed against the current text."""
+    data = action.data if isinstance(action.data, dict) else {}
+    uri, at = data.get("uri"), data.get("at")
+    if not isinstance(uri, str) or not isinstance(at, list) or len(at) != 3:
+        return action
+    document = ls.workspace.get_text_document(uri)
+    if document.version != data.get("version"):
+        return action  # the text changed: no edit is better than a misplaced one
+    code, line, col = at
+
+    def chosen(finding: Finding) -> bool:
+        return (finding.code, finding.line, finding.col) == (code, line, col)
+
+    try:
+        findings = await asyncio.to_thread(ls.linter.with_fixes, _path(document), document.source, chosen)
+    except _problems():
+        return action
+    for finding in findings:
+        if chosen(finding) and finding.fix is not None and finding.fix.edits:
+            action.edit = types.WorkspaceEdit(changes={uri: _text_edits(document, finding.fix.edits)})
+    return action
+
+
+@server.command(FIX_ALL_COMMAND)
+async def fix_all(ls: ReliabilityServer, *args: Any) -> dict[str, Any]:
+    """Apply every safe fix to the document named by the first argument (its URI)."""
+    uri = args[0] if args and isinstance(args[0], str) else None
+    if uri is None:
+        return {"applied": False, "reason": "expects the document's URI"}
+    document = ls.workspace.get_text_document(uri)
+    text = document.source
+    fixed = await asyncio.to_thread(ls.linter.fix_all, _path(document), text)
+    if fixed is None:
+        return {"applied": False, "reason": "nothing to fix"}
+    whole = types.Range(types.Position(0, 0), types.Position(len(document.lines), 0))
+    edit = types.WorkspaceEdit(
+        document_changes=[
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=document.version),
+                edits=[types.TextEdit(range=whole, new_text=fixed)],
+            )
+        ]
+    )
+    response = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="reliability-lint: fix all"))
+    return {"applied": bool(response.applied)}
+
+
+def main() -> None:
+    server.start_io()
