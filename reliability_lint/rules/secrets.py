@@ -335,18 +335,45 @@ def committed_env_file(ctx: CheckContext) -> None:
     status = git_status(path)
     if status == "ignored":
         return
-    if status == "tracked":
+    shown = repository_path(path) or ctx.path
+    if status == "tracked" and committed(path):
         message = (
-            f"`{path.name}` is tracked by git: its values are in the history; "
-            f"`git rm --cached {path.name}`, ignore it and rotate what it holds"
+            f"`{shown}` is committed: its values are in the git history; rotate what it holds, "
+            f"then `git rm --cached {shown}` and ignore it"
+        )
+    elif status == "tracked":
+        message = (
+            f"`{shown}` is staged, not yet committed: `git rm --cached {shown}` and ignore it "
+            "before the next commit"
         )
     else:
-        message = f"`{path.name}` is not ignored by .gitignore: the next `git add` commits it"
+        message = f"`{shown}` is not ignored by .gitignore: the next `git add` commits it"
     first = ctx.source.line(1)
     finding = ctx.report("REL303", None, message, position=(1, 0, 1, len(first)))
     # The first line may hold a secret that no other selected rule has redacted.
     finding.source_line = ""
     finding.fingerprint_text = path.name
+
+
+def _git_output(path: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(path.absolute().parent), *args], capture_output=True, text=True, check=False
+        )
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def repository_path(path: Path) -> str | None:
+    """The path from the top of its git repository (what `git status` there shows), or None."""
+    prefix = _git_output(path, "rev-parse", "--show-prefix")
+    return None if prefix is None else prefix + path.name
+
+
+def committed(path: Path) -> bool:
+    """Whether a commit reachable from HEAD holds the file (else it is only staged)."""
+    return bool(_git_output(path, "log", "-1", "--format=%H", "--", path.name))
 
 
 def git_status(path: Path) -> str:
