@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import click
 from reliability_lint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -52,6 +54,11 @@ class Options:
     no_cache: bool = False
     baseline: Path | None = None
     diff_base: str | None = None
+    show_fixes: bool = False
+    output_file: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    color: str = "auto"
 
 
 def _selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -85,6 +92,11 @@ def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not in this baseline file (default: `baseline` in the config)."),
         click.option("--diff-base", metavar="REV", help="Report only findings on lines changed since the merge base with REV."),
+        click.option("--show-fixes", is_flag=True, help="Show each fix's diff under its finding (text format)."),
+        click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the output to FILE (atomically, never in colour) instead of stdout."),
+        click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, no progress bar."),
+        click.option("-v", "--verbose", is_flag=True, help="Also print on stderr what the run covered and how long it took."),
+        click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour the text output: auto follows NO_COLOR, FORCE_COLOR and the terminal."),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -128,14 +140,16 @@ def _run(options: Options, mode: str) -> None:
     from reliability_lint import engine
     from reliability_lint.findings import is_internal_error
     from reliability_lint.report import Report, render
+    from reliability_lint.report.style import use_color
 
     settings, results, findings = _collect(options, mode, gate=True)
     skipped = Counter(result.skipped for result in results if result.skipped)
     if mode == engine.DIFF:
         diffs = "".join(result.diff for result in results)
-        click.echo(diffs, nl=False)
+        _emit(diffs, options)
         would_fix = sum(result.fixed for result in results)
-        click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
+        if not options.quiet:
+            click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
         sys.exit(EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
     report = Report(
         findings,
@@ -144,12 +158,31 @@ def _run(options: Options, mode: str) -> None:
         unsafe_fixes=options.unsafe_fixes,
         statistics=options.statistics,
         skipped=dict(skipped),
-        color=sys.stdout.isatty() and "NO_COLOR" not in os.environ,
+        color=options.output_file is None and use_color(options.color, sys.stdout.isatty()),
+        show_fixes=options.show_fixes,
+        quiet=options.quiet,
+        selected=settings.enabled,
+        docs_url=settings.docs_url,
     )
-    click.echo(render(options.output_format, report), nl=False)
+    _emit(render(options.output_format, report), options, report.color)
     if any(map(is_internal_error, findings)):
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN)
+
+
+def _emit(text: str, options: Options, color: bool = False) -> None:
+    """The output, to --output-file (whole or not at all) or to stdout."""
+    from reliability_lint.report.output_file import write_report
+
+    if options.output_file is None:
+        click.echo(text, nl=False, color=color)
+        return
+    try:
+        write_report(options.output_file, text)
+    except OSError as exc:
+        _fail(f"{options.output_file}: cannot write: {exc.strerror or exc}")
+    if options.verbose:
+        click.echo(f"Wrote {options.output_file}", err=True)
 
 
 def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], list[Any]]:
@@ -162,6 +195,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
     from reliability_lint.config import ConfigError
     from reliability_lint.diff_lines import DiffError, changed_lines, touches
+    from reliability_lint.progress import Progress
     from reliability_lint.registry import RegistryError
     from reliability_lint.report import FORMATS_WITH_EDITS
 
@@ -182,21 +216,24 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
     if changed is not None:
         tasks = [task for task in tasks if task.path.resolve() in changed]
-    if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:
+    if mode == engine.CHECK and (options.output_format in FORMATS_WITH_EDITS or options.show_fixes):
         mode = engine.CHECK_WITH_EDITS
     jobs = options.jobs or os.cpu_count() or 1
-    progress = None
-    if mode == engine.FIX and not options.no_progress and sys.stderr.isatty() and len(tasks) >= 20:
-        progress = click.progressbar(length=len(tasks), label="Fixing", file=sys.stderr)
+    started = time.monotonic()
+    if options.verbose:
+        click.echo(f"Checking {len(tasks)} files with {len(settings.enabled)} rules ({jobs} jobs; project root {settings.root}).", err=True)
     try:
-        if progress is not None:
-            with progress:
+        if not (options.no_progress or options.quiet) and sys.stderr.isatty():
+            label = "Fixing" if mode in (engine.FIX, engine.DIFF) else "Checking"
+            with Progress(len(tasks), label) as progress:
                 results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
         else:
             results = engine.run(tasks, settings, mode, jobs)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    if options.verbose:
+        click.echo(f"Done in {time.monotonic() - started:.2f} s.", err=True)
     findings = problems + [f for result in results for f in result.findings]
     if changed is not None:
         findings = [f for f in findings if touches(f, changed)]
@@ -279,6 +316,7 @@ def _settings(options: Options) -> Any:
         local_rule_dirs=config.local_rule_dirs,
         cache_dir=cache_dir,
         baseline=baseline,
+        docs_url=config.get("docs-url"),
     )
 
 
@@ -286,11 +324,12 @@ def _settings(options: Options) -> Any:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Also load the local rules this config names.")
 def rules_command(output_format: str, config: Path | None) -> None:
-    """List every rule: code, name, severity, fix and summary."""
+    """List every rule: code, name, severity, fix, whether it is on by default, summary.
+    This tool's own REL rules come first, then the packs' (bandit's B codes, local rules)."""
     import json
 
     registry = _registry(config)
-    rules = sorted(registry.rules.values(), key=lambda rule: rule.code)
+    rules = sorted(registry.rules.values(), key=lambda rule: (not rule.code.startswith("REL"), rule.code))
     if output_format == "json":
         rows = [
             {
@@ -308,9 +347,10 @@ def rules_command(output_format: str, config: Path | None) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(rule.name) for rule in rules)
-    click.echo(f"{'code':<7} {'name':<{width}} sev  {'fix':<6} summary")
+    click.echo(f"{'code':<7} {'name':<{width}} sev  {'fix':<6} {'on by default':<13} summary")
     for rule in rules:
-        click.echo(f"{rule.code:<7} {rule.name:<{width}} {rule.severity}   {rule.fix or '-':<6} {rule.summary}")
+        default = "yes" if rule.default else "no"
+        click.echo(f"{rule.code:<7} {rule.name:<{width}} {rule.severity}   {rule.fix or '-':<6} {default:<13} {rule.summary}")
 
 
 @cli.command()

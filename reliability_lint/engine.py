@@ -24,6 +24,7 @@ from reliability_lint.fix import (
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
+from reliability_lint.fix_preview import preview
 from reliability_lint.cache import Cache, config_fingerprint, content_hash, git_token
 from reliability_lint.source import SourceError, SourceFile, read_bytes
 
@@ -49,6 +50,7 @@ class Settings:
     cache_dir: Path | None = None  # None: no cache
     git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
     baseline: Path | None = None  # report only findings not recorded in this file
+    docs_url: str | None = None  # where the rule pages are published (None: the default)
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()
@@ -326,7 +328,7 @@ def process(task: Task, mode: str) -> FileResult:
             if mode == CHECK_WITH_EDITS:
                 _attach_edits(src, result.findings)
     except SourceError as exc:
-        result.findings = [error(task.display, str(exc))]
+        result.findings = [error(task.display, str(exc), *exc.position)]
     except RecursionError:
         result.findings = [error(task.display, "too deeply nested to check")]
     except Exception as exc:  # a crashing rule is a bug in it: name it, check the other files
@@ -356,6 +358,7 @@ def _attach_edits(src: SourceFile, findings: list[Finding]) -> None:
         if finding.fix is not None and finding.fix.compute is not None:
             try:
                 finding.fix.edits = tuple(compute_edits(finding, context))
+                finding.fix.diff = preview(src, finding.fix.edits)
             except FixError:
                 finding.fix = None
 

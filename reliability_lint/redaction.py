@@ -50,8 +50,10 @@ def redact_finding(finding: Finding, sensitive: Collection[str]) -> None:
     fix = finding.fix
     if fix is not None:
         fix.message = redact_text(fix.message, sensitive)
+        fix.diff = redact_text(fix.diff, sensitive)
         if any(value in edit.content for edit in fix.edits for value in sensitive):
             fix.edits = ()
+            fix.diff = ""
 
 
 def redact_credentials(text: str) -> str:

@@ -43,6 +43,9 @@ class Rule:
     # Findings depend on git state (and the date), not only on the file: True, or a
     # function of the family options saying whether they do in this configuration.
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False
+    # Labels for consumers: "security" makes code scanning rank it as a security alert.
+    tags: tuple[str, ...] = ()
+    url: str | None = None  # the rule's documentation, when it is not a page in rules/
 
     @property
     def page_name(self) -> str:
@@ -148,6 +151,8 @@ def rule(
     default: bool = True,
     family: str | None = None,
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False,
+    tags: Iterable[str] = (),
+    url: str | None = None,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -155,7 +160,7 @@ def rule(
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git)
+        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, tuple(tags), url)
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:

@@ -62,6 +62,7 @@ for _code, _name in BANDIT_TESTS.items():
         suppressed_by=("nosec",),
         default=False,
         family="bandit",
+        tags=("security",),
     )
 
 

@@ -26,6 +26,7 @@ from reliability_lint.secret_detect import (
 )  # fmt: skip
 
 SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
+SECURITY = ("security",)  # code scanning ranks their findings as security alerts
 LOCK_FILES = frozenset(
     {"poetry.lock", "Pipfile.lock", "uv.lock", "pdm.lock", "package-lock.json", "yarn.lock",
      "pnpm-lock.yaml", "npm-shrinkwrap.json", "Cargo.lock", "Gemfile.lock", "composer.lock",
@@ -103,6 +104,7 @@ rule(
     "P0",
     fix="unsafe",
     suppressed_by=SUPPRESSED_BY,
+    tags=SECURITY,
 )
 rule(
     "REL302",
@@ -110,6 +112,7 @@ rule(
     "Credential written into a configuration, script or documentation file",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    tags=SECURITY,
 )
 rule(
     "REL303",
@@ -117,6 +120,7 @@ rule(
     "A .env file is tracked by git or not ignored by .gitignore",
     "P0",
     suppressed_by=SUPPRESSED_BY,
+    tags=SECURITY,
     reads_git=True,  # `git add` or a .gitignore edit changes the finding, not the file
 )
 

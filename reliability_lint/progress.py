@@ -1,0 +1,99 @@
+"""The progress bar of check and fix, on stderr when it is a terminal.
+
+It appears only once a run has lasted `delay` seconds (a quick run prints nothing). Its time
+estimate never rests on the first file, which pays for imports and worker start-up: the
+rate is measured from the first file's completion on, smoothed over windows of at least
+`window` seconds, so neither a slow start nor a burst of results from the pool swings it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from typing import Callable, TextIO
+
+SMOOTHING = 0.3  # weight of the newest window's rate
+REDRAW = 0.1  # seconds between two drawings of the bar
+
+
+class Progress:
+    def __init__(
+        self,
+        total: int,
+        label: str,
+        stream: TextIO | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        delay: float = 1.0,
+        window: float = 0.5,
+        width: int | None = None,
+    ) -> None:
+        self.total, self.label = total, label
+        self.stream = stream if stream is not None else sys.stderr
+        self.clock, self.delay, self.window = clock, delay, window
+        self.width = width
+        self.done = 0
+        self.started = clock()
+        self._first: float | None = None  # when the first file completed
+        self._mark: tuple[float, int] | None = None  # start of the current window
+        self._rate: float | None = None  # files per second, smoothed
+        self.shown = False
+        self._drawn_at = float("-inf")
+
+    def update(self, count: int = 1) -> None:
+        self.done += count
+        now = self.clock()
+        if self._first is None:
+            self._first, self._mark = now, (now, self.done)
+            return
+        assert self._mark is not None
+        since, done_then = self._mark
+        if now - since >= self.window:
+            sample = (self.done - done_then) / (now - since)
+            self._rate = sample if self._rate is None else SMOOTHING * sample + (1 - SMOOTHING) * self._rate
+            self._mark = (now, self.done)
+        if now - self.started >= self.delay and (now - self._drawn_at >= REDRAW or self.done >= self.total):
+            self._draw(now)
+
+    def eta(self, now: float | None = None) -> float | None:
+        """Seconds left, or None while there is nothing past the first file to go by."""
+        now = self.clock() if now is None else now
+        rate = self._rate
+        if rate is None and self._first is not None and now > self._first and self.done > 1:
+            rate = (self.done - 1) / (now - self._first)  # before the first full window
+        if not rate:
+            return None
+        return max(self.total - self.done, 0) / rate
+
+    def line(self, now: float | None = None) -> str:
+        eta = self.eta(now)
+        left = "--:--" if eta is None else _clock(eta)
+        counts = f"{self.done}/{self.total}"
+        columns = self.width or shutil.get_terminal_size((80, 24)).columns
+        room = max(10, min(40, columns - len(self.label) - len(counts) - len(left) - 12))
+        filled = room * self.done // self.total if self.total else room
+        return f"{self.label} [{'#' * filled}{'-' * (room - filled)}] {counts} ETA {left}"
+
+    def _draw(self, now: float) -> None:
+        self.stream.write("\r" + self.line(now) + "\x1b[K")
+        self.stream.flush()
+        self.shown = True
+        self._drawn_at = now
+
+    def close(self) -> None:
+        """Take the bar off the screen, so the report starts on a clean line."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _clock(seconds: float) -> str:
+    minutes, secs = divmod(int(seconds + 0.5), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
