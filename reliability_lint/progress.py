@@ -2,8 +2,9 @@
 
 It appears only once a run has lasted `delay` seconds (a quick run prints nothing). Its time
 estimate never rests on the first file, which pays for imports and worker start-up: the
-rate is measured from the first file's completion on, smoothed over windows of at least
-`window` seconds, so neither a slow start nor a burst of results from the pool swings it.
+rate is the files done per second since the first file completed, over a sliding window of
+the last `horizon` seconds, so neither a slow start nor the bursts in which a pool of
+workers delivers results swing it, and it follows a machine that slows down.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 import shutil
 import sys
 import time
+from collections import deque
 from typing import Callable, TextIO
 
-SMOOTHING = 0.3  # weight of the newest window's rate
 REDRAW = 0.1  # seconds between two drawings of the bar
 
 
@@ -25,44 +26,40 @@ class Progress:
         stream: TextIO | None = None,
         clock: Callable[[], float] = time.monotonic,
         delay: float = 1.0,
-        window: float = 0.5,
+        horizon: float = 10.0,
         width: int | None = None,
     ) -> None:
         self.total, self.label = total, label
         self.stream = stream if stream is not None else sys.stderr
-        self.clock, self.delay, self.window = clock, delay, window
+        self.clock, self.delay, self.horizon = clock, delay, horizon
         self.width = width
         self.done = 0
         self.started = clock()
-        self._first: float | None = None  # when the first file completed
-        self._mark: tuple[float, int] | None = None  # start of the current window
-        self._rate: float | None = None  # files per second, smoothed
+        # (time, files done) from the first file's completion on; the oldest is the anchor
+        # the rate is measured from, at most `horizon` seconds back.
+        self._samples: deque[tuple[float, int]] = deque()
         self.shown = False
         self._drawn_at = float("-inf")
 
     def update(self, count: int = 1) -> None:
         self.done += count
         now = self.clock()
-        if self._first is None:
-            self._first, self._mark = now, (now, self.done)
-            return
-        assert self._mark is not None
-        since, done_then = self._mark
-        if now - since >= self.window:
-            sample = (self.done - done_then) / (now - since)
-            self._rate = sample if self._rate is None else SMOOTHING * sample + (1 - SMOOTHING) * self._rate
-            self._mark = (now, self.done)
+        samples = self._samples
+        samples.append((now, self.done))
+        while len(samples) > 2 and samples[1][0] <= now - self.horizon:
+            samples.popleft()
         if now - self.started >= self.delay and (now - self._drawn_at >= REDRAW or self.done >= self.total):
             self._draw(now)
 
     def eta(self, now: float | None = None) -> float | None:
         """Seconds left, or None while there is nothing past the first file to go by."""
-        now = self.clock() if now is None else now
-        rate = self._rate
-        if rate is None and self._first is not None and now > self._first and self.done > 1:
-            rate = (self.done - 1) / (now - self._first)  # before the first full window
-        if not rate:
+        if len(self._samples) < 2:
             return None
+        now = self.clock() if now is None else now
+        since, done_then = self._samples[0]
+        if now <= since or self.done <= done_then:
+            return None
+        rate = (self.done - done_then) / (now - since)
         return max(self.total - self.done, 0) / rate
 
     def line(self, now: float | None = None) -> str:
