@@ -19,7 +19,7 @@ from reliability_lint.report.links import default_docs_url, rule_url
 
 load_rules()
 SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-PASSWORD = "OwzdsvXB" + "JGbaxUwL"
+PASSWORD = "Qm7rTz2Lx" + "9VbNw4Kp"
 SOURCE = f'import requests\n\nSMTP_PASSWORD = "{PASSWORD}"\nrequests.get("https://x")\n'
 
 
