@@ -435,22 +435,36 @@ def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untr
 @click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Also show new, fixed and remaining findings against this baseline file.")
 def report_command(
-    paths: tuple[Path, ...], config: Path | None, output_format: str, output: Path | None, jobs: int | None, **selection: Any
+    paths: tuple[Path, ...], config: Path | None, output_format: str, output: Path | None, jobs: int | None,
+    baseline: Path | None, **selection: Any,
 ) -> None:
     """The page a team lead plans from: findings by family and severity, most affected files,
     fixable counts and untracked TODOs by age."""
     from reliability_lint import engine
+    from reliability_lint.baseline import BaselineError, load
     from reliability_lint.report import team
+    from reliability_lint.report.team_sections import enrich
 
     settings = _settings_for_paths(paths, config, jobs, **selection)
+    recorded = None
+    if baseline is not None:
+        try:
+            recorded = load(baseline, settings.root)
+        except BaselineError as exc:
+            _fail(str(exc))
     tasks, problems = engine.discover(list(paths) or [Path(".")], settings)
+    if recorded is not None:  # its hashes are not the project's text
+        tasks = [task for task in tasks if task.path.resolve() != recorded.file.resolve()]
     workers = jobs or os.cpu_count() or 1
     # Fixability comes from each rule's declared applicability: computing the edits (as the
     # JSON output does) would parse every file with a fix through libcst, for the same counts.
     results = engine.run(tasks, settings, engine.CHECK, workers)
     findings = sorted(problems + [f for r in results for f in r.findings], key=lambda f: f.sort_key())
-    page = team.render(output_format, team.build(findings, len(tasks), workers))
+    summary = team.build(findings, len(tasks), workers)
+    enrich(summary, findings, settings.root, workers, recorded, settings.docs_url)
+    page = team.render(output_format, summary)
     if output is None:
         click.echo(page, nl=False)
         return
