@@ -110,7 +110,9 @@ def test_the_ci_pip_requirement_installs_from_the_tag(tmp_path: Path) -> None:
     env = _env(tmp_path)
     requirement = _requirements()[0]
     clone = _clone_at_tag(tmp_path, requirement["rev"], env)
-    spec = requirement.group(0).removeprefix("pip install ").strip('"').replace(requirement["url"], clone.as_uri())
+    # file://localhost/...: a PEP 508 URL needs a host, and git reads it as the local path.
+    local = f"file://localhost{clone.as_posix()}"
+    spec = requirement.group(0).removeprefix("pip install ").strip('"').replace(requirement["url"], local)
     venv.create(tmp_path / "venv", with_pip=True)
     python = tmp_path / "venv" / "bin" / "python"
     installed = subprocess.run(
