@@ -390,7 +390,7 @@ def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int 
     from reliability_lint.config import ConfigError
     from reliability_lint.registry import RegistryError
 
-    flags = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
+    flags: dict[str, Any] = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"))
     flags.update(selection)
     options = Options(
         paths, config, **flags, force_exclude=False, unsafe_fixes=False, output_format="text",

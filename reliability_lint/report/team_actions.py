@@ -124,11 +124,10 @@ def trend(findings: list[Finding], baseline: Baseline) -> Trend:
             counts.setdefault(entry.code, [0, 0, 0])[1] += left
     for entry in matched:
         counts.setdefault(entry.code, [0, 0, 0])[2] += 1
-    rows = sorted(((code, *values) for code, values in counts.items()), key=lambda row: row[0])
     return Trend(
         str(baseline.file),
         new=len(new),
         fixed=sum(left for left in fixed_entries.values() if left > 0),
         remaining=len(matched),
-        by_rule=[(code, n, f, r) for code, n, f, r in rows],
+        by_rule=[(code, n, f, r) for code, (n, f, r) in sorted(counts.items())],
     )

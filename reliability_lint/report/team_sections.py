@@ -3,6 +3,7 @@ first and the trend against a baseline (data from report.team_actions)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -101,8 +102,8 @@ def _trend_sentence(trend: Trend) -> str:
     return f"{trend.new} new, {trend.fixed} fixed, {trend.remaining} remaining."
 
 
-def _html_table(header: list[str], rows: list[list[object]], numeric_from: int | None = None) -> str:
-    def cells(values: list[object], tag: str) -> str:
+def _html_table(header: Sequence[object], rows: Sequence[Sequence[object]], numeric_from: int | None = None) -> str:
+    def cells(values: Sequence[object], tag: str) -> str:
         return "".join(
             f'<{tag}{" class=n" if numeric_from is not None and i >= numeric_from else ""}>{escape(v)}</{tag}>'
             for i, v in enumerate(values)
