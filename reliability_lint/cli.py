@@ -468,8 +468,10 @@ def report_command(
     if output is None:
         click.echo(page, nl=False)
         return
+    from reliability_lint.report.output_file import write_report
+
     try:
-        output.write_text(page, encoding="utf-8")
+        write_report(output, page)  # whole or not at all, like --output-file
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc.strerror}")
     click.echo(f"Wrote {output}", err=True)

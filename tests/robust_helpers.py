@@ -116,10 +116,14 @@ def same_tree(original: ast.AST, fixed: ast.AST, named: set[int]) -> str | None:
 
 def _same_body(original: list[ast.stmt], fixed: list[ast.stmt], named: set[int]) -> str | None:
     index = 0
+    imports = (ast.Import, ast.ImportFrom)
     for statement in fixed:
-        if index < len(original) and same_tree(original[index], statement, named) is None:
+        # A named statement agrees with anything: an import a fix adds before it must not
+        # be taken for it (the statement itself would then be "extra").
+        added = isinstance(statement, imports) and not (index < len(original) and isinstance(original[index], imports))
+        if index < len(original) and not added and same_tree(original[index], statement, named) is None:
             index += 1
-        elif isinstance(statement, (ast.Import, ast.ImportFrom)):
+        elif isinstance(statement, imports):
             continue  # added by a fix
         else:
             where = original[index] if index < len(original) else None
