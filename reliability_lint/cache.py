@@ -281,7 +281,7 @@ def _finding(data: dict[str, Any]) -> Finding:
     fix = data.pop("fix")
     if fix is not None:
         edits = tuple(Edit(tuple(e["start"]), tuple(e["end"]), e["content"]) for e in fix["edits"])
-        fix = Fix(fix["applicability"], fix["message"], edits)
+        fix = Fix(fix["applicability"], fix["message"], edits, fix.get("diff", ""))
     data["noqa_lines"] = tuple(data["noqa_lines"])
     data["changed_by"] = tuple(data.get("changed_by", (0, 0)))
     return Finding(fix=fix, **data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,7 @@ import click
 from reliability_lint import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+COLOR_CHOICES = ("auto", "always", "never")
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -58,6 +60,11 @@ class Options:
     @property
     def reads_stdin(self) -> bool:
         return self.stdin_filename is not None or self.paths == (Path("-"),)
+    show_fixes: bool = False
+    output_file: Path | None = None
+    quiet: bool = False
+    verbose: bool = False
+    color: str = "auto"
 
 
 def _selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,6 +99,11 @@ def _shared_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Report only findings not in this baseline file (default: `baseline` in the config)."),
         click.option("--diff-base", metavar="REV", help="Report only findings on lines changed since the merge base with REV."),
         click.option("--stdin-filename", metavar="PATH", help="Read the code from standard input (`-`) and check it as PATH: its config, per-file-ignores and excludes apply."),
+        click.option("--show-fixes", is_flag=True, help="Show each fix's diff under its finding (text format)."),
+        click.option("-o", "--output-file", type=click.Path(path_type=Path, dir_okay=False), help="Write the output to FILE (atomically, never in colour) instead of stdout."),
+        click.option("-q", "--quiet", is_flag=True, help="Print the findings only: no summary, no progress bar."),
+        click.option("-v", "--verbose", is_flag=True, help="Also print on stderr what the run covered and how long it took."),
+        click.option("--color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True, help="Colour the text output: auto follows NO_COLOR, FORCE_COLOR and the terminal."),
     ]
     for decorate in reversed(decorators):
         command = decorate(command)
@@ -135,14 +147,16 @@ def _run(options: Options, mode: str) -> None:
     from reliability_lint import engine
     from reliability_lint.findings import is_internal_error, is_unchecked
     from reliability_lint.report import Report, render
+    from reliability_lint.report.style import use_color
 
     settings, results, findings = _collect(options, mode, gate=True)
     skipped = Counter(result.skipped for result in results if result.skipped)
     if mode == engine.DIFF:
         diffs = "".join(result.diff for result in results)
-        click.echo(diffs, nl=False)
+        _emit(diffs, options)
         would_fix = sum(result.fixed for result in results)
-        click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
+        if not options.quiet:
+            click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
         sys.exit(EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
     to_stderr = mode == engine.FIX and options.reads_stdin
     if to_stderr:  # an editor's formatter: the fixed text on stdout, what remains on stderr
@@ -156,9 +170,13 @@ def _run(options: Options, mode: str) -> None:
         unsafe_fixes=options.unsafe_fixes,
         statistics=options.statistics,
         skipped=dict(skipped),
-        color=(sys.stderr if to_stderr else sys.stdout).isatty() and "NO_COLOR" not in os.environ,
+        color=options.output_file is None and use_color(options.color, (sys.stderr if to_stderr else sys.stdout).isatty()),
+        show_fixes=options.show_fixes,
+        quiet=options.quiet,
+        selected=settings.enabled,
+        docs_url=settings.docs_url,
     )
-    click.echo(render(options.output_format, report), nl=False, err=to_stderr)
+    _emit(render(options.output_format, report), options, report.color, err=to_stderr)
     if any(map(is_internal_error, findings)):
         sys.exit(EXIT_ERROR)
     unchecked = {f.path for f in findings if is_unchecked(f)}
@@ -167,6 +185,21 @@ def _run(options: Options, mode: str) -> None:
         click.echo(f"error: {len(unchecked)} file{'s' if len(unchecked) != 1 else ''} could not be checked (REL000); --exit-zero does not pass them", err=True)
         sys.exit(EXIT_FINDINGS)
     sys.exit(EXIT_FINDINGS if findings and not options.exit_zero else EXIT_CLEAN)
+
+
+def _emit(text: str, options: Options, color: bool = False, err: bool = False) -> None:
+    """The output, to --output-file (whole or not at all), else to stdout (stderr with `err`)."""
+    from reliability_lint.report.output_file import write_report
+
+    if options.output_file is None:
+        click.echo(text, nl=False, color=color, err=err)
+        return
+    try:
+        write_report(options.output_file, text)
+    except OSError as exc:
+        _fail(f"{options.output_file}: cannot write: {exc.strerror or exc}")
+    if options.verbose:
+        click.echo(f"Wrote {options.output_file}", err=True)
 
 
 def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], list[Any]]:
@@ -179,6 +212,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
     from reliability_lint.config import ConfigError
     from reliability_lint.diff_lines import DiffError, changed_lines, touches
+    from reliability_lint.progress import Progress
     from reliability_lint.registry import RegistryError
     from reliability_lint.report import FORMATS_WITH_EDITS
 
@@ -205,21 +239,24 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
     if changed is not None:
         tasks = [task for task in tasks if task.path.resolve() in changed]
-    if mode == engine.CHECK and options.output_format in FORMATS_WITH_EDITS:
+    if mode == engine.CHECK and (options.output_format in FORMATS_WITH_EDITS or options.show_fixes):
         mode = engine.CHECK_WITH_EDITS
     jobs = options.jobs or os.cpu_count() or 1
-    progress = None
-    if mode == engine.FIX and not options.no_progress and sys.stderr.isatty() and len(tasks) >= 20:
-        progress = click.progressbar(length=len(tasks), label="Fixing", file=sys.stderr)
+    started = time.monotonic()
+    if options.verbose:
+        click.echo(f"Checking {len(tasks)} files with {len(settings.enabled)} rules ({jobs} jobs; project root {settings.root}).", err=True)
     try:
-        if progress is not None:
-            with progress:
+        if not (options.no_progress or options.quiet) and sys.stderr.isatty():
+            label = "Fixing" if mode in (engine.FIX, engine.DIFF) else "Checking"
+            with Progress(len(tasks), label) as progress:
                 results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
         else:
             results = engine.run(tasks, settings, mode, jobs)
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+    if options.verbose:
+        click.echo(f"Done in {time.monotonic() - started:.2f} s.", err=True)
     findings = problems + [f for result in results for f in result.findings]
     if changed is not None:
         findings = [f for f in findings if touches(f, changed)]
@@ -303,11 +340,12 @@ def _settings(options: Options) -> Any:
 @click.option("--format", "output_format", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--config", type=click.Path(path_type=Path, dir_okay=False), help="Also load the local rules this config names.")
 def rules_command(output_format: str, config: Path | None) -> None:
-    """List every rule: code, name, severity, fix and summary."""
+    """List every rule: code, name, severity, fix, whether it is on by default, summary.
+    This tool's own REL rules come first, then the packs' (bandit's B codes, local rules)."""
     import json
 
     registry = _registry(config)
-    rules = sorted(registry.rules.values(), key=lambda rule: rule.code)
+    rules = sorted(registry.rules.values(), key=lambda rule: (not rule.code.startswith("REL"), rule.code))
     if output_format == "json":
         rows = [
             {
@@ -325,9 +363,10 @@ def rules_command(output_format: str, config: Path | None) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     width = max(len(rule.name) for rule in rules)
-    click.echo(f"{'code':<7} {'name':<{width}} sev  {'fix':<6} summary")
+    click.echo(f"{'code':<7} {'name':<{width}} sev  {'fix':<6} {'on by default':<13} summary")
     for rule in rules:
-        click.echo(f"{rule.code:<7} {rule.name:<{width}} {rule.severity}   {rule.fix or '-':<6} {rule.summary}")
+        default = "yes" if rule.default else "no"
+        click.echo(f"{rule.code:<7} {rule.name:<{width}} {rule.severity}   {rule.fix or '-':<6} {default:<13} {rule.summary}")
 
 
 @cli.command()
@@ -416,16 +455,27 @@ def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untr
 @click.option("--format", "output_format", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="Write the report to FILE instead of stdout.")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: number of cores).")
+@click.option("--baseline", type=click.Path(path_type=Path, dir_okay=False), help="Also show new, fixed and remaining findings against this baseline file.")
 def report_command(
-    paths: tuple[Path, ...], config: Path | None, output_format: str, output: Path | None, jobs: int | None, **selection: Any
+    paths: tuple[Path, ...], config: Path | None, output_format: str, output: Path | None, jobs: int | None,
+    baseline: Path | None, **selection: Any,
 ) -> None:
     """The page a team lead plans from: findings by family and severity, most affected files,
     fixable counts and untracked TODOs by age."""
     from reliability_lint import engine, gather
+    from reliability_lint.baseline import BaselineError, load
     from reliability_lint.report import team
 
     settings = _settings_for_paths(paths, config, jobs, **selection)
+    recorded = None
+    if baseline is not None:
+        try:
+            recorded = load(baseline, settings.root)
+        except BaselineError as exc:
+            _fail(str(exc))
     tasks, problems = engine.discover(list(paths) or [Path(".")], settings)
+    if recorded is not None:  # its hashes are not the project's text
+        tasks = [task for task in tasks if task.path.resolve() != recorded.file.resolve()]
     workers = jobs or os.cpu_count() or 1
     # Fixability comes from each rule's declared applicability: computing the edits (as the
     # JSON output does) would parse every file with a fix through libcst, for the same counts.
@@ -435,12 +485,16 @@ def report_command(
         click.echo("interrupted", err=True)
         sys.exit(130)
     findings = sorted(problems + [f for r in results for f in r.findings], key=lambda f: f.sort_key())
-    page = team.render(output_format, team.build(findings, len(tasks), gather.todo_blame(findings, workers)))
+    summary = team.build(findings, len(tasks), gather.todo_blame(findings, workers))
+    gather.team_details(summary, findings, settings.root, workers, recorded, settings.docs_url)
+    page = team.render(output_format, summary)
     if output is None:
         click.echo(page, nl=False)
         return
+    from reliability_lint.report.output_file import write_report
+
     try:
-        output.write_text(page, encoding="utf-8")
+        write_report(output, page)  # whole or not at all, like --output-file
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc.strerror}")
     click.echo(f"Wrote {output}", err=True)

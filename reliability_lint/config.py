@@ -58,6 +58,9 @@ TOP_LEVEL_KEYS: dict[str, Any] = {
     "roots": _str_list,
     "cache-dir": lambda value: None if isinstance(value, str) else "must be a string",
     "baseline": lambda value: None if isinstance(value, str) else "must be a string (a file path)",
+    "docs-url": lambda value: None
+    if isinstance(value, str) and value.startswith(("https://", "http://", "file://"))
+    else "must be a URL (the folder of the rule pages, e.g. https://host/reliability-lint/rules/)",
 }
 _CODE_LISTS = ("select", "extend-select", "ignore", "extend-safe-fixes", "extend-unsafe-fixes")
 

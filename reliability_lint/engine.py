@@ -22,6 +22,7 @@ from reliability_lint.fix import (
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
+from reliability_lint.fix_preview import preview
 from reliability_lint.semantic.index import Index
 from reliability_lint.semantic.roots import Roots
 from reliability_lint.discovery import Task, discover, display_path  # noqa: F401 (the engine is their entry point)
@@ -228,7 +229,7 @@ def process(task: Task, mode: str) -> FileResult:
             if mode == CHECK_WITH_EDITS:
                 result.findings = _attach_edits(src, result.findings)
     except SourceError as exc:
-        result.findings = [error(task.display, str(exc))]
+        result.findings = [error(task.display, str(exc), *exc.position)]
     except RecursionError:
         result.findings = [error(task.display, "too deeply nested to check")]
     except Exception as exc:  # a crashing rule is a bug in it: name it, check the other files
@@ -314,7 +315,8 @@ def _attach_edits(src: SourceFile, findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.fix is not None and finding.fix.compute is not None:
             try:
-                finding = replace(finding, fix=replace(finding.fix, edits=tuple(compute_edits(finding, context))))
+                edits = tuple(compute_edits(finding, context))
+                finding = replace(finding, fix=replace(finding.fix, edits=edits, diff=preview(src, edits)))
             except FixError:
                 finding = replace(finding, fix=None)
         attached.append(finding)

@@ -20,6 +20,8 @@ class Fix:
     applicability: str  # "safe" or "unsafe"
     message: str
     edits: tuple[Edit, ...] = ()
+    # The unified-diff hunks the edits make, for --show-fixes ("" unless computed).
+    diff: str = ""
     # Computes the edits against the current text; run only where edits are needed and
     # dropped before a finding leaves its worker process.
     compute: Callable[[Any], list[Edit]] | None = field(default=None, repr=False, compare=False)

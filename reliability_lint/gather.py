@@ -7,14 +7,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+import sys
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint import engine
 from reliability_lint.findings import Finding
-from reliability_lint.git import BlameLine, blame_files
+from reliability_lint.git import BlameLine, blame_files, head_state
 from reliability_lint.registry import REGISTRY
+from reliability_lint.report import team_actions
 from reliability_lint.report.todos import Entry, sort_key
 from reliability_lint.settings import Settings
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+if TYPE_CHECKING:
+    from reliability_lint.baseline import Baseline
+    from reliability_lint.report.team import TeamReport
 
 TODO_TAG = "untracked-todo"  # the tag of the rules whose findings the team report ages
 
@@ -50,3 +60,40 @@ def todo_blame(findings: list[Finding], jobs: int) -> list[BlameLine | None]:
         lines[Path(finding.path)].append(finding.line)
     blamed = blame_files({path: (found, None) for path, found in lines.items()}, jobs)
     return [(blamed.get(Path(finding.path)) or {}).get(finding.line) for finding in todos]
+
+
+def team_details(
+    report: TeamReport,
+    findings: list[Finding],
+    root: Path,
+    jobs: int = 1,
+    baseline: Baseline | None = None,
+    docs_url: str | None = None,
+) -> TeamReport:
+    """What the team page opens with, from git and the project's files: the scope, the P0
+    findings with the owner of each line, the trend against a baseline."""
+    report.scope = project_scope(root)
+    shown, more = team_actions.urgent(findings)
+    lines: dict[Path, list[int]] = {}
+    for finding in shown:
+        lines.setdefault(Path(finding.path), []).append(finding.line)
+    blamed = blame_files({path: (found, None) for path, found in lines.items()}, jobs)
+    report.actions, report.actions_more = team_actions.first_actions(shown, more, blamed)
+    report.trend = team_actions.trend(findings, baseline) if baseline is not None else None
+    report.docs_url = docs_url
+    return report
+
+
+def project_scope(root: Path) -> team_actions.Scope:
+    """The project's name (pyproject.toml's, else its folder's) and the git state it is at."""
+    name = root.absolute().name
+    try:
+        declared = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8")).get("project", {}).get("name")
+        name = declared if isinstance(declared, str) and declared else name
+    except (OSError, ValueError):
+        pass
+    state = head_state(root)
+    if state is None:
+        return team_actions.Scope(name)
+    branch, commit, dirty = state
+    return team_actions.Scope(name, branch, commit, dirty)

@@ -53,7 +53,8 @@ def redact_finding(finding: Finding, sensitive: Collection[str]) -> Finding:
         edits = fix.edits
         if any(value in edit.content for edit in fix.edits for value in sensitive):
             edits = ()
-        fix = replace(fix, message=redact_text(fix.message, sensitive), edits=edits)
+        diff = redact_text(fix.diff, sensitive) if edits else ""
+        fix = replace(fix, message=redact_text(fix.message, sensitive), edits=edits, diff=diff)
     return replace(
         finding,
         message=redact_text(finding.message, sensitive),

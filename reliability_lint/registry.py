@@ -46,7 +46,9 @@ class Rule:
     page: str | None = None  # its page's file name in the rule pages folder (see pages.py)
     # What renderers may ask of a rule without naming its code or family: "security" (a
     # security issue, for GitLab's category), "untracked-todo" (the team report ages it).
+    # "security" also makes code scanning rank it as a security alert.
     tags: frozenset[str] = frozenset()
+    url: str | None = None  # the rule's documentation, when it is not a page in rules/
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ def rule(
     reads_git: bool | Callable[[dict[str, dict[str, Any]]], bool] = False,
     page: str | None = None,
     tags: Iterable[str] = (),
+    url: str | None = None,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -214,7 +217,7 @@ def rule(
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page, frozenset(tags))
+        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page, frozenset(tags), url)
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:

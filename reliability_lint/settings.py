@@ -33,6 +33,7 @@ class Settings:
     git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
     baseline: Path | None = None  # report only findings not recorded in this file
     roots: list[Path] = field(default_factory=list)  # import roots besides the package roots found
+    docs_url: str | None = None  # where the rule pages are published (None: the default)
     collect: frozenset[str] = frozenset()  # the inventories an INVENTORY run gathers ("todos")
 
     def relative(self, path: Path) -> PurePosixPath:
@@ -111,6 +112,7 @@ def resolve(config: Config, overrides: Overrides = Overrides()) -> Settings:
         cache_dir=cache_dir,
         baseline=baseline,
         roots=config.import_roots,
+        docs_url=config.get("docs-url"),
     )
 
 

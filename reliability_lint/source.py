@@ -24,7 +24,15 @@ _ASCII_SAMPLE = "".join(map(chr, range(32, 127))) + "\t\n\r\f"
 
 
 class SourceError(Exception):
-    """The file cannot be read, decoded or parsed; the message names why in one line."""
+    """The file cannot be read, decoded or parsed; the message names why in one line.
+
+    `position` is where in the file (1-based line, 0-based character column), for a
+    syntax error; other errors are reported at the file's start.
+    """
+
+    def __init__(self, message: str, position: tuple[int, int] = (1, 0)) -> None:
+        super().__init__(message)
+        self.position = position
 
 
 class NotTextError(SourceError):
@@ -203,7 +211,7 @@ class SourceFile:
             try:
                 return ast.parse(self.text, filename=str(self.path))
             except SyntaxError as exc:
-                raise SourceError(f"syntax error at line {exc.lineno}: {exc.msg}") from None
+                raise SourceError(f"syntax error at line {exc.lineno}: {exc.msg}", _error_position(exc)) from None
             except (RecursionError, MemoryError):
                 raise SourceError("too deeply nested for the Python parser") from None
             except ValueError as exc:
@@ -305,3 +313,8 @@ def _is_comment_inside(literal: str, relative: int) -> bool:
             if starts[row - 1] + col - 1 == relative:
                 return True
     return False
+
+
+def _error_position(exc: SyntaxError) -> tuple[int, int]:
+    """A SyntaxError's line and 0-based column (its offset counts characters from 1)."""
+    return (max(exc.lineno or 1, 1), max((exc.offset or 1) - 1, 0))

@@ -42,7 +42,7 @@ def check_text(text: str | bytes, select: list[str] | None = None, path: str = "
         src, task = _prepare(text, path, settings)
         return analyze(src, task, settings, settings.enabled)
     except SourceError as exc:
-        return [error(path, str(exc))]
+        return [error(path, str(exc), *exc.position)]
 
 
 def fix_text(text: str | bytes, select: list[str] | None = None, path: str = "example.py", **kwargs: Any) -> str:

@@ -34,7 +34,7 @@ def test_exit_codes_clean_findings_and_usage(cli, tmp_path: Path) -> None:
     write(tmp_path, "bad.py", SWALLOW)
     code, out, _ = cli("check", ".", cwd=tmp_path)
     assert code == 1
-    assert "bad.py:4:5: REL101 Bare `except:`" in out
+    assert "bad.py:4:5: REL101 [P1] Bare `except:`" in out
     assert "    except:\n  |     ^^^^^^" in out
     assert "Found 2 problems (0 fixable)." in out
     assert cli("check", "--exit-zero", ".", cwd=tmp_path)[0] == 0
@@ -46,10 +46,10 @@ def test_fixable_marker_follows_the_safety_in_force(cli, tmp_path: Path) -> None
     write(tmp_path, "a.py", RERAISE)
     write(tmp_path, "b.py", SWALLOW)
     _, out, _ = cli("check", "--select", "REL101", ".", cwd=tmp_path)
-    assert "a.py:3:1: REL101 [*]" in out and "b.py:4:5: REL101 Bare" in out
+    assert "a.py:3:1: REL101 [P1] [*]" in out and "b.py:4:5: REL101 [P1] Bare" in out
     assert "1 more fixable with `--unsafe-fixes`." in out
     _, out, _ = cli("check", "--select", "REL101", "--unsafe-fixes", ".", cwd=tmp_path)
-    assert "b.py:4:5: REL101 [*]" in out
+    assert "b.py:4:5: REL101 [P1] [*]" in out
 
 
 def test_json_has_ruff_fields_and_agrees_with_text(cli, tmp_path: Path) -> None:
@@ -196,7 +196,7 @@ def test_read_only_file_is_reported_and_left_alone(cli, tmp_path: Path) -> None:
     os.chmod(path, 0o444)
     code, out, _ = cli("fix", ".", cwd=tmp_path)
     assert code == 1
-    assert "ro.py:1:1: REL000 cannot write fixes: ro.py is read-only; file left unchanged" in out
+    assert "ro.py:1:1: REL000 [P1] cannot write fixes: ro.py is read-only; file left unchanged" in out
     assert path.read_text() == RERAISE
     assert "BaseException" in other.read_text()
 

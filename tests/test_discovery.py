@@ -109,7 +109,7 @@ def test_broken_files_get_one_line_each_and_the_rest_is_checked(tmp_path: Path) 
     assert sorted(line.split(":")[0] for line in lines) == [
         "binary.py", "dangling.py", "deep.py", "latin.py", "locked.py", "syntax.py",
     ]  # fmt: skip
-    assert "syntax.py:1:1: REL000 syntax error at line 1" in result.stdout
+    assert "syntax.py:1:7: REL000 syntax error at line 1" in result.stdout
     assert "latin.py:1:1: REL000 cannot decode as utf-8 (line 1" in result.stdout
     assert "binary.py:1:1: REL000 binary file" in result.stdout
     assert "locked.py:1:1: REL000 Permission denied" in result.stdout
@@ -134,7 +134,7 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
     write(tmp_path, "a.py", "x = 1\n")
     result = run_tool("check", "a.py", "gone.py", cwd=tmp_path)
     assert result.returncode == 1
-    assert "gone.py:1:1: REL000 no such file or directory" in result.stdout
+    assert "gone.py:1:1: REL000 [P1] no such file or directory" in result.stdout
 
 
 def test_non_python_files_named_explicitly_are_skipped(tmp_path: Path) -> None:

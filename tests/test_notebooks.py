@@ -84,7 +84,7 @@ def test_a_cell_that_does_not_parse_is_reported_there_and_the_others_are_checked
         ],
     )
     result = run_tool("check", "--no-cache", "broken.ipynb", cwd=tmp_path)
-    assert "broken.ipynb:cell 2, line 2, col 10: REL000 syntax error in cell 2 at line 2" in result.stdout
+    assert "broken.ipynb:cell 2, line 2, col 10: REL000 [P1] syntax error in cell 2 at line 2" in result.stdout
     assert "broken.ipynb:cell 3, line 1, col 1: REL204" in result.stdout
     rows = {f["code"]: f["location"]["row"] for f in _json(tmp_path, "broken.ipynb")}
     assert rows["REL000"] == _line_of(notebook, "def load(:")
@@ -137,7 +137,7 @@ def test_not_a_notebook_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "bad.ipynb").write_text('{"cells": [', encoding="utf-8")
     (tmp_path / "ok.py").write_text("try:\n    x()\nexcept:\n    raise\n", encoding="utf-8")
     result = run_tool("check", "--no-cache", "--select", "REL0,REL101", ".", cwd=tmp_path)
-    assert "bad.ipynb:1:1: REL000 not valid JSON:" in result.stdout
+    assert "bad.ipynb:1:1: REL000 [P1] not valid JSON:" in result.stdout
     assert "ok.py:3:1: REL101" in result.stdout
     assert len([line for line in result.stdout.splitlines() if "bad.ipynb" in line]) == 1
 

@@ -146,7 +146,7 @@ def test_staging_a_file_is_seen_through_the_cache(tmp_path: Path, monkeypatch: p
     assert "is not ignored by .gitignore" in text_of(tmp_path, monkeypatch, "--select", "REL303", ".")
     git("add", ".env", cwd=tmp_path)  # only the index changes: no commit, no .gitignore
     out = text_of(tmp_path, monkeypatch, "--select", "REL303", ".")
-    assert "is tracked by git" in out
+    assert "is staged, not yet committed" in out
     assert "is not ignored" not in out
 
 

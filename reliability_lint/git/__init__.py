@@ -9,9 +9,9 @@ where git is missing or the folder is not a repository; none raises for that.
 from reliability_lint.git.blame import UNCOMMITTED, BlameLine, blame_file, blame_files, parse_porcelain
 from reliability_lint.git.listing import git_listing
 from reliability_lint.git.scratch import scratch_git_dir
-from reliability_lint.git.state import git_status, git_token
+from reliability_lint.git.state import committed, git_status, git_token, head_state, repository_path
 
 __all__ = [
-    "UNCOMMITTED", "BlameLine", "blame_file", "blame_files", "git_listing", "git_status", "git_token",
-    "parse_porcelain", "scratch_git_dir",
+    "UNCOMMITTED", "BlameLine", "blame_file", "blame_files", "committed", "git_listing", "git_status",
+    "git_token", "head_state", "parse_porcelain", "repository_path", "scratch_git_dir",
 ]  # fmt: skip

@@ -53,3 +53,33 @@ def git_status(path: Path) -> str:
         with scratch_git_dir(folder) as env:
             ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env)
     return "ignored" if ignored == 0 else "untracked"
+
+
+def _output(folder: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
+    except OSError:
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def repository_path(path: Path) -> str | None:
+    """The path from the top of its git repository (what `git status` there shows), or None."""
+    prefix = _output(path.absolute().parent, "rev-parse", "--show-prefix")
+    return None if prefix is None else prefix + path.name
+
+
+def committed(path: Path) -> bool:
+    """Whether a commit reachable from HEAD holds the file (else it is only staged)."""
+    return bool(_output(path.absolute().parent, "log", "-1", "--format=%H", "--", path.name))
+
+
+def head_state(root: Path) -> tuple[str, str, bool] | None:
+    """(branch, short commit, whether tracked files differ from it) of the repository at
+    `root`; the branch is "(detached)" at a bare commit. None outside a repository."""
+    commit = _output(root, "rev-parse", "--short=12", "HEAD")
+    if commit is None:
+        return None
+    branch = _output(root, "symbolic-ref", "--short", "-q", "HEAD") or "(detached)"
+    dirty = bool(_output(root, "status", "--porcelain", "--untracked-files=no"))
+    return branch, commit, dirty

@@ -30,6 +30,11 @@ class Report:
     statistics: bool = False
     skipped: dict[str, int] = field(default_factory=dict)
     color: bool = False
+    show_fixes: bool = False  # each fix's diff under its finding (text format)
+    quiet: bool = False  # the findings only, no summary (text formats)
+    # The rules the run selected (SARIF lists them all); None: every registered rule.
+    selected: frozenset[str] | None = None
+    docs_url: str | None = None  # base URL of the rule pages; None: the default (report.links)
 
 
 def render(name: str, report: Report) -> str:

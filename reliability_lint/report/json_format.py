@@ -10,6 +10,7 @@ from typing import Any
 from reliability_lint.findings import Edit, Finding
 from reliability_lint.registry import REGISTRY
 from reliability_lint.report import Report
+from reliability_lint.report.links import rule_url
 
 
 def _location(position: tuple[int, int]) -> dict[str, int]:
@@ -20,8 +21,9 @@ def _edit(edit: Edit) -> dict[str, Any]:
     return {"content": edit.content, "location": _location(edit.start), "end_location": _location(edit.end)}
 
 
-def finding_to_dict(finding: Finding) -> dict[str, Any]:
+def finding_to_dict(finding: Finding, docs_url: str | None = None) -> dict[str, Any]:
     fix = finding.fix
+    rule = REGISTRY.rules.get(finding.code)
     return {
         "cell": finding.cell or None,  # notebooks: the cell (location is in the .ipynb text)
         "code": finding.code,
@@ -36,7 +38,7 @@ def finding_to_dict(finding: Finding) -> dict[str, Any]:
             "message": fix.message,
             "edits": [_edit(edit) for edit in fix.edits],
         },
-        "url": None,
+        "url": rule_url(rule, docs_url) if rule else None,
         "noqa_row": finding.noqa_row,
         "severity": REGISTRY.rules[finding.code].severity if finding.code in REGISTRY.rules else "P0",
     }
@@ -55,4 +57,4 @@ def render(report: Report) -> str:
             for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         return json.dumps(rows, indent=2) + "\n"
-    return json.dumps([finding_to_dict(f) for f in report.findings], indent=2, ensure_ascii=False) + "\n"
+    return json.dumps([finding_to_dict(f, report.docs_url) for f in report.findings], indent=2, ensure_ascii=False) + "\n"

@@ -13,6 +13,7 @@ from reliability_lint.findings import ERROR_CODE, Edit, Finding
 from reliability_lint.pages import page_for
 from reliability_lint.registry import REGISTRY, Rule
 from reliability_lint.report import Report
+from reliability_lint.report.links import security_severity, rule_url
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"P0": "error", "P1": "error", "P2": "warning", "P3": "note"}
@@ -20,16 +21,24 @@ FINGERPRINT_KEY = "reliabilityLint/v1"
 ROOT = "%SRCROOT%"
 
 
-def _rule(rule: Rule) -> dict[str, Any]:
+def _rule(rule: Rule, docs_url: str | None) -> dict[str, Any]:
     page = page_for(rule)
+    properties: dict[str, Any] = {"severity": rule.severity, "fix": rule.fix or "none"}
+    properties["tags"] = [rule.family, *sorted(tag for tag in rule.tags if tag != rule.family)]
+    score = security_severity(rule)
+    if score is not None:
+        properties["security-severity"] = score
     described: dict[str, Any] = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.summary},
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": {"severity": rule.severity, "fix": rule.fix or "none", "tags": [rule.family]},
+        "properties": properties,
     }
+    url = rule_url(rule, docs_url)
+    if url is not None:
+        described["helpUri"] = url
     if page is not None:
         described["help"] = {"text": page, "markdown": page}
     return described
@@ -92,7 +101,11 @@ def _internal_error(finding: Finding) -> bool:
 
 def render(report: Report) -> str:
     root = report.root.absolute()
-    rules = sorted(REGISTRY.rules.values(), key=lambda rule: rule.code)
+    # The rules the run selected, with or without findings (code scanning closes the alerts
+    # of a rule only when it is listed), and any other rule a finding names (REL000).
+    listed = set(REGISTRY.rules) if report.selected is None else set(report.selected)
+    listed |= {f.code for f in report.findings if f.code in REGISTRY.rules}
+    rules = sorted((REGISTRY.rules[code] for code in listed), key=lambda rule: rule.code)
     index = {rule.code: number for number, rule in enumerate(rules)}
     prints = fingerprints(report.findings, root)
     log = {
@@ -104,7 +117,7 @@ def render(report: Report) -> str:
                     "driver": {
                         "name": "reliability-lint",
                         "version": __version__,
-                        "rules": [_rule(rule) for rule in rules],
+                        "rules": [_rule(rule, report.docs_url) for rule in rules],
                     }
                 },
                 "invocations": [{"executionSuccessful": not any(_internal_error(f) for f in report.findings)}],

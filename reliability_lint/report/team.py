@@ -3,7 +3,6 @@ self-contained HTML page (inline CSS and SVG, nothing fetched)."""
 
 from __future__ import annotations
 
-import html
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,6 +11,9 @@ from datetime import datetime, timezone
 from reliability_lint.git import BlameLine
 from reliability_lint.findings import Finding
 from reliability_lint.registry import REGISTRY, SEVERITIES
+from reliability_lint.report.markup import escape, inline_markdown
+from reliability_lint.report.team_actions import Action, Scope, Trend
+from reliability_lint.report.team_sections import html_first, markdown_first, md_rule, rule_cell
 
 TOP_FILES = 10
 # Upper bounds in days of the age buckets of untracked TODOs.
@@ -41,6 +43,12 @@ class TeamReport:
     fixable: dict[str, int] = field(default_factory=dict)  # safe / unsafe / none
     todo_ages: dict[str, int] = field(default_factory=dict)
     generated: str = ""
+    # What the page opens with (report.team_sections.enrich fills them).
+    scope: Scope | None = None
+    actions: list[Action] = field(default_factory=list)
+    actions_more: int = 0
+    trend: Trend | None = None
+    docs_url: str | None = None
 
     def severity_totals(self) -> Counter[str]:
         totals: Counter[str] = Counter()
@@ -125,7 +133,9 @@ def _md(text: object) -> str:
 
 def render_markdown(report: TeamReport) -> str:
     totals = report.severity_totals()
-    out = ["# Reliability report", "", _headline(report), "", f"Generated {report.generated}.", ""]
+    out = ["# Reliability report", "", _headline(report), ""]
+    out += markdown_first(report)
+    out += [f"Generated {report.generated}.", ""]
     out += ["## Findings by family and severity", ""]
     out += ["| family | " + " | ".join(SEVERITIES) + " | total |", "|---|" + "---:|" * (len(SEVERITIES) + 1)]
     for family, counts in report.by_family.items():
@@ -136,7 +146,7 @@ def render_markdown(report: TeamReport) -> str:
     out.append("|---|---|---|---|---:|---:|---:|")
     for row in report.by_rule:
         out.append(
-            f"| {row.code} | {row.name} | {_md(row.family)} | {row.severity} | {row.count} | {row.safe} | {row.unsafe} |"
+            f"| {md_rule(row.code, report.docs_url)} | {row.name} | {_md(row.family)} | {row.severity} | {row.count} | {row.safe} | {row.unsafe} |"
         )
     out += ["", "## Most affected files", "", "| file | findings | " + " | ".join(SEVERITIES) + " |"]
     out.append("|---|---:|" + "---:|" * len(SEVERITIES))
@@ -163,11 +173,16 @@ code { font: 13px ui-monospace, monospace; }
 .legend span { display: inline-block; margin-right: 1rem; }
 .legend i { display: inline-block; width: .8rem; height: .8rem; margin-right: .3rem; vertical-align: -1px; }
 svg text { font: 13px system-ui, sans-serif; fill: #1f2937; }
+svg { max-width: 100%; height: auto; }
+table { max-width: 100%; }
+td { overflow-wrap: anywhere; vertical-align: top; }
+a { color: #1d4ed8; }
+p.scope code { font-weight: 600; }
 """
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    return escape(text)
 
 
 def _bar_chart(rows: list[tuple[str, list[tuple[str, int, str]]]], title: str) -> str:
@@ -223,7 +238,8 @@ def render_html(report: TeamReport) -> str:
     )
     sections = [
         "<h1>Reliability report</h1>",
-        f"<p>{_e(_headline(report))}</p>",
+        f"<p>{inline_markdown(_headline(report))}</p>",
+        *html_first(report),
         f"<p>Generated {_e(report.generated)}.</p>",
         "<h2>Findings by family and severity</h2>",
         f'<p class="legend">{legend}</p>',
@@ -237,7 +253,7 @@ def render_html(report: TeamReport) -> str:
         "<h2>Findings by rule</h2>",
         _table(
             ["rule", "name", "family", "severity", "findings", "safe fix", "unsafe fix"],
-            [[r.code, r.name, r.family, r.severity, r.count, r.safe, r.unsafe] for r in report.by_rule],
+            [[rule_cell(r.code, report.docs_url), r.name, r.family, r.severity, r.count, r.safe, r.unsafe] for r in report.by_rule],
             4,
         ),
         "<h2>Most affected files</h2>",

@@ -1,14 +1,15 @@
-"""Human output: `path:line:col: CODE [*] message`, the source line with carets, a summary."""
+"""Human output: `path:line:col: CODE [P0] [*] message`, the source line with carets, what
+the fix does (and its diff with --show-fixes), a summary. Concise output is one line per
+finding in the shape editors and problem matchers parse: `path:line:col: CODE [*] message`."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-import click
-
 from reliability_lint.findings import Finding
 from reliability_lint.report import Report
 from reliability_lint.registry import REGISTRY
+from reliability_lint.report.style import Styler, severity_style, styler
 
 
 def _fixable(finding: Finding, report: Report) -> bool:
@@ -16,11 +17,34 @@ def _fixable(finding: Finding, report: Report) -> bool:
     return fix is not None and (fix.applicability == "safe" or report.unsafe_fixes)
 
 
-def _header(finding: Finding, report: Report) -> str:
-    style = (lambda text, **kw: click.style(text, **kw)) if report.color else (lambda text, **kw: text)
+def severity(code: str) -> str:
+    rule = REGISTRY.rules.get(code)
+    return rule.severity if rule else "P0"
+
+
+def _header(finding: Finding, report: Report, with_severity: bool = True) -> str:
+    style = styler(report.color)
     location = f"{style(finding.path, bold=True)}:{finding.location}:"
     marker = " [*]" if _fixable(finding, report) else ""
-    return f"{location} {style(finding.code, fg='red', bold=True)}{marker} {finding.message}"
+    level = severity(finding.code)
+    code = f"{finding.code} [{level}]" if with_severity else finding.code
+    return f"{location} {style(code, **severity_style(level))}{marker} {finding.message}"
+
+
+def _help(finding: Finding, report: Report, style: Styler) -> list[str]:
+    """What the fix does, whether it is unsafe, and with --show-fixes its diff."""
+    fix = finding.fix
+    if fix is None:
+        return []
+    note = ""
+    if fix.applicability == "unsafe":
+        note = " (unsafe)" if report.unsafe_fixes else " (unsafe: applied with `--unsafe-fixes`)"
+    out = [f"  {style('help', fg='cyan', bold=True)}: {fix.message}{note}"]
+    if report.show_fixes and fix.diff:
+        for line in fix.diff.splitlines():
+            colour = {"+": "green", "-": "red", "@": "cyan"}.get(line[:1])
+            out.append("    " + (style(line, fg=colour) if colour else line))
+    return out
 
 
 def _snippet(finding: Finding) -> list[str]:
@@ -70,15 +94,20 @@ def statistics(report: Report) -> list[str]:
 
 def render_text(report: Report) -> str:
     out: list[str] = []
+    style = styler(report.color)
     for finding in [] if report.statistics else report.findings:
         out.append(_header(finding, report))
         out.extend(_snippet(finding))
+        out.extend(_help(finding, report, style))
         out.append("")
+    if report.quiet and not report.statistics:
+        return "\n".join(out[:-1]) + "\n" if out else ""
     out.extend(summary(report))
     return "\n".join(out) + "\n"
 
 
 def render_concise(report: Report) -> str:
-    out = [] if report.statistics else [_header(finding, report) for finding in report.findings]
-    out.extend(summary(report))
-    return "\n".join(out) + "\n"
+    out = [] if report.statistics else [_header(f, report, with_severity=False) for f in report.findings]
+    if not (report.quiet and not report.statistics):
+        out.extend(summary(report))
+    return "\n".join(out) + "\n" if out else ""

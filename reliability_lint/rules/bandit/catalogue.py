@@ -65,4 +65,5 @@ for _code, _name in BANDIT_TESTS.items():
         suppressed_by=("nosec",),
         default=False,
         family="bandit",
+        tags=("security",),
     )

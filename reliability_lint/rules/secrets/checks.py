@@ -251,13 +251,19 @@ def committed_env_file(ctx: CheckContext) -> None:
     status = git.git_status(path)
     if status == "ignored":
         return
-    if status == "tracked":
+    shown = git.repository_path(path) or ctx.path
+    if status == "tracked" and git.committed(path):
         message = (
-            f"`{path.name}` is tracked by git: its values are in the history; "
-            f"`git rm --cached {path.name}`, ignore it and rotate what it holds"
+            f"`{shown}` is committed: its values are in the git history; rotate what it holds, "
+            f"then `git rm --cached {shown}` and ignore it"
+        )
+    elif status == "tracked":
+        message = (
+            f"`{shown}` is staged, not yet committed: `git rm --cached {shown}` and ignore it "
+            "before the next commit"
         )
     else:
-        message = f"`{path.name}` is not ignored by .gitignore: the next `git add` commits it"
+        message = f"`{shown}` is not ignored by .gitignore: the next `git add` commits it"
     first = ctx.source.line(1)
     # The first line may hold a secret that no other selected rule has redacted.
     ctx.report("REL303", None, message, position=(1, 0, 1, len(first)), source_line="", fingerprint_text=path.name)

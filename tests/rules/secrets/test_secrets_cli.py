@@ -91,11 +91,30 @@ def test_dotenv_tracked_untracked_and_ignored(tmp_path: Path) -> None:
     lines = result.stdout.decode().splitlines()
     reported = sorted(line.split(":")[0] for line in lines if "REL303" in line)
     assert reported == [".env", os.path.join("sub", ".env.local")]
-    assert "tracked by git" in next(line for line in lines if line.startswith(".env:"))
+    assert "`.env` is committed: its values are in the git history" in next(line for line in lines if line.startswith(".env:"))
     assert "not ignored" in next(line for line in lines if line.startswith("sub"))
     # Given explicitly (as pre-commit does), an ignored .env is still not reported.
     explicit = run("check", "ignored/.env", "--select", "REL303", cwd=tmp_path)
     assert explicit.returncode == 0, explicit.stdout
+
+
+def test_dotenv_nested_staged_is_named_by_its_path_and_not_said_to_be_in_the_history(tmp_path: Path) -> None:
+    git("init", "-q", cwd=tmp_path)
+    (tmp_path / "README").write_text("x\n")
+    git("add", "README", cwd=tmp_path)
+    git("commit", "-qm", "init", cwd=tmp_path)
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / ".env").write_text("A=1\n")
+    git("add", "deploy/.env", cwd=tmp_path)
+    staged = run("check", ".", "--select", "REL303", "--output-format", "concise", cwd=tmp_path).stdout.decode()
+    assert "`deploy/.env` is staged, not yet committed: `git rm --cached deploy/.env`" in staged
+    assert "history" not in staged
+    # From inside the folder the path is still the one from the top of the repository.
+    inside = run("check", ".env", "--select", "REL303", cwd=tmp_path / "deploy").stdout.decode()
+    assert "`deploy/.env` is staged" in inside
+    git("commit", "-qm", "oops", cwd=tmp_path)
+    committed = run("check", ".", "--select", "REL303", "--output-format", "concise", cwd=tmp_path).stdout.decode()
+    assert "`deploy/.env` is committed: its values are in the git history" in committed
 
 
 def test_dotenv_outside_a_repository_follows_its_gitignore(tmp_path: Path) -> None:
