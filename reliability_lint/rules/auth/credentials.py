@@ -107,7 +107,7 @@ def function_checks_credentials(
     if _declares_security(func, module, trust):
         return True
     nodes = list(_walk(func.body))
-    if _reads_credential(nodes) and _rejects(nodes):
+    if (_reads_credential(nodes) or _credential_parameter(func, module)) and _rejects(nodes):
         return True
     return any(
         callable_checks_credentials(module.qualify(node.func), module, trust, depth + 1) is True
@@ -115,6 +115,25 @@ def function_checks_credentials(
         if isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute)) and depth < _MAX_DEPTH
         and _callee_worth_following(node, module)
     )
+
+
+def _credential_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef, module: Module) -> bool:
+    """FastAPI's `x_api_key: str = Header(...)` / `authorization: Annotated[str, Header()]`."""
+    args = func.args
+    positional = [*args.posonlyargs, *args.args]
+    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
+    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
+    for arg in [*positional, *args.kwonlyargs]:
+        annotation = arg.annotation
+        if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
+            pairs += [(arg, e) for e in annotation.slice.elts[1:]]
+    for arg, default in pairs:
+        if isinstance(default, ast.Call) and module.qualify(default.func).rpartition(".")[2] in ("Header", "Cookie", "Query"):
+            alias = next((k.value.value for k in default.keywords if k.arg == "alias" and isinstance(k.value, ast.Constant)), None)
+            name = alias if isinstance(alias, str) else arg.arg.replace("_", "-")
+            if _CREDENTIAL_KEY.match(name):
+                return True
+    return False
 
 
 def _callee_worth_following(call: ast.Call, module: Module) -> bool:
