@@ -21,7 +21,7 @@ from typing import Any
 MARK = re.compile(r"[ \t]*«([DN]) ([^»]*)»")
 VERBS = ["export", "rebuild", "backfill", "purge", "replay", "score", "sync", "compact"]
 NOUNS = ["orders", "events", "prices", "sessions", "invoices", "listings", "claims", "visits"]
-SECRET_SHAPES = ["sk_live_FAKE{0}", "ghp_FAKE{0}{0}", "xoxb-1234567890-FAKE{0}"]
+SECRET_SHAPES = ["sk_live_FAKE{0}", "ghp_FAKE{0}{0}"]  # filled in when built: no literal key here
 
 
 def _dedent(text: str) -> str:

@@ -96,7 +96,7 @@ def unauthenticated_routes(ctx: CheckContext) -> None:
     if not any(word in text for word in _FRAMEWORK_WORDS):
         return
     opts = ctx.options.get(cat.FAMILY, {})
-    if private_reason(ctx.path, opts):
+    if private_reason(ctx.path, opts) or _is_test_file(PurePosixPath(Path(ctx.path).as_posix())):
         return
     module = build(ctx.source.path, ctx.source.tree)
     for decision, mark in open_routes(module, opts):
@@ -117,6 +117,13 @@ def unauthenticated_routes(ctx: CheckContext) -> None:
         else:
             message = f"{route.label} has no authentication: anyone who can reach the service can read it"
             ctx.report("REL503", handler, message, position=position)
+
+
+def _is_test_file(path: PurePosixPath) -> bool:
+    """Apps built by a test suite are not deployed endpoints (`path` as displayed: relative
+    to the folder the run starts in)."""
+    name = path.name
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "tests" in path.parts[:-1]
 
 
 def _def_position(handler: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: CheckContext) -> tuple[int, int, int, int]:

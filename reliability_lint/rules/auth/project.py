@@ -83,8 +83,14 @@ def _parse(path: str, mtime: int, size: int) -> ast.Module | None:
 
 def files_mentioning(near: Path, words: tuple[str, ...]) -> list[Path] | None:
     """The project's `.py` files (under the first import root of `near`) whose text holds
-    one of `words`; None when the tree is too big to search."""
-    root = import_roots(near)[0]
+    one of `words`; None when the tree is too big to search. Listed once per process and
+    root (a file added later in a long-running process is not seen)."""
+    found = _files_mentioning(str(import_roots(near)[0]), words)
+    return None if found is None else list(found)
+
+
+@lru_cache(maxsize=16)
+def _files_mentioning(root: str, words: tuple[str, ...]) -> tuple[Path, ...] | None:
     found: list[Path] = []
     seen = 0
     for current, dirs, names in os.walk(root):
@@ -102,7 +108,7 @@ def files_mentioning(near: Path, words: tuple[str, ...]) -> list[Path] | None:
                 continue
             if any(word in text for word in words):
                 found.append(path)
-    return found
+    return tuple(found)
 
 
 def python_files_under(folder: Path) -> list[Path] | None:

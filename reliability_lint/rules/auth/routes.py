@@ -126,7 +126,7 @@ def _decorated_route(func: ast.FunctionDef | ast.AsyncFunctionDef, module: Modul
         if method not in cat.ROUTE_DECORATORS or not _is_route_owner(owner, decorator, module, known):
             continue
         framework = known[owner].framework if owner in known else (_framework_of(module) or "flask")
-        methods = cat.ROUTE_DECORATORS[method] or _methods(decorator) or ("GET",)
+        methods = cat.ROUTE_DECORATORS[method] or _methods(decorator)
         route = Route(func, framework, owner, _path(decorator), methods, others, registration=decorator)
         route.dependencies = _dependency_list(decorator, "dependencies", module)
         return route
@@ -158,11 +158,14 @@ def _path(call: ast.Call) -> str | None:
 
 
 def _methods(call: ast.Call) -> tuple[str, ...] | None:
+    """The `methods=[...]` of a registration: GET when absent, None when not literal."""
     for kw in call.keywords:
-        if kw.arg == "methods" and isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
+        if kw.arg == "methods":
+            if not isinstance(kw.value, (ast.List, ast.Tuple, ast.Set)):
+                return None
             names = [e.value.upper() for e in kw.value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
             return tuple(names) if len(names) == len(kw.value.elts) else None
-    return None
+    return ("GET",)
 
 
 def _registered_route(call: ast.Call, module: Module, known: dict[str, Group]) -> Route | None:
@@ -186,12 +189,13 @@ def _registered_route(call: ast.Call, module: Module, known: dict[str, Group]) -
             return None
         defined = tuple(m.upper() for m in cat.HTTP_METHODS if _method_of(cls, m) is not None)
         decorators = _class_decorators(cls)
-        route = Route(cls, known[owner].framework, owner, _path(call), methods or defined or None, decorators, registration=call)
+        methods = methods if any(k.arg == "methods" for k in call.keywords) else defined or None
+        route = Route(cls, known[owner].framework, owner, _path(call), methods, decorators, registration=call)
         return route
     handler = module.functions.get(dotted_name(view))
     if handler is None:
         return None
-    route = Route(handler, known[owner].framework, owner, _path(call), methods or ("GET",), list(handler.decorator_list), registration=call)
+    route = Route(handler, known[owner].framework, owner, _path(call), methods, list(handler.decorator_list), registration=call)
     route.dependencies = _dependency_list(call, "dependencies", module)
     return route
 

@@ -537,3 +537,29 @@ async def d(): ...
     assert [(f.code, f.line) for f in found] == [("REL502", 20)]
     fixed = fix_text(plain, ["REL502"], path="app.py", options=trusted)
     assert fixed.endswith('@app.post("/d")\n@require_key\nasync def d(): ...\n')
+
+
+def test_apps_of_a_test_suite_are_not_endpoints(tmp_path: Path) -> None:
+    app = 'from flask import Flask\napp = Flask(__name__)\n\n@app.post("/x")\ndef x():\n    return ""\n'
+    root = write_tree(tmp_path, {"tests/test_api.py": app, "conftest.py": app, "svc/app_test.py": app, "svc/app.py": app})
+    assert codes_by_place(check_tree(root), root) == {("REL501", "svc/app.py", 5)}
+
+
+def test_methods_not_written_as_a_literal_count_as_any_method(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "app.py": '''
+            from flask import Flask
+            app = Flask(__name__)
+            METHODS = ["GET", "POST"]
+
+            @app.route("/", methods=METHODS)
+            def index():
+                return ""
+
+            @app.route("/")
+            def home():
+                return ""
+        ''',
+    })  # fmt: skip
+    # Not exempt as a read-only `/`, and no method known to write: read-only severity.
+    assert codes_by_place(check_tree(root), root) == {("REL503", "app.py", 6)}
