@@ -1217,6 +1217,7 @@ def generate(out: Path, files: int = DEFAULT_FILES, seed: int = DEFAULT_SEED) ->
         target.write_bytes(data)
     auth = corpus_auth.generate(out, max(2, files // AUTH_SETS_PER_FILES), seed)
     truth["auth_defects"], truth["auth_negatives"] = auth["defects"], auth["negatives"]
+    truth["other"] += auth["other"]
     (out / "ground_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
     return truth
 

@@ -9,6 +9,7 @@ Cloud Build, GitHub Actions, a Markdown runbook). Lines carry markers while buil
 
     «D CODE kind»  planted defect: must be reported as CODE on this line
     «N kind»       look-alike: no REL5xx code may be reported on this line
+    «O CODE kind»  a defect of another family on the line (REL302 for a key in a script)
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 import textwrap
 from typing import Any
 
-MARK = re.compile(r"[ \t]*«([DN]) ([^»]*)»")
+MARK = re.compile(r"[ \t]*«([DNO]) ([^»]*)»")
 VERBS = ["export", "rebuild", "backfill", "purge", "replay", "score", "sync", "compact"]
 NOUNS = ["orders", "events", "prices", "sessions", "invoices", "listings", "claims", "visits"]
 SECRET_SHAPES = ["sk_live_FAKE{0}", "ghp_FAKE{0}{0}"]  # filled in when built: no literal key here
@@ -162,6 +163,8 @@ def service_set(name: str, rng: random.Random) -> dict[str, str]:
     api = f"{name}_api"
     files[f"{api}/__init__.py"] = ""
     files[f"{api}/deps.py"] = _dedent('''
+        import os
+
         from fastapi import Header, HTTPException, status
         from fastapi.security import OAuth2PasswordBearer
 
@@ -169,7 +172,7 @@ def service_set(name: str, rng: random.Random) -> dict[str, str]:
 
 
         def verify_key(x_api_key: str = Header(...)):
-            if x_api_key != "expected":
+            if x_api_key != os.environ["API_KEY"]:
                 raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
 
 
@@ -218,7 +221,7 @@ def service_set(name: str, rng: random.Random) -> dict[str, str]:
 
         @functions_framework.http
         def {verb}_warehouse(request):  «D REL501 cloud-function-export»
-            bigquery.Client().extract_table("p.dw.{noun}", "gs://exports/{noun}-*.csv")
+            bigquery.Client().extract_table("p.dw.{noun}", "gs://exports/{noun}-*.csv", timeout=60)
             return "started"
     ''')
     files[f"{fn}/checked/main.py"] = _dedent(f'''
@@ -253,7 +256,7 @@ def service_set(name: str, rng: random.Random) -> dict[str, str]:
         gcloud pubsub subscriptions create {noun}-push --topic={noun} --push-endpoint=https://w.run.app/push --dead-letter-topic={noun}-dlq  «D REL513 push-without-token»
         gcloud pubsub subscriptions create {noun}-authed --topic={noun} --push-endpoint=https://w.run.app/push --push-auth-service-account=push@p.iam.gserviceaccount.com --dead-letter-topic={noun}-dlq  «N push-with-token»
         gcloud pubsub subscriptions create {noun}-pull --topic={noun}  «D REL516 subscription-without-dead-letter»
-        gcloud run deploy {noun}-worker --image=gcr.io/p/w --no-allow-unauthenticated --set-env-vars="MODE=prod,PAYMENTS_API_KEY={secret}"  «D REL514 secret-in-set-env-vars»
+        gcloud run deploy {noun}-worker --image=gcr.io/p/w --no-allow-unauthenticated --set-env-vars="MODE=prod,PAYMENTS_API_KEY={secret}"  «D REL514 secret-in-set-env-vars» «O REL302 secret-in-script»
         gcloud run deploy {noun}-worker2 --image=gcr.io/p/w --no-allow-unauthenticated --set-env-vars=MODE=prod,API_KEY=$API_KEY  «N env-var-from-variable»
         echo "gcloud run deploy {noun} --allow-unauthenticated"  «N gcloud-inside-echo»
     ''')
@@ -308,7 +311,7 @@ def service_set(name: str, rng: random.Random) -> dict[str, str]:
 
 def generate(out: Any, sets: int, seed: int) -> dict[str, list[dict[str, Any]]]:
     """Write `sets` service sets under out/auth/ and return their ground truth."""
-    truth: dict[str, list[dict[str, Any]]] = {"defects": [], "negatives": []}
+    truth: dict[str, list[dict[str, Any]]] = {"defects": [], "negatives": [], "other": []}
     for index in range(sets):
         rng = random.Random(f"{seed}/auth/{index}")
         name = f"s{index:02d}"
@@ -316,15 +319,14 @@ def generate(out: Any, sets: int, seed: int) -> dict[str, list[dict[str, Any]]]:
             path = f"auth/{name}/{relative}"
             lines = []
             for number, line in enumerate(text.split("\n"), 1):
-                match = MARK.search(line)
-                if match:
-                    kind, what = match.groups()
-                    if kind == "D":
-                        code, _, label = what.partition(" ")
-                        truth["defects"].append({"file": path, "line": number, "code": code, "kind": label})
-                    else:
+                for kind, what in MARK.findall(line):
+                    code, _, label = what.partition(" ")
+                    if kind == "N":
                         truth["negatives"].append({"file": path, "line": number, "kind": what})
-                    line = MARK.sub("", line)
+                    else:
+                        key = "defects" if kind == "D" else "other"
+                        truth[key].append({"file": path, "line": number, "code": code, "kind": label})
+                line = MARK.sub("", line)
                 lines.append(line)
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
