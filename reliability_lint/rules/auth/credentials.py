@@ -27,10 +27,12 @@ _VERIFY_CALLS = frozenset({
     "validate_api_key", "verify_signature", "verify_iap_jwt", "validate_token",
 })  # fmt: skip
 _REJECT_NAMES = re.compile(r"(?i)HTTP_40[13]|UNAUTHORIZED|FORBIDDEN")
-_REJECT_EXCEPTIONS = frozenset({
-    "Unauthorized", "Forbidden", "PermissionDenied", "AuthenticationFailed", "NotAuthenticated",
-    "AuthenticationError", "NoAuthorizationError",
-})  # fmt: skip
+# Exceptions raised to refuse a caller: werkzeug's Unauthorized, DRF's NotAuthenticated,
+# a project's AuthError or InvalidToken.
+_REJECT_EXCEPTION = re.compile(r"(?i)auth|permission|forbidden|denied|credential|token|unauthori[sz]ed")
+# Objects whose use means the caller's identity is being looked at (Flask's session,
+# Flask-Login's current_user, the `g.user` of Flask's tutorial).
+_IDENTITY = frozenset({"flask.session", "flask_login.current_user", "g.user"})
 
 
 class Trust:
@@ -107,7 +109,8 @@ def function_checks_credentials(
     if _declares_security(func, module, trust):
         return True
     nodes = list(_walk(func.body))
-    if (_reads_credential(nodes) or _credential_parameter(func, module)) and _rejects(nodes):
+    reads = _reads_credential(nodes) or _credential_parameter(func, module) or _reads_identity(nodes, module)
+    if reads and _rejects(nodes):
         return True
     return any(
         callable_checks_credentials(module.qualify(node.func), module, trust, depth + 1) is True
@@ -160,6 +163,12 @@ def _reads_credential(nodes: list[ast.AST]) -> bool:
     return False
 
 
+def _reads_identity(nodes: list[ast.AST], module: Module) -> bool:
+    return any(
+        isinstance(node, (ast.Name, ast.Attribute)) and module.qualify(node) in _IDENTITY for node in nodes
+    )
+
+
 def _rejects(nodes: list[ast.AST]) -> bool:
     for node in nodes:
         if isinstance(node, ast.Constant) and type(node.value) is int and node.value in (401, 403):
@@ -168,10 +177,10 @@ def _rejects(nodes: list[ast.AST]) -> bool:
             return True
         if isinstance(node, ast.Raise) and node.exc is not None:
             raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-            if dotted_name(raised).rpartition(".")[2] in _REJECT_EXCEPTIONS:
+            if _REJECT_EXCEPTION.search(dotted_name(raised).rpartition(".")[2]):
                 return True
-        if isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2] == "unauthorized":
-            return True
+        if isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2] in ("unauthorized", "redirect"):
+            return True  # Flask-Login's login_manager.unauthorized(), a redirect to the login page
     return False
 
 

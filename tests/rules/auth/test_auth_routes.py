@@ -563,3 +563,55 @@ def test_methods_not_written_as_a_literal_count_as_any_method(tmp_path: Path) ->
     })  # fmt: skip
     # Not exempt as a read-only `/`, and no method known to write: read-only severity.
     assert codes_by_place(check_tree(root), root) == {("REL503", "app.py", 6)}
+
+
+def test_session_and_current_user_hooks_that_redirect_or_raise_count_as_checks(tmp_path: Path) -> None:
+    root = write_tree(tmp_path, {
+        "web.py": '''
+            from flask import Flask, redirect, session, url_for
+            app = Flask(__name__)
+
+            @app.before_request
+            def require_login():
+                if "user_id" not in session:
+                    return redirect(url_for("login"))
+
+            @app.post("/settings")
+            def settings():
+                return ""
+        ''',
+        "panel.py": '''
+            from flask import Blueprint, Flask
+            from flask_login import current_user
+
+            class AuthError(Exception):
+                pass
+
+            app = Flask(__name__)
+            panel = Blueprint("panel", __name__)
+
+            @panel.before_request
+            def only_members():
+                if not current_user.is_authenticated:
+                    raise AuthError("members only")
+
+            @panel.post("/panel")
+            def update_panel():
+                return ""
+
+            app.register_blueprint(panel)
+        ''',
+        "open.py": '''
+            from flask import Flask, g, session
+            app = Flask(__name__)
+
+            @app.before_request
+            def load_user():
+                g.user = session.get("user_id")
+
+            @app.post("/open")
+            def open_route():
+                return ""
+        ''',
+    })  # fmt: skip
+    assert codes_by_place(check_tree(root), root) == {("REL501", "open.py", 9)}
