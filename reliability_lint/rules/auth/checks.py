@@ -11,7 +11,7 @@ from typing import Any
 from reliability_lint.analysis import CheckContext
 from reliability_lint.config import glob_matches
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
+from reliability_lint.fix import FixContext, FixError
 from reliability_lint.registry import checker
 from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.auth import catalogue as cat
@@ -195,8 +195,10 @@ def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> 
         old = fix.node_at(cst.FunctionDef, line, col)
         added = cst.Decorator(decorator=cst.parse_expression(expression))
         decorators = list(old.decorators)
-        index = next(i for i, d in enumerate(decorators) if _is_route_decorator(d)) + 1
-        decorators.insert(index, added)
+        index = next((i for i, d in enumerate(decorators) if _is_route_decorator(d)), None)
+        if index is None:
+            raise FixError("the route decorator is no longer there")
+        decorators.insert(index + 1, added)
         return fix.replace(old, old.with_changes(decorators=decorators), imports=imports)
 
     return Fix("unsafe", f"Add `{mark}` below the route decorator", compute=compute)

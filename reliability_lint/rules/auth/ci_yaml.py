@@ -133,8 +133,12 @@ def _ci(node: Any) -> list[Command]:
 
     found: list[Command] = []
     stack = [node]
+    seen: set[int] = set()  # anchors and aliases share nodes: visit each once
     while stack:
         current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
         if isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 if isinstance(key, yaml.ScalarNode) and key.value in _SCRIPT_KEYS:

@@ -94,8 +94,7 @@ def _expanded(text: str, numbers: tuple[int, ...], variables: dict[str, str], lo
         if words is None:
             continue  # unbalanced quotes: not a command this can read
         marked = frozenset(i for i, w in enumerate(words) if any(u in w for u in unknown))
-        for command in _split(words):
-            offset = words.index(command[0]) if command else 0
+        for offset, command in _split(words):
             found.append(Command(tuple(command), numbers, frozenset(i - offset for i in marked if i >= offset)))
     return found
 
@@ -139,11 +138,12 @@ def _words(text: str) -> list[str] | None:
         return None
 
 
-def _split(words: list[str]) -> list[list[str]]:
-    commands: list[list[str]] = [[]]
-    for word in words:
+def _split(words: list[str]) -> list[tuple[int, list[str]]]:
+    """The commands of a line (split at `;`, `&&`, `|`...), each with its first word's index."""
+    commands: list[tuple[int, list[str]]] = [(0, [])]
+    for index, word in enumerate(words):
         if word in _OPERATORS:
-            commands.append([])
+            commands.append((index + 1, []))
         else:
-            commands[-1].append(word)
-    return [c for c in commands if c]
+            commands[-1][1].append(word)
+    return [(start, c) for start, c in commands if c]

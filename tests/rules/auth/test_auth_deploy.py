@@ -230,3 +230,15 @@ def test_broken_yaml_with_gcloud_is_a_one_line_error_and_other_yaml_is_quiet() -
     assert [f.code for f in found] == ["REL000"]
     assert "cannot read the YAML" in found[0].message and "\n" not in found[0].message
     assert check_text("a: [b\n", ["REL511"], path="values.yaml") == []
+
+
+def test_several_commands_on_one_line_and_yaml_aliases() -> None:
+    script = 'gcloud config set project p && gcloud scheduler jobs create http j --uri https://x $AUTH; echo gcloud\n'
+    assert check_text(script, ["REL512"], path="deploy.sh") == []  # $AUTH may hold the token flag
+    script = 'gcloud config set project p && gcloud scheduler jobs create http j --uri https://x\n'
+    assert [f.code for f in check_text(script, ["REL512"], path="deploy.sh")] == ["REL512"]
+    # An alias bomb: each level doubles the tree, not the work.
+    lines = ["a0: &a0 {run: 'gcloud run deploy x --image i --allow-unauthenticated'}"]
+    lines += [f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}]" for i in range(1, 40)]
+    found = check_text("\n".join(lines) + "\n", ["REL511"], path=".gitlab-ci.yml")
+    assert [(f.code, f.line) for f in found] == [("REL511", 1)]
