@@ -28,9 +28,15 @@ _WRITE_SQL = ("INSERT ", "UPDATE ", "DELETE ", "MERGE ", "EXPORT DATA", "CREATE 
 
 
 def private_reason(path: str, opts: dict[str, Any]) -> str | None:
-    relative = PurePosixPath(Path(path).as_posix())
-    for pattern, reason in opts.get("private-services", {}).items():
-        if glob_matches(pattern, relative):
+    """The reason a `private-services` glob gives for the file: matched against its path as
+    displayed and against every tail of its absolute path (the run may start in a subfolder)."""
+    declared = opts.get("private-services", {})
+    if not declared:
+        return None
+    parts = Path(path).absolute().parts
+    candidates = [PurePosixPath(Path(path).as_posix())] + [PurePosixPath(*parts[i:]) for i in range(1, len(parts))]
+    for pattern, reason in declared.items():
+        if any(glob_matches(pattern, candidate) for candidate in candidates):
             return reason
     return None
 

@@ -215,6 +215,9 @@ def test_fix_turns_the_flag_into_no_allow_unauthenticated(tmp_path: Path) -> Non
     assert (root / "deploy.sh").read_text() == "gcloud run deploy api \\\n  --image img \\\n  --no-allow-unauthenticated  # public on purpose?\n"
     assert "'--no-allow-unauthenticated']" in (root / "cloudbuild.yaml").read_text()
     assert check_tree(root) == []
+    before = {p: p.read_bytes() for p in root.iterdir() if p.is_file()}
+    again = run_tool("fix", "--no-cache", "--unsafe-fixes", "--select", "REL511", ".", cwd=root)
+    assert again.returncode == 0 and {p: p.read_bytes() for p in before} == before
 
 
 def test_flag_from_a_variable_is_reported_without_a_fix() -> None:

@@ -615,3 +615,15 @@ def test_session_and_current_user_hooks_that_redirect_or_raise_count_as_checks(t
         ''',
     })  # fmt: skip
     assert codes_by_place(check_tree(root), root) == {("REL501", "open.py", 9)}
+
+
+def test_private_services_match_when_the_run_starts_in_a_subfolder(tmp_path: Path) -> None:
+    app = 'from flask import Flask\napp = Flask(__name__)\n\n@app.post("/x")\ndef x():\n    return ""\n'
+    root = write_tree(tmp_path, {
+        "pyproject.toml": '[tool.reliability-lint.auth]\nprivate-services = { "svc/internal/*" = "VPC only" }\n',
+        "svc/internal/app.py": app, "svc/public/app.py": app,
+    })  # fmt: skip
+    from conftest import run_tool
+
+    done = run_tool("check", "--no-cache", "--select", "REL5", "--output-format", "json", ".", cwd=root / "svc")
+    assert [Path(f["filename"]).parent.name for f in __import__("json").loads(done.stdout)] == ["public"]
