@@ -44,9 +44,6 @@ class Module:
         if not attr:
             return None
         path = project.resolve_module(self.path, module_path, level)
-        if path is None and not level:
-            # `import pkg.mod` then `pkg.mod.name`: the whole prefix may be the module.
-            return None
         if path is None or path.absolute() == self.path.absolute():
             return None
         return (load(path), attr) if project.parse(path) is not None else None
