@@ -8,6 +8,9 @@ prediction workers, alert managers, utils), the rest YAML/TOML configs, .env fil
 Markdown docs. File i depends only on (seed, i): the same arguments give byte-identical
 output on every run, and a larger --files only appends files.
 
+Besides, `auth/` holds service sets for the auth family (bench/corpus_auth.py), scored
+separately (`auth_defects`, `auth_negatives` in the ground truth).
+
 While a file is built, every planted site carries a marker at the end of its line,
 stripped before the file is written and recorded in OUT_DIR/ground_truth.json:
 
@@ -38,9 +41,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus_auth  # noqa: E402
 import corpus_xmod  # noqa: E402
 
 XMOD_SHARE = 0.05  # modules that use clients made in services/shared (cross-module shapes)
+AUTH_SETS_PER_FILES = 250  # one auth service set (about 20 files, under auth/) per this many files
+
 DEFAULT_FILES = 2000
 DEFAULT_SEED = 7
 MARK = re.compile(r"«([DNUO]) ([^»]*)»")
@@ -1218,6 +1224,9 @@ def generate(out: Path, files: int = DEFAULT_FILES, seed: int = DEFAULT_SEED) ->
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
     (out / "services" / "__init__.py").write_text("")
+    auth = corpus_auth.generate(out, max(2, files // AUTH_SETS_PER_FILES), seed)
+    truth["auth_defects"], truth["auth_negatives"] = auth["defects"], auth["negatives"]
+    truth["other"] += auth["other"]
     (out / "ground_truth.json").write_text(json.dumps(truth, indent=1, sort_keys=True) + "\n")
     return truth
 
@@ -1298,6 +1307,9 @@ def summary(truth: Truth) -> str:
         counts = Counter(e["code"] for e in truth[key])
         lines.append(f"  {key:9} " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
     lines.append(f"  negatives {len(truth['negatives'])} call sites")
+    auth = Counter(e["code"] for e in truth.get("auth_defects", []))
+    lines.append("  auth      " + ", ".join(f"{c} {n}" for c, n in sorted(auth.items()))
+                 + f"; {len(truth.get('auth_negatives', []))} look-alikes")
     return "\n".join(lines)
 
 

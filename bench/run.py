@@ -295,13 +295,35 @@ def score(report: bytes, root: Path, truth: dict[str, Any]) -> None:
     if wrong:
         print("  false positives: " + ", ".join(f"{k} ({n})" for k, n in wrong.most_common(12)))
         print("  e.g. " + ", ".join(f"{f}:{line} {code}" for f, line, code in sorted(false)[:3]))
+    score_auth(findings, rel, truth)
     others = Counter(o["code"] for o in truth["other"])
-    got = Counter(f["code"] for f in findings if f.get("code") not in codes)
+    got = Counter(f["code"] for f in findings if f.get("code") not in codes and not f.get("code", "").startswith("REL5"))
     at_line = {(o["file"], o["line"], o["code"]) for o in truth["other"]}
     hits = Counter(code for f in findings if (code := f.get("code")) not in codes
                    and (rel(f["filename"]), f["location"]["row"], code) in at_line)
     print("other codes, for information (planted / reported / reported at a planted line): "
           + ", ".join(f"{c} {others[c]}/{got[c]}/{hits[c]}" for c in sorted(set(others) | set(got))))
+
+
+def score_auth(findings: list[dict[str, Any]], rel: Any, truth: dict[str, Any]) -> None:
+    """Recall of the planted REL5xx defects, and every REL5xx report that is not one."""
+    reported = {(rel(f["filename"]), f["location"]["row"], f["code"]) for f in findings if f.get("code", "").startswith("REL5")}
+    planted = {(d["file"], d["line"], d["code"]): d["kind"] for d in truth.get("auth_defects", [])}
+    negatives = {(n["file"], n["line"]): n["kind"] for n in truth.get("auth_negatives", [])}
+    false = [r for r in reported if r not in planted]
+    print(f"\nrecall of planted auth defects ({len(planted)} planted, {len(negatives)} look-alikes):")
+    print(f"  {'code':7} {'planted':>7} {'found':>6} {'recall':>7} {'reported':>9} {'false+':>7} {'on look-alikes':>15}")
+    for code in (*sorted({k[2] for k in planted} | {r[2] for r in reported}), "total"):
+        mine = {k for k in planted if code in (k[2], "total")}
+        found = {k for k in mine if k in reported}
+        fp = [r for r in false if code in (r[2], "total")]
+        print(f"  {code:7} {len(mine):>7} {len(found):>6} {fmt(100 * len(found) / len(mine) if mine else None, '6.1f'):>6}% "
+              f"{sum(code in (r[2], 'total') for r in reported):>9} {len(fp):>7} {sum((f, line) in negatives for f, line, _ in fp):>15}")
+    missed = Counter(f"{code} {planted[(f, line, code)]}" for f, line, code in planted if (f, line, code) not in reported)
+    if missed:
+        print("  missed: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))
+    if false:
+        print("  false reports: " + ", ".join(f"{f}:{line} {code} ({negatives.get((f, line), 'no planted site')})" for f, line, code in sorted(false)[:6]))
 
 
 def importtime(module: str) -> None:

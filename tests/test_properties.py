@@ -216,8 +216,11 @@ def test_fix_properties_on_every_page_example(snippet: str) -> None:
 
 
 def test_planting_reaches_every_fixable_rule() -> None:
-    """The generators above must exercise every rule with a fix, or they prove nothing."""
-    fixable_codes = {code for code in SETTINGS.enabled if REGISTRY.rules[code].fix}
+    """The generators above must exercise every rule with a fix to Python code, or they
+    prove nothing (fixes of other files, such as REL511's to deploy scripts, are tested
+    with their family)."""
+    reads_python = {code for c in REGISTRY.checkers if c.nodes or "python" in c.kinds for code in c.codes}
+    fixable_codes = {code for code in SETTINGS.enabled if REGISTRY.rules[code].fix and code in reads_python}
     reported: set[str] = set()
     for snippet in SNIPPETS:
         reported |= {f.code for f in fix_in_memory(snippet, SETTINGS).before}

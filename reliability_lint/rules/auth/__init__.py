@@ -1,0 +1,4 @@
+"""The auth family: HTTP routes with no authentication (REL501-REL503) and deploy
+configuration that opens services or drops credentials (REL511-REL516)."""
+
+from reliability_lint.rules.auth import catalogue, checks, deploy  # noqa: F401  (they register the rules)

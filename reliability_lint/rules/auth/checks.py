@@ -1,0 +1,217 @@
+"""REL501 unauthenticated-route, REL502 route-missing-sibling-auth, REL503
+unauthenticated-read-route: one pass over a module's routes."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reliability_lint.analysis import CheckContext
+from reliability_lint.config import glob_matches
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.fix import FixContext, FixError
+from reliability_lint.registry import checker
+from reliability_lint.rules._names import dotted_name
+from reliability_lint.rules.auth import catalogue as cat
+from reliability_lint.rules.auth import project
+from reliability_lint.rules.auth.credentials import Trust
+from reliability_lint.rules.auth.decide import Decision, decide
+from reliability_lint.rules.auth.module import Module, build, load
+from reliability_lint.rules.auth.routes import Route, handler_bodies
+
+# Files that import none of these hold no route this family recognises (a fast prefilter).
+_FRAMEWORK_WORDS = ("flask", "fastapi", "starlette", "functions_framework")
+_MIN_SIBLINGS = 3
+_WRITE_SQL = ("INSERT ", "UPDATE ", "DELETE ", "MERGE ", "EXPORT DATA", "CREATE ", "DROP ", "TRUNCATE ")
+
+
+def private_reason(path: str, opts: dict[str, Any]) -> str | None:
+    """The reason a `private-services` glob gives for the file: matched against its path as
+    displayed and against every tail of its absolute path (the run may start in a subfolder)."""
+    declared = opts.get("private-services", {})
+    if not declared:
+        return None
+    parts = Path(path).absolute().parts
+    candidates = [PurePosixPath(Path(path).as_posix())] + [PurePosixPath(*parts[i:]) for i in range(1, len(parts))]
+    for pattern, reason in declared.items():
+        if any(glob_matches(pattern, candidate) for candidate in candidates):
+            return reason
+    return None
+
+
+def open_routes(module: Module, opts: dict[str, Any], extra: list[Route] = ()) -> list[tuple[Decision, str | None]]:  # type: ignore[assignment]
+    """The open routes of a module and, for each, the sibling auth mark it lacks (REL502)."""
+    decisions = decide(module, Trust(opts), opts.get("exempt-routes", cat.DEFAULT_EXEMPT), list(extra))
+    by_group: dict[str, list[Decision]] = {}
+    for decision in decisions:
+        if decision.route.group is not None:
+            by_group.setdefault(decision.route.group, []).append(decision)
+    found = []
+    for decision in decisions:
+        if decision.state != "open":
+            continue
+        siblings = [d for d in by_group.get(decision.route.group or "", []) if d is not decision]
+        found.append((decision, _sibling_mark(siblings)))
+    return found
+
+
+def _sibling_mark(siblings: list[Decision]) -> str | None:
+    if len(siblings) < _MIN_SIBLINGS:
+        return None
+    counts = Counter(key for sibling in siblings for key in sibling.marks)
+    if not counts:
+        return None
+    key, count = counts.most_common(1)[0]
+    if count * 2 <= len(siblings):
+        return None
+    written = Counter(s.marks[key] for s in siblings if key in s.marks)
+    return written.most_common(1)[0][0]  # as most siblings write it
+
+
+def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | None = None) -> list[tuple[Path, Route]]:
+    """Open routes of a deployed source folder (for REL515): every route of a Cloud Run
+    service; for a Cloud Function, its entry point in `main.py`, decorated or not."""
+    if entry_point is not None:
+        main = folder / "main.py"
+        if project.parse(main) is None:
+            return []
+        module = load(main)
+        func = module.functions.get(entry_point)
+        if func is None or func not in module.tree.body:
+            return []
+        extra = Route(func, "functions-framework", None, None, None, list(func.decorator_list))
+        decisions = open_routes(module, opts, extra=[extra])
+        return [(main, d.route) for d, _ in decisions if d.route.handler is func]
+    found: list[tuple[Path, Route]] = []
+    for path in project.python_files_under(folder) or ():
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if not any(word in text for word in _FRAMEWORK_WORDS) or project.parse(path) is None:
+            continue
+        found.extend((path, decision.route) for decision, _ in open_routes(load(path), opts))
+    return found
+
+
+@checker("REL501", "REL502", "REL503", kinds=("python",))
+def unauthenticated_routes(ctx: CheckContext) -> None:
+    text = ctx.source.text
+    if not any(word in text for word in _FRAMEWORK_WORDS):
+        return
+    opts = ctx.options.get(cat.FAMILY, {})
+    if private_reason(ctx.path, opts) or _is_test_file(PurePosixPath(Path(ctx.path).as_posix())):
+        return
+    module = build(ctx.source.path, ctx.source.tree)
+    for decision, mark in open_routes(module, opts):
+        route = decision.route
+        handler = route.handler
+        position = _def_position(handler, ctx)
+        if mark is not None:
+            ctx.report("REL502", handler, _sibling_message(route, mark), fix=_sibling_fix(route, mark, module, ctx), position=position)
+            continue
+        effect = _effect(route)
+        if effect is not None:
+            message = (
+                f"{route.label} has no authentication and {effect}: anyone who can "
+                "reach the service can call it; add an auth decorator or dependency, or declare the "
+                "service private (`private-services`)"
+            )
+            ctx.report("REL501", handler, message, position=position)
+        else:
+            message = f"{route.label} has no authentication: anyone who can reach the service can read it"
+            ctx.report("REL503", handler, message, position=position)
+
+
+def _is_test_file(path: PurePosixPath) -> bool:
+    """Apps built by a test suite are not deployed endpoints (`path` as displayed: relative
+    to the folder the run starts in)."""
+    name = path.name
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "tests" in path.parts[:-1]
+
+
+def _def_position(handler: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef, ctx: CheckContext) -> tuple[int, int, int, int]:
+    """The `def name` / `class name` of the handler, not its decorators or body."""
+    line = handler.lineno
+    col = ctx.source.char_col(line, handler.col_offset)
+    text = ctx.source.line(line)
+    name = getattr(handler, "name", "")
+    end = text.find(name, col)
+    return (line, col, line, end + len(name) if end >= 0 else len(text))
+
+
+def _sibling_message(route: Route, mark: str) -> str:
+    shown = mark.removeprefix("dependencies=")
+    kind = "dependency" if mark.startswith("dependencies=") else "decorator"
+    return (
+        f"{route.label} lacks the auth {kind} `{shown}` that most "
+        f"routes on `{route.group}` carry, and has no other authentication"
+    )
+
+
+def _effect(route: Route) -> str | None:
+    """What makes a route a P0: a method that changes state, or a body that writes."""
+    if route.methods is not None:
+        changing = [m for m in route.methods if m not in cat.READ_METHODS]
+        if changing:
+            return f"accepts {'/'.join(changing)}"
+    for body in handler_bodies(route):
+        for node in ast.walk(body):
+            if isinstance(node, ast.Call):
+                name = dotted_name(node.func)
+                method = name.rpartition(".")[2]
+                head = name.partition(".")[0]
+                if head in cat.SUBPROCESS_MODULES and method in ("run", "Popen", "call", "check_call", "check_output", "system"):
+                    return f"starts a process (`{name}`)"
+                if method in _WRITE_METHODS or (method in ("set", "add", "update", "delete") and ("document(" in name or "collection(" in name)):
+                    return f"writes or triggers something (`{method}`)"
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                upper = node.value.lstrip().upper()
+                if upper.startswith(_WRITE_SQL):
+                    return "runs a statement that writes or exports data"
+    return None
+
+
+_WRITE_METHODS = cat.WRITE_CALLS - {"set", "add", "update", "delete", "run", "call", "execute", "send", "create", "commit", "remove", "spawn", "system", "Popen", "check_call", "check_output"}
+
+
+def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> Fix | None:
+    handler = route.handler
+    if mark.startswith("dependencies="):
+        return None  # adding to a decorator call's keywords is not offered yet
+    if not isinstance(handler, (ast.FunctionDef, ast.AsyncFunctionDef)) or route.registration not in handler.decorator_list:
+        return None
+    expression = mark[1:]
+    head = expression.partition(".")[0].partition("(")[0]
+    imports = []
+    if head not in module.module_level:
+        origin = module.imports.get(head)
+        if origin is None or origin.startswith("."):
+            return None
+        parent, _, leaf = origin.rpartition(".")
+        imports = [f"from {parent} import {leaf}" if parent else origin]
+    line = handler.lineno
+    col = ctx.source.char_col(line, handler.col_offset)
+
+    def compute(fix: FixContext) -> list[Edit]:
+        import libcst as cst
+
+        old = fix.node_at(cst.FunctionDef, line, col)
+        added = cst.Decorator(decorator=cst.parse_expression(expression))
+        decorators = list(old.decorators)
+        index = next((i for i, d in enumerate(decorators) if _is_route_decorator(d)), None)
+        if index is None:
+            raise FixError("the route decorator is no longer there")
+        decorators.insert(index + 1, added)
+        return fix.replace(old, old.with_changes(decorators=decorators), imports=imports)
+
+    return Fix("unsafe", f"Add `{mark}` below the route decorator", compute=compute)
+
+
+def _is_route_decorator(decorator: Any) -> bool:
+    import libcst as cst
+
+    call = decorator.decorator
+    return isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in cat.ROUTE_DECORATORS

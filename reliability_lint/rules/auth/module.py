@@ -1,0 +1,108 @@
+"""What one module binds, for the auth family: its imports, functions, classes and the
+objects its names are assigned from (`app = Flask(__name__)`)."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reliability_lint.rules._names import dotted_name
+from reliability_lint.rules.auth import project
+
+
+@dataclass
+class Module:
+    path: Path
+    tree: ast.Module
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> qualified (".x" relative)
+    functions: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = field(default_factory=dict)
+    classes: dict[str, ast.ClassDef] = field(default_factory=dict)
+    created: dict[str, ast.Call] = field(default_factory=dict)  # name -> the call it was assigned from
+    module_level: set[str] = field(default_factory=set)  # names bound at the top level
+
+    def qualify(self, node: ast.AST) -> str:
+        """`flask.Flask` for `Flask` after `from flask import Flask`; local names as written;
+        a relative import keeps its dots (`.auth.require_key`)."""
+        name = dotted_name(node)
+        head, dot, rest = name.partition(".")
+        origin = self.imports.get(head)
+        if origin is None:
+            return name
+        return origin + dot + rest
+
+    def class_of(self, name: str) -> str | None:
+        """The qualified class a name was created from (`app` -> `flask.Flask`)."""
+        call = self.created.get(name)
+        return self.qualify(call.func) if call is not None else None
+
+    def resolve_import(self, qualified: str) -> tuple[Module, str] | None:
+        """The project module a qualified name comes from and the name inside it."""
+        level = len(qualified) - len(qualified.lstrip("."))
+        dotted = qualified[level:]
+        module_path, _, attr = dotted.rpartition(".")
+        if not attr:
+            return None
+        path = project.resolve_module(self.path, module_path, level)
+        if path is None or path.absolute() == self.path.absolute():
+            return None
+        return (load(path), attr) if project.parse(path) is not None else None
+
+
+def build(path: Path, tree: ast.Module) -> Module:
+    module = Module(path, tree)
+    for statement in tree.body:
+        if isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            module.module_level.update(_bound(statement))
+        elif isinstance(statement, ast.Assign):
+            module.module_level.update(t.id for t in statement.targets if isinstance(t, ast.Name))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    module.imports[alias.asname] = alias.name
+                else:
+                    head = alias.name.partition(".")[0]
+                    module.imports.setdefault(head, head)
+        elif isinstance(node, ast.ImportFrom):
+            prefix = "." * node.level + (node.module or "")
+            for alias in node.names:
+                if alias.name != "*":
+                    joined = f"{prefix}.{alias.name}" if node.module else f"{prefix}{alias.name}"
+                    module.imports[alias.asname or alias.name] = joined
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            module.functions.setdefault(node.name, node)
+        elif isinstance(node, ast.ClassDef):
+            module.classes.setdefault(node.name, node)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Call):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name):
+                    module.created.setdefault(target.id, node.value)
+    return module
+
+
+def _bound(statement: ast.stmt) -> set[str]:
+    if isinstance(statement, ast.Import):
+        return {(a.asname or a.name).partition(".")[0] for a in statement.names}
+    if isinstance(statement, ast.ImportFrom):
+        return {a.asname or a.name for a in statement.names}
+    return {statement.name}  # type: ignore[attr-defined]
+
+
+def load(path: Path) -> Module:
+    tree = project.parse(path)
+    assert tree is not None
+    return _load(str(path.absolute()), id(tree), tree)
+
+
+_LOADED: dict[tuple[str, int], Module] = {}
+
+
+def _load(key: str, tree_id: int, tree: ast.Module) -> Module:
+    found = _LOADED.get((key, tree_id))
+    if found is None or found.tree is not tree:
+        if len(_LOADED) > 512:
+            _LOADED.clear()
+        found = _LOADED[(key, tree_id)] = build(Path(key), tree)
+    return found
