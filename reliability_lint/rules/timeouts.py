@@ -34,6 +34,7 @@ LOAD_JOB = f"{BQ}.LoadJob"
 COPY_JOB = f"{BQ}.CopyJob"
 EXTRACT_JOB = f"{BQ}.ExtractJob"
 ANY_JOB = f"{BQ}.job.base._AsyncJob"  # what get_job() returns: some kind of job
+ROW_ITERATOR = f"{BQ}.table.RowIterator"  # rows of a finished query, or of list_rows()
 PUBLISHER = "google.cloud.pubsub_v1.PublisherClient"
 PUBLISH_FUTURE = "google.cloud.pubsub_v1.publisher.futures.Future"
 SESSION = "requests.Session"
@@ -45,6 +46,7 @@ _CLASS_ALIASES = {
     LOAD_JOB: (LOAD_JOB, f"{BQ}.job.LoadJob", f"{BQ}.job.load.LoadJob"),
     COPY_JOB: (COPY_JOB, f"{BQ}.job.CopyJob", f"{BQ}.job.copy_.CopyJob"),
     EXTRACT_JOB: (EXTRACT_JOB, f"{BQ}.job.ExtractJob", f"{BQ}.job.extract.ExtractJob"),
+    ROW_ITERATOR: (ROW_ITERATOR, f"{BQ}.RowIterator"),
     PUBLISHER: (
         PUBLISHER,
         "google.cloud.pubsub.PublisherClient",
@@ -80,6 +82,9 @@ _RETURNS = {
     (CLIENT, "extract_table"): EXTRACT_JOB,
     (CLIENT, "get_job"): ANY_JOB,
     (PUBLISHER, "publish"): PUBLISH_FUTURE,
+    (QUERY_JOB, "result"): ROW_ITERATOR,
+    (CLIENT, "list_rows"): ROW_ITERATOR,
+    (CLIENT, "query_and_wait"): ROW_ITERATOR,
 }
 
 

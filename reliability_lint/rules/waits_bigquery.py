@@ -1,0 +1,87 @@
+"""REL206: downloading BigQuery rows (RowIterator.to_dataframe() and kin) with no timeout,
+where the version of google-cloud-bigquery the project pins accepts one.
+
+Rows come from `QueryJob.result()`, `Client.list_rows()` and `Client.query_and_wait()`
+(the conversions of a QueryJob itself are REL201's: they wait for the job first). The
+download's own `timeout=` exists from google-cloud-bigquery 3.40.1 on; with an older pin,
+or no pin found, there is no keyword to add and nothing is reported.
+"""
+
+from __future__ import annotations
+
+import ast
+from typing import Any
+
+from packaging.version import Version
+
+from reliability_lint.analysis import CheckContext
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.fix import FixContext
+from reliability_lint.registry import checker, rule
+from reliability_lint.rules import _lazy_model, _pins
+from reliability_lint.rules import timeouts as t
+from reliability_lint.semantic.model import Module
+from reliability_lint.semantic.scopes import Scope
+from reliability_lint.semantic.types import Library
+
+FAMILY = "timeouts"
+DOWNLOADS = frozenset({"to_dataframe", "to_arrow", "to_dataframe_iterable", "to_arrow_iterable", "to_geodataframe"})
+SINCE = Version("3.40.1")  # googleapis/python-bigquery #2354 and #2408: `timeout` on the downloads
+PACKAGE = "google-cloud-bigquery"
+
+rule("REL206", "bigquery-download-without-timeout", "Downloading BigQuery rows with no timeout", "P2", fix="safe", family=FAMILY)
+
+
+def _library(ctx: CheckContext) -> Library:
+    return t._setup(ctx.options[FAMILY]["extra-calls"])[1]
+
+
+@checker("REL206", nodes=(ast.Call,))
+def bigquery_downloads(node: ast.Call, ctx: CheckContext) -> None:
+    func = node.func
+    if isinstance(func, ast.Attribute) and func.attr in DOWNLOADS:
+        _lazy_model.record(ctx, "REL206", node, _check, lambda: _library(ctx))
+
+
+def _check(ctx: CheckContext, module: Module, calls: list[tuple[ast.Call, Scope, ast.stmt]]) -> None:
+    pin: Any = None
+    for call, scope, statement in calls:
+        func = call.func
+        assert isinstance(func, ast.Attribute)
+        if module.type_of(func.value, scope) != t.ROW_ITERATOR:
+            continue
+        if any(k.arg is None or k.arg == "timeout" and not _is_none(k.value) for k in call.keywords):
+            continue  # bounded, or **kwargs may bound it
+        if any(isinstance(a, ast.Starred) for a in call.args):
+            continue
+        if pin is None:
+            pin = _pins.pinned(ctx.source.path, PACKAGE) or False
+        if not _pins.accepts(pin or None, SINCE):
+            continue  # no keyword the pinned version accepts: see the rule's page
+        _report(ctx, call, statement)
+
+
+def _is_none(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _report(ctx: CheckContext, call: ast.Call, statement: ast.stmt) -> None:
+    value, imports = t._value(ctx.options[FAMILY], "REL201")
+    disabling = next((k.value for k in call.keywords if k.arg == "timeout"), None)
+    src = ctx.source
+    label = t._label(call)
+    if disabling is not None:
+        span = src.node_span(disabling)
+
+        def compute(fix: FixContext) -> list[Edit]:
+            return [fix.edit(span[0], span[1], value), *t._import_edits(fix, imports)]
+
+        message = f"`{label}` passes `timeout=None`: the download can wait forever"
+    else:
+
+        def compute(fix: FixContext) -> list[Edit]:
+            return [*t.keyword_edits(fix.source, call, [f"timeout={value}"]), *t._import_edits(fix, imports)]
+
+        message = f"`{label}` downloads the rows with no `timeout` (a stalled BigQuery Storage stream waits forever)"
+    fix = Fix("safe", f"Add `timeout={value}`", compute=compute) if t._fixable(call) else None
+    ctx.report("REL206", statement, message, fix=fix, position=t._span(src, call))
