@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.rules._handlers import enclosing_function, scope_of
@@ -17,11 +18,11 @@ from reliability_lint.semantic.types import Library
 
 @dataclass
 class Candidates:
-    calls: list[tuple[ast.Call, ast.AST | None, ast.stmt]] = field(default_factory=list)
+    calls: list[tuple[ast.AST, ast.AST | None, ast.stmt | None]] = field(default_factory=list)
 
 
 def record(
-    ctx: CheckContext, key: str, node: ast.Call, finish: Callable[[CheckContext, Module, list[tuple[ast.Call, Scope, ast.stmt]]], None],
+    ctx: CheckContext, key: str, node: ast.AST, finish: Callable[[CheckContext, Module, list[Any]], None],
     library: Callable[[], Library],
 ) -> None:
     """Keep `node` for `finish(ctx, module, [(call, scope, statement)])`, run after the walk."""
@@ -29,7 +30,7 @@ def record(
     if found is None:
         found = ctx.state[key] = Candidates()
         ctx.at_end(lambda: _finish(ctx, found, finish, library))  # type: ignore[arg-type]
-    statement = next(a for a in reversed(ctx.ancestors) if isinstance(a, ast.stmt))
+    statement = node if isinstance(node, ast.stmt) else next((a for a in reversed(ctx.ancestors) if isinstance(a, ast.stmt)), None)
     found.calls.append((node, enclosing_scope_node(ctx.ancestors), statement))
 
 
