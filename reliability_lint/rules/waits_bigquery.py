@@ -12,13 +12,11 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from packaging.version import Version
-
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
-from reliability_lint.rules import _lazy_model, _pins
+from reliability_lint.rules import _lazy_model
 from reliability_lint.rules import timeouts as t
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
@@ -26,7 +24,7 @@ from reliability_lint.semantic.types import Library
 
 FAMILY = "timeouts"
 DOWNLOADS = frozenset({"to_dataframe", "to_arrow", "to_dataframe_iterable", "to_arrow_iterable", "to_geodataframe"})
-SINCE = Version("3.40.1")  # googleapis/python-bigquery #2354 and #2408: `timeout` on the downloads
+SINCE = "3.40.1"  # googleapis/python-bigquery #2354 and #2408: `timeout` on the downloads
 PACKAGE = "google-cloud-bigquery"
 
 rule("REL206", "bigquery-download-without-timeout", "Downloading BigQuery rows with no timeout", "P2", fix="safe", family=FAMILY)
@@ -55,8 +53,12 @@ def _check(ctx: CheckContext, module: Module, calls: list[tuple[ast.Call, Scope,
         if any(isinstance(a, ast.Starred) for a in call.args):
             continue
         if pin is None:
-            pin = _pins.pinned(ctx.source.path, PACKAGE) or False
-        if not _pins.accepts(pin or None, SINCE):
+            from packaging.version import Version
+
+            from reliability_lint.rules import _pins  # packaging, tomllib: only for a file that needs the pin
+
+            pin = _pins.accepts(_pins.pinned(ctx.source.path, PACKAGE), Version(SINCE))
+        if not pin:
             continue  # no keyword the pinned version accepts: see the rule's page
         _report(ctx, call, statement)
 

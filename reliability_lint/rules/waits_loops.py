@@ -6,7 +6,8 @@ through the model) and leaves when a state changes (a `break` or `return`, or it
 guarded by an ordering comparison (`time.monotonic() > deadline`, `attempt >= 5`), by a
 counter the loop increments, or by a time function. A loop with no exit at all, or whose
 exits test a shutdown signal (a `threading` / `asyncio` Event, a name such as `stop` or
-`running`), is a service meant to run until it is stopped: it is not reported.
+`running`), is a service meant to run until it is stopped: it is not reported. Nor is a
+loop that advances a counter (`page += 1`): it pages through something rather than polling.
 """
 
 from __future__ import annotations
@@ -120,6 +121,8 @@ def _check_loop(ctx: CheckContext, module: Module, loop: ast.While, scope: Scope
     if not sleeps:
         return
     counters = {n.target.id for n, _ in nodes if isinstance(n, ast.AugAssign) and isinstance(n.target, ast.Name)}
+    if counters:
+        return  # it advances (`page += 1`): it pages through something, or counts its attempts
     exits: list[list[ast.expr]] = []
     if not isinstance(loop.test, ast.Constant):
         exits.append([loop.test])

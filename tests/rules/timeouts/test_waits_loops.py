@@ -192,3 +192,22 @@ def test_retry_policies() -> None:
         retry()
         """
     assert found(text, ["REL211"]) == [7, 12, 24, 35, 38]
+
+
+def test_a_paginating_loop_is_not_a_poll() -> None:
+    text = """\
+        import time
+
+
+        def fetch_all(api):
+            listings, page = [], 1
+            while True:
+                batch = api.fetch(page)
+                if not batch:
+                    break
+                listings.extend(batch)
+                page += 1
+                time.sleep(0.5)
+            return listings
+        """
+    assert found(text, ["REL210"]) == []
