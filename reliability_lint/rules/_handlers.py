@@ -21,6 +21,7 @@ from reliability_lint.rules.exceptions import BROAD
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.reporting import ERROR_LEVELS, own_nodes, reports_errors
 from reliability_lint.semantic.scopes import FUNCTIONS, Scope, start
+from reliability_lint.rules.timeouts import SHARED_TYPES
 from reliability_lint.semantic.types import Library
 
 LOGGER = "logging.Logger"
@@ -66,6 +67,7 @@ _RETURNS = {
     (LOGURU, "opt"): LOGURU,
 }
 LIBRARY = Library(_CONSTRUCTORS, _CLASSES, _RETURNS, frozenset())
+SHARED_TYPES.append(LIBRARY)
 _LOGGER_NAMES = frozenset({"loguru.logger", "logging", "logging.root"})  # loggers by qualified name
 
 LEVELS = {"debug": 10, "info": 20, "warning": 30, "warn": 30, "error": 40, "exception": 40, "critical": 50, "fatal": 50}

@@ -13,7 +13,6 @@ from reliability_lint.rules._handlers import enclosing_function, scope_of
 from reliability_lint.semantic.feed import feed
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
-from reliability_lint.semantic.types import Library
 
 
 @dataclass
@@ -21,15 +20,12 @@ class Candidates:
     calls: list[tuple[ast.AST, ast.AST | None, ast.stmt | None]] = field(default_factory=list)
 
 
-def record(
-    ctx: CheckContext, key: str, node: ast.AST, finish: Callable[[CheckContext, Module, list[Any]], None],
-    library: Callable[[], Library],
-) -> None:
+def record(ctx: CheckContext, key: str, node: ast.AST, finish: Callable[[CheckContext, Module, list[Any]], None]) -> None:
     """Keep `node` for `finish(ctx, module, [(call, scope, statement)])`, run after the walk."""
     found: Candidates | None = ctx.state.get(key)
     if found is None:
         found = ctx.state[key] = Candidates()
-        ctx.at_end(lambda: _finish(ctx, found, finish, library))  # type: ignore[arg-type]
+        ctx.at_end(lambda: _finish(ctx, found, finish))  # type: ignore[arg-type]
     statement = node if isinstance(node, ast.stmt) else next((a for a in reversed(ctx.ancestors) if isinstance(a, ast.stmt)), None)
     found.calls.append((node, enclosing_scope_node(ctx.ancestors), statement))
 
@@ -43,8 +39,8 @@ def enclosing_scope_node(ancestors: list[ast.AST]) -> ast.AST | None:
     return None
 
 
-def _finish(ctx: CheckContext, found: Candidates, finish: Callable[..., None], library: Callable[[], Library]) -> None:
-    module = model_for(ctx, library())
+def _finish(ctx: CheckContext, found: Candidates, finish: Callable[..., None]) -> None:
+    module = model_for(ctx)
     calls = [(call, _scope(module, function), statement) for call, function, statement in found.calls]
     finish(ctx, module, calls)
 
@@ -53,14 +49,25 @@ def _scope(module: Module, function: ast.AST | None) -> Scope:
     return scope_of(module, function)
 
 
-def model_for(ctx: CheckContext, library: Library) -> Module:
-    """The file's model for `library`, built once per file and library."""
-    models: dict[int, Module] = ctx.state.setdefault("lazy-models", {})
-    module = models.get(id(library))
-    if module is None:
+def model_for(ctx: CheckContext) -> Module:
+    """The file's model, with the timeouts family's library (which holds `SHARED_TYPES`):
+    the one the timeouts checker fed during the walk when it ran on this file, else one
+    fed now, once per file."""
+    from reliability_lint.rules import timeouts
+
+    module: Module | None = ctx.state.get("shared-model")
+    if module is not None:
+        return module
+    walked = ctx.state.get(timeouts.FAMILY)
+    if walked:
+        module = walked.module
+        module.finish()
+    else:
+        library = timeouts._setup(ctx.options[timeouts.FAMILY]["extra-calls"])[1]
         project = ctx.project
         path = ctx.source.path.absolute()
         package = project.package_of(path) if project is not None else ""
-        module = models[id(library)] = Module(library, project=project, origin=str(path), package=package)
+        module = Module(library, project=project, origin=str(path), package=package)
         feed(module, ctx.source.tree)
+    ctx.state["shared-model"] = module
     return module

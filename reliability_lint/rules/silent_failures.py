@@ -18,9 +18,10 @@ from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.rules import _handlers as h
+from reliability_lint.rules import _lazy_model
 from reliability_lint.rules.exceptions import _header_position, _logger_for
-from reliability_lint.semantic.feed import feed
 from reliability_lint.semantic.model import Module
+from reliability_lint.semantic.reporting import own_nodes
 from reliability_lint.semantic.scopes import Scope
 
 FAMILY = "exceptions"
@@ -58,13 +59,20 @@ def silent_failures(node: ast.AST, ctx: CheckContext) -> None:
         ctx.at_end(lambda: _check_file(ctx, seen))  # type: ignore[arg-type]
     function = h.enclosing_function(ctx.ancestors)
     if isinstance(node, ast.ExceptHandler):
-        if node.type is None or _maybe_broad(node.type):
+        if (node.type is None or _maybe_broad(node.type)) and _may_be_silent(node):
             seen.handlers.append((node, function))
     elif "suppress" in ctx.source.text:
         for item in node.items:  # type: ignore[attr-defined]
             call = item.context_expr
             if isinstance(call, ast.Call) and call.args and isinstance(call.func, (ast.Name, ast.Attribute)):
                 seen.withs.append((item, function))
+
+
+def _may_be_silent(handler: ast.ExceptHandler) -> bool:
+    """Every rule here needs a call or a return in the handler, and none applies to one that
+    raises: such handlers are left out before the file's model is built."""
+    nodes = own_nodes(handler.body)
+    return not any(isinstance(n, ast.Raise) for n in nodes) and any(isinstance(n, (ast.Call, ast.Return)) for n in nodes)
 
 
 def _maybe_broad(node: ast.expr) -> bool:
@@ -76,10 +84,7 @@ def _maybe_broad(node: ast.expr) -> bool:
 def _check_file(ctx: CheckContext, seen: _Seen) -> None:
     if not seen.handlers and not seen.withs:
         return
-    project = ctx.project
-    path = ctx.source.path.absolute()
-    module = Module(h.LIBRARY, project=project, origin=str(path), package=project.package_of(path) if project else "")
-    feed(module, ctx.source.tree)
+    module = _lazy_model.model_for(ctx)
     for item, function in seen.withs:
         _check_suppress(ctx, module, item, h.scope_of(module, function))
     for handler, function in seen.handlers:

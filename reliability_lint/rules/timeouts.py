@@ -242,6 +242,11 @@ def _extra(declared: list[str]) -> Extra:
     return Extra(functions, methods, tuple(sorted({p.partition(".")[0] for p in functions})))
 
 
+# Types the other rule modules (waits_*, silent_failures) read from the same per-file model,
+# so that a file is modelled once: loggers, web apps, Popen, queues and events.
+SHARED_TYPES: list[Library] = []
+
+
 def _library(extra: Extra) -> Library:
     classes = {alias: canonical for canonical, aliases in _CLASS_ALIASES.items() for alias in aliases}
     constructors = {alias: canonical for alias, canonical in classes.items() if canonical in _CONSTRUCTED}
@@ -249,7 +254,13 @@ def _library(extra: Extra) -> Library:
     for owner, _ in extra.methods:
         classes.setdefault(owner, owner)
         constructors.setdefault(owner, owner)
-    return Library(constructors, classes, _RETURNS, frozenset((CLIENT, SESSION, *HTTPX_CLIENTS)))
+    returns, enter_self = dict(_RETURNS), {CLIENT, SESSION, *HTTPX_CLIENTS}
+    for shared in SHARED_TYPES:
+        constructors = {**shared.constructors, **constructors}
+        classes = {**shared.classes, **classes}
+        returns = {**shared.returns, **returns}
+        enter_self |= shared.enter_self
+    return Library(constructors, classes, returns, frozenset(enter_self))
 
 
 _LIBRARIES: dict[tuple[str, ...], tuple[Extra, Library]] = {}

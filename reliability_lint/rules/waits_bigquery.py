@@ -20,7 +20,6 @@ from reliability_lint.rules import _lazy_model
 from reliability_lint.rules import timeouts as t
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
-from reliability_lint.semantic.types import Library
 
 FAMILY = "timeouts"
 DOWNLOADS = frozenset({"to_dataframe", "to_arrow", "to_dataframe_iterable", "to_arrow_iterable", "to_geodataframe"})
@@ -30,15 +29,11 @@ PACKAGE = "google-cloud-bigquery"
 rule("REL206", "bigquery-download-without-timeout", "Downloading BigQuery rows with no timeout", "P2", fix="safe", family=FAMILY)
 
 
-def _library(ctx: CheckContext) -> Library:
-    return t._setup(ctx.options[FAMILY]["extra-calls"])[1]
-
-
 @checker("REL206", nodes=(ast.Call,))
 def bigquery_downloads(node: ast.Call, ctx: CheckContext) -> None:
     func = node.func
     if isinstance(func, ast.Attribute) and func.attr in DOWNLOADS:
-        _lazy_model.record(ctx, "REL206", node, _check, lambda: _library(ctx))
+        _lazy_model.record(ctx, "REL206", node, _check)
 
 
 def _check(ctx: CheckContext, module: Module, calls: list[tuple[ast.Call, Scope, ast.stmt]]) -> None:

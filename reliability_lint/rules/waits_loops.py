@@ -20,6 +20,7 @@ from reliability_lint.registry import checker, rule
 from reliability_lint.rules import _lazy_model
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
+from reliability_lint.rules.timeouts import SHARED_TYPES
 from reliability_lint.semantic.types import Library
 
 FAMILY = "timeouts"
@@ -40,6 +41,7 @@ LIBRARY = Library(
     {},
     frozenset(),
 )
+SHARED_TYPES.append(LIBRARY)
 # Calls that block on input: a loop making one is paced by what it receives, not a poller.
 _RECEIVING = frozenset({"accept", "recv", "recvfrom", "recv_into", "serve_forever", "handle_request", "select", "poll"})
 
@@ -54,14 +56,14 @@ def loops(node: ast.AST, ctx: CheckContext) -> None:
         if node.decorator_list and _mentions(ctx, "tenacity", "backoff", "retry"):
             for decorator in node.decorator_list:
                 if isinstance(decorator, (ast.Name, ast.Attribute)):  # an alias: `retry as again`
-                    _lazy_model.record(ctx, "REL210", decorator, _check, lambda: LIBRARY)
+                    _lazy_model.record(ctx, "REL210", decorator, _check)
     elif isinstance(node, ast.While):
         if _unbounded_test(node.test) and _mentions(ctx, "sleep"):
-            _lazy_model.record(ctx, "REL210", node, _check, lambda: LIBRARY)  # type: ignore[arg-type]
+            _lazy_model.record(ctx, "REL210", node, _check)  # type: ignore[arg-type]
     elif isinstance(node, ast.Call) and _mentions(ctx, "tenacity", "backoff", "retry"):
         func = node.func
         if isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in _RETRY_NAMES):
-            _lazy_model.record(ctx, "REL210", node, _check, lambda: LIBRARY)
+            _lazy_model.record(ctx, "REL210", node, _check)
 
 
 def _mentions(ctx: CheckContext, *words: str) -> bool:

@@ -22,6 +22,7 @@ from reliability_lint.rules import _lazy_model
 from reliability_lint.rules import timeouts as t
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
+from reliability_lint.rules.timeouts import SHARED_TYPES
 from reliability_lint.semantic.types import Library
 
 FAMILY = "timeouts"
@@ -64,6 +65,7 @@ options(
     Option("network", (int, float, str), 60, t._check_value),
     Option("network-import", str, "", t._check_import),
 )
+SHARED_TYPES.append(LIBRARY)
 
 
 @checker("REL207", "REL208", "REL209", nodes=(ast.Call,))
@@ -72,10 +74,10 @@ def stdlib_waits(node: ast.Call, ctx: CheckContext) -> None:
     # a plain name may be an alias (`from subprocess import check_output as out`)
     wanted = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in _NAMES)
     if wanted and _mentions_a_module(ctx):
-        _lazy_model.record(ctx, "REL207", node, _check, lambda: LIBRARY)
+        _lazy_model.record(ctx, "REL207", node, _check)
 
 
-_HINTS = ("subprocess", "urllib", "smtplib", "http", "socket", "ftplib", "imaplib", "poplib", "aiohttp", "Popen")
+_HINTS = ("subprocess", "urllib", "smtplib", "http.client", "socket", "ftplib", "imaplib", "poplib", "aiohttp", "Popen")
 
 
 def _mentions_a_module(ctx: CheckContext) -> bool:
