@@ -60,18 +60,20 @@ def loops(node: ast.AST, ctx: CheckContext) -> None:
     elif isinstance(node, ast.While):
         if _unbounded_test(node.test) and _mentions(ctx, "sleep"):
             _lazy_model.record(ctx, "REL210", node, _check)  # type: ignore[arg-type]
-    elif isinstance(node, ast.Call) and _mentions(ctx, "tenacity", "backoff", "retry"):
+    elif isinstance(node, ast.Call):
         func = node.func
-        if isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in _RETRY_NAMES):
+        wanted = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in _RETRY_NAMES)
+        if wanted and _mentions(ctx, "tenacity", "backoff", "retry"):
             _lazy_model.record(ctx, "REL210", node, _check)
 
 
 def _mentions(ctx: CheckContext, *words: str) -> bool:
-    key = "mentions:" + ",".join(words)
-    known = ctx.state.get(key)
-    if known is None:
-        known = ctx.state[key] = any(word in ctx.source.text for word in words)
-    return bool(known)
+    """Whether the file's text holds one of `words` (asked once per file and tuple)."""
+    known: dict[tuple[str, ...], bool] = ctx.state.setdefault("loops-mentions", {})
+    found = known.get(words)
+    if found is None:
+        found = known[words] = any(word in ctx.source.text for word in words)
+    return found
 
 
 def _unbounded_test(test: ast.expr) -> bool:

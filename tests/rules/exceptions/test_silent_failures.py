@@ -498,3 +498,52 @@ def test_loggers_and_reporting_helpers_of_other_modules(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     rows = sorted((f["location"]["row"], f["code"]) for f in json.loads(result.stdout))
     assert rows == [(7, "REL103"), (20, "REL104")]
+
+
+def test_a_route_declaring_a_non_2xx_status_and_a_handler_without_routes() -> None:
+    text = """\
+        from fastapi import FastAPI
+
+        api = FastAPI()
+
+
+        @api.post("/x", status_code=500)
+        def broken():
+            try:
+                handle()
+            except Exception:
+                return {"ok": True}
+            return {"ok": True}
+
+
+        def plain():
+            try:
+                handle()
+            except Exception:
+                return "", 200
+            return "", 204
+        """
+    assert found(text, ["REL105"]) == []
+
+
+def test_logger_error_with_traceback_kept_is_not_reported() -> None:
+    text = """\
+        import logging
+
+        log = logging.getLogger(__name__)
+
+
+        def a():
+            try:
+                step()
+            except Exception as exc:
+                log.error("failed: %s", exc, exc_info=True)
+
+        def b():
+            try:
+                step()
+            except Exception as exc:
+                log.exception("failed")
+                log.error("context: %s", exc)
+        """
+    assert found(text, ["REL107"]) == []
