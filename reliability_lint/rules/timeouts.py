@@ -471,9 +471,12 @@ def _report_call(ctx: CheckContext, site: _Site, disabling: ast.expr | None, set
         )
         fix_message = f"Wait with `.result(timeout={value})` first"
         position = (call.lineno, src.char_col(call.lineno, call.col_offset))
+        from reliability_lint.rules.waits_bigquery import accepts_download_timeout
+
+        download = accepts_download_timeout(src.path)  # bound the download too where the pin allows (REL206)
 
         def compute(fix: FixContext) -> list[Edit]:
-            return _wait_first_edits(fix, position, call.func.attr, value, imports)  # type: ignore[attr-defined]
+            return _wait_first_edits(fix, position, call.func.attr, value, imports, download)  # type: ignore[attr-defined]
 
     else:
         items = [f"{check.keyword}={value}"]
@@ -621,7 +624,7 @@ def _skip_to(text: str, index: int, wanted: str) -> int:
 
 
 def _wait_first_edits(
-    fix: FixContext, position: tuple[int, int], method: str, value: str, imports: list[str]
+    fix: FixContext, position: tuple[int, int], method: str, value: str, imports: list[str], download: bool = False
 ) -> list[Edit]:
     """`job.to_dataframe(max_results=n)` -> `job.result(timeout=v, max_results=n).to_dataframe()`."""
     import libcst as cst
@@ -637,6 +640,10 @@ def _wait_first_edits(
     if moved:
         wait_args[0] = wait_args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         wait_args.append(moved[0].with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    if download and not any(a.keyword is not None and a.keyword.value == "timeout" for a in kept):
+        if kept and isinstance(kept[-1].comma, cst.MaybeSentinel):
+            kept[-1] = kept[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        kept.append(cst.Arg(cst.parse_expression(value), keyword=cst.Name("timeout"), equal=_equal()))
     attribute = node.func
     waited = cst.Call(func=cst.Attribute(value=attribute.value, attr=cst.Name("result")), args=wait_args)
     replacement = node.with_changes(func=attribute.with_changes(value=waited), args=kept)

@@ -10,6 +10,7 @@ or no pin found, there is no keyword to add and nothing is reported.
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 from typing import Any
 
 from reliability_lint.analysis import CheckContext
@@ -48,14 +49,20 @@ def _check(ctx: CheckContext, module: Module, calls: list[tuple[ast.Call, Scope,
         if any(isinstance(a, ast.Starred) for a in call.args):
             continue
         if pin is None:
-            from packaging.version import Version
-
-            from reliability_lint.rules import _pins  # packaging, tomllib: only for a file that needs the pin
-
-            pin = _pins.accepts(_pins.pinned(ctx.source.path, PACKAGE), Version(SINCE))
+            pin = accepts_download_timeout(ctx.source.path)
         if not pin:
             continue  # no keyword the pinned version accepts: see the rule's page
         _report(ctx, call, statement)
+
+
+def accepts_download_timeout(path: Path) -> bool:
+    """Whether the google-cloud-bigquery pinned for the file at `path` accepts `timeout=`
+    on the downloads (REL201's fix then bounds the download as well as the wait)."""
+    from packaging.version import Version
+
+    from reliability_lint.rules import _pins  # packaging, tomllib: only for a file that needs the pin
+
+    return _pins.accepts(_pins.pinned(path, PACKAGE), Version(SINCE))
 
 
 def _is_none(node: ast.expr) -> bool:

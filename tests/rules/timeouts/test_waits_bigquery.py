@@ -120,3 +120,18 @@ def test_unreadable_or_unrelated_files_are_unknown(tmp_path: Path) -> None:
     other.mkdir()
     (other / "requirements.txt").write_text("-r base.txt\npandas==2.2\n", encoding="utf-8")
     assert pinned(other / "x.py", "google-cloud-bigquery") is None
+
+
+def test_rel201_fix_bounds_the_download_too_only_where_the_pin_allows(tmp_path: Path) -> None:
+    code = "from google.cloud import bigquery\n\n\ndef f(sql):\n    return bigquery.Client().query(sql, timeout=30).to_dataframe(max_results=5)\n"
+    for pin, expected in (
+        ("google-cloud-bigquery>=3.41\n", ".result(timeout=600, max_results=5).to_dataframe(timeout=600)"),
+        ("google-cloud-bigquery==3.25.0\n", ".result(timeout=600, max_results=5).to_dataframe()\n"),
+    ):
+        (tmp_path / "requirements.txt").write_text(pin, encoding="utf-8")
+        (tmp_path / "job.py").write_text(code, encoding="utf-8")
+        result = run_tool("fix", "--no-cache", "--select", "REL201,REL206", "job.py", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        fixed = (tmp_path / "job.py").read_text(encoding="utf-8")
+        assert expected in fixed, fixed
+        assert rows(tmp_path, "job.py") == []
