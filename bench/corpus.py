@@ -43,10 +43,12 @@ from typing import Any, TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus_auth  # noqa: E402
 import corpus_xmod  # noqa: E402
+import corpus_waits  # noqa: E402
 
 XMOD_SHARE = 0.05  # modules that use clients made in services/shared (cross-module shapes)
 AUTH_SETS_PER_FILES = 250  # one auth service set (about 20 files, under auth/) per this many files
 
+WAITS_SHARE = 0.05  # modules with the waits and silent failures of issue 12 (services/waits)
 DEFAULT_FILES = 2000
 DEFAULT_SEED = 7
 MARK = re.compile(r"«([DNUO]) ([^»]*)»")
@@ -829,9 +831,11 @@ def b_except(ctx: Ctx) -> list[str]:
     kind = ctx.rng.choices(range(7), weights=[1, 1, 1, 1, 3, 3, 2])[0]
     handler = [
         ["except:«O REL101 bare_except_reraise»", f'    {log}.error("bad {field_}: %r", value)', "    raise"],
-        ["except:«O REL101 bare_except_swallow»«O REL102 bare_except_swallow»", "    return None"],
+        ["except:«O REL101 bare_except_swallow»«O REL102 bare_except_swallow»«O REL104 bare_except_swallow»",
+         "    return None"],
         ["except Exception:«O REL102 except_exception_pass»", "    pass", "return None"],
-        ["except Exception as exc:«O REL102 except_exception_return_none»", "    return None"],
+        ["except Exception as exc:«O REL102 except_exception_return_none»«O REL104 except_exception_return_none»",
+         "    return None"],
         ["except ValueError:", f'    {log}.warning("unparseable {field_}: %r", value)', "    return None"],
         ["except Exception:", f'    {log}.exception("failed to parse {field_}")', "    raise"],
         ["except (TypeError, ValueError) as exc:", f'    raise ValueError(f"bad {field_}: {{value!r}}") from exc'],
@@ -1162,6 +1166,8 @@ def make_file(seed: int, i: int) -> tuple[str, str]:
     roll = rng.random()
     if random.Random(f"{seed}/{i}/xmod").random() < XMOD_SHARE:
         return corpus_xmod.consumer(random.Random(f"{seed}/{i}/xmod/body"), i)
+    if random.Random(f"{seed}/{i}/waits").random() < WAITS_SHARE:
+        return corpus_waits.module(random.Random(f"{seed}/{i}/waits/body"), i)
     if roll < 0.035:
         return f"docs/{svc}/{rng.choice(TOPICS)}_{i:05d}.md", markdown_file(ctx)
     if roll < 0.065:
@@ -1219,7 +1225,7 @@ def generate(out: Path, files: int = DEFAULT_FILES, seed: int = DEFAULT_SEED) ->
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-    for path, text in corpus_xmod.SHARED.items():
+    for path, text in {**corpus_xmod.SHARED, **corpus_waits.SHARED}.items():
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text)
@@ -1284,6 +1290,8 @@ def verify(out: Path) -> list[str]:
     negative_lines = {(n["file"], n["line"]) for n in truth["negatives"]}
     entries = [(e, True) for e in truth["defects"]] + [(e, False) for e in truth["unscored"] + truth["negatives"]]
     for entry, planted in entries:
+        if entry["kind"].startswith("waits_"):
+            continue  # issue 12's shapes are not calls only: bench/run.py scores them per rule
         code, where = entry.get("code"), f"{entry['file']}:{entry['line']} {entry.get('code', 'N')} {entry['kind']}"
         nodes = sites.get(entry["file"], {}).get(entry["line"], [])
         if code is None:

@@ -8,7 +8,8 @@ Every timing is a subprocess; each row reports the median wall and CPU time over
 and the peak RSS of its process tree (os.wait4). Rounds are interleaved so that the noise of
 a shared machine spreads over all rows: compare the ratios within one run, not absolute times
 across runs. After the table come the recall of the planted REL201-REL205 defects and the
-false positives, read from the JSON output of the cold check.
+false positives, then the same per rule for issue 12's rules (REL103-REL107, REL206-REL211),
+read from the JSON output of the cold check.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 import corpus  # noqa: E402
+import corpus_waits  # noqa: E402
 
 KEEP_DIR = Path(tempfile.gettempdir()) / "reliability-lint-bench" / "corpus"
 RUFF_SELECT = "E722,BLE001,S110,S112,TD,FIX,S105,S106,S107,S113"
@@ -270,7 +272,7 @@ def score(report: bytes, root: Path, truth: dict[str, Any]) -> None:
 
     codes = corpus.TIMEOUT_CODES
     reported = {(rel(f["filename"]), f["location"]["row"], f["code"]) for f in findings if f.get("code") in codes}
-    planted = {(d["file"], d["line"], d["code"]): d["kind"] for d in truth["defects"]}
+    planted = {(d["file"], d["line"], d["code"]): d["kind"] for d in truth["defects"] if d["code"] in codes}
     unscored = {(u["file"], u["line"], u["code"]) for u in truth["unscored"]}
     negatives = {(n["file"], n["line"]): n["kind"] for n in truth["negatives"]}
     false = [r for r in reported if r not in planted and r not in unscored]
@@ -296,8 +298,10 @@ def score(report: bytes, root: Path, truth: dict[str, Any]) -> None:
         print("  false positives: " + ", ".join(f"{k} ({n})" for k, n in wrong.most_common(12)))
         print("  e.g. " + ", ".join(f"{f}:{line} {code}" for f, line, code in sorted(false)[:3]))
     score_auth(findings, rel, truth)
-    others = Counter(o["code"] for o in truth["other"])
-    got = Counter(f["code"] for f in findings if f.get("code") not in codes and not f.get("code", "").startswith("REL5"))
+    score_waits(findings, rel, truth)
+    others = Counter(o["code"] for o in truth["other"] if o["code"] not in corpus_waits.CODES)
+    got = Counter(f["code"] for f in findings
+                  if f.get("code") not in (*codes, *corpus_waits.CODES) and not f.get("code", "").startswith("REL5"))
     at_line = {(o["file"], o["line"], o["code"]) for o in truth["other"]}
     hits = Counter(code for f in findings if (code := f.get("code")) not in codes
                    and (rel(f["filename"]), f["location"]["row"], code) in at_line)
@@ -324,6 +328,31 @@ def score_auth(findings: list[dict[str, Any]], rel: Any, truth: dict[str, Any]) 
         print("  missed: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))
     if false:
         print("  false reports: " + ", ".join(f"{f}:{line} {code} ({negatives.get((f, line), 'no planted site')})" for f, line, code in sorted(false)[:6]))
+
+
+def score_waits(findings: list[dict[str, Any]], rel: Callable[[str], str], truth: dict[str, Any]) -> None:
+    """Recall and false reports of issue 12's rules: planted shapes (corpus_waits, and the
+    corpus's own handlers that return None, marked «O REL104») against every report."""
+    codes = corpus_waits.CODES
+    planted = {(d["file"], d["line"], d["code"]): d["kind"] for d in truth["defects"] + truth["other"] if d["code"] in codes}
+    negatives = {(n["file"], n["line"]): n["kind"] for n in truth["negatives"] if n["kind"].startswith("waits_")}
+    reported = {(rel(f["filename"]), f["location"]["row"], f["code"]) for f in findings if f.get("code") in codes}
+    false = [r for r in reported if r not in planted]
+    print(f"\nissue 12 rules ({len(planted)} planted, {len(negatives)} look-alikes):")
+    print(f"  {'code':7} {'planted':>7} {'found':>6} {'recall':>7} {'reported':>9} {'false':>6} {'on look-alikes':>15}")
+    for code in (*codes, "total"):
+        mine = {k for k in planted if code in (k[2], "total")}
+        found = {k for k in mine if k in reported}
+        fp = [r for r in false if code in (r[2], "total")]
+        print(f"  {code:7} {len(mine):>7} {len(found):>6} {fmt(100 * len(found) / len(mine) if mine else None, '6.1f'):>6}% "
+              f"{sum(code in (r[2], 'total') for r in reported):>9} {len(fp):>6} {sum((f, line) in negatives for f, line, _ in fp):>15}")
+    missed = Counter(f"{code} {planted[(f, line, code)]}" for f, line, code in planted if (f, line, code) not in reported)
+    if missed:
+        print("  missed: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))
+    wrong = Counter(f"{code} on {negatives.get((f, line), 'a line with no planted site')}" for f, line, code in false)
+    if wrong:
+        print("  false reports: " + ", ".join(f"{k} ({n})" for k, n in wrong.most_common(12)))
+        print("  e.g. " + ", ".join(f"{f}:{line} {code}" for f, line, code in sorted(false)[:3]))
 
 
 def importtime(module: str) -> None:

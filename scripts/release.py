@@ -27,7 +27,7 @@ class ReleaseError(Exception):
 
 
 def _git(root: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False)
+    done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=False, timeout=120)
     if done.returncode != 0:
         raise ReleaseError(f"git {args[0]} failed: {done.stderr.strip()}")
     return done.stdout

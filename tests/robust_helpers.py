@@ -16,6 +16,10 @@ from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.source import SourceError, SourceFile
 from reliability_lint.testing import settings_for
 
+PAGES = Path(__file__).resolve().parent.parent / "rules"
+# Generated programs are checked as if they lived next to a pin of google-cloud-bigquery
+# that accepts the downloads' `timeout` (REL206 applies only there).
+GENERATED = str(Path(__file__).resolve().parent / "data" / "pins" / "bigquery-3.41" / "generated.py")
 
 
 @dataclass
@@ -32,7 +36,7 @@ def every_rule_settings(unsafe_fixes: bool = True) -> Settings:
     return settings_for(sorted(REGISTRY.rules), unsafe_fixes=unsafe_fixes)
 
 
-def fix_in_memory(text: str, settings: Settings, path: str = "generated.py") -> Outcome:
+def fix_in_memory(text: str, settings: Settings, path: str = GENERATED) -> Outcome:
     src = SourceFile(Path(path), text)
     task = Task(Path(path), path, REGISTRY.kinds_of(Path(path)))
     try:
@@ -56,7 +60,9 @@ def page_snippets(tag: str = "bad", language: str = "python") -> list[str]:
         if page is None:
             continue
         for example in examples(page.read_text(encoding="utf-8")):
-            if example.tag == tag and example.language == language and "path" not in example.attributes:
+            # a Python example placed by path is placed for its pin (REL206): generated.py sits there too
+            placed = example.attributes.get("path", "generated.py")
+            if example.tag == tag and example.language == language and placed.endswith(".py"):
                 snippets.append(example.code)
     return snippets
 

@@ -177,6 +177,17 @@ class Index:
             return self._lookup(".".join([entry[1], *rest[1:]]), path, depth + 1)
         return path, entry, rest[1:]
 
+    def function_reports(self, qualname: str, origin: str) -> bool | None:
+        """Whether the project function `qualname` (as imported in `origin`) raises or logs at
+        error level; None when it is not a project function or its summary predates the flag."""
+        found = self._lookup(qualname, Path(origin))
+        if not isinstance(found, tuple):
+            return None
+        _, entry, rest = found
+        if entry[0] != "function" or rest or len(entry) < 4:
+            return None
+        return bool(entry[3])
+
     def ground(self, value: Any, origin: str, library: Library) -> Type:
         """A type read from the summary of `origin`, with its references resolved."""
         if isinstance(value, Ref):

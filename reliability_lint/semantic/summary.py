@@ -1,6 +1,7 @@
 """A module's summary: what other modules can learn from it, as plain JSON.
 
-    names:   name -> ["value", T] | ["function", is_async, T] | ["class", dotted] | ["alias", qualname]
+    names:   name -> ["value", T] | ["function", is_async, T, reports] | ["class", dotted] | ["alias", qualname]
+             (reports: whether the function's body raises or logs at error level, see reporting.py)
     classes: dotted -> {"bases": [...], "attributes": {name: T}, "methods": {name: [is_async, T]},
                         "members": [every name the class body or `self.x = ...` defines]}
     stars:   modules re-exported with `from x import *`
@@ -15,6 +16,7 @@ import ast
 from typing import Any
 
 from reliability_lint.semantic.model import Module, _is_property
+from reliability_lint.semantic.reporting import reports_errors
 from reliability_lint.semantic.scopes import FUNCTIONS, Binding, ClassInfo, Scope, plain_name
 from reliability_lint.semantic.types import UNKNOWN, ProjectClass, Ref, to_json
 
@@ -43,7 +45,7 @@ def _entry(module: Module, bindings: list[Binding], export: Any) -> list[Any]:
     if len(bindings) == 1 and bindings[0].kind == "function":
         function = bindings[0].node
         is_async = isinstance(function, ast.AsyncFunctionDef)
-        return ["function", is_async, export(module.returns_of(bindings[0], awaited=True))]
+        return ["function", is_async, export(module.returns_of(bindings[0], awaited=True)), reports_errors(function)]
     if len(bindings) == 1 and bindings[0].kind == "class":
         info = bindings[0].node
         assert isinstance(info, ClassInfo)

@@ -1,3 +1,3 @@
-"""The exceptions family (REL101, REL102): handlers that catch too much or swallow the error."""
+"""The exceptions family (REL101-REL107): handlers that catch too much or swallow the error."""
 
-from reliability_lint.rules.exceptions import catalogue, checks, fixes, loggers  # noqa: F401  (registers the rules)
+from reliability_lint.rules.exceptions import catalogue, checks, fixes, loggers, silent  # noqa: F401  (registers the rules)

@@ -20,6 +20,7 @@ QUERY_JOB = f"{BQ}.QueryJob"
 LOAD_JOB = f"{BQ}.LoadJob"
 COPY_JOB = f"{BQ}.CopyJob"
 EXTRACT_JOB = f"{BQ}.ExtractJob"
+ROW_ITERATOR = f"{BQ}.table.RowIterator"  # rows of a finished query, or of list_rows()
 ANY_JOB = f"{BQ}.job.base._AsyncJob"  # what get_job() returns: some kind of job
 PUBLISHER = "google.cloud.pubsub_v1.PublisherClient"
 PUBLISH_FUTURE = "google.cloud.pubsub_v1.publisher.futures.Future"
@@ -32,6 +33,7 @@ _CLASS_ALIASES = {
     LOAD_JOB: (LOAD_JOB, f"{BQ}.job.LoadJob", f"{BQ}.job.load.LoadJob"),
     COPY_JOB: (COPY_JOB, f"{BQ}.job.CopyJob", f"{BQ}.job.copy_.CopyJob"),
     EXTRACT_JOB: (EXTRACT_JOB, f"{BQ}.job.ExtractJob", f"{BQ}.job.extract.ExtractJob"),
+    ROW_ITERATOR: (ROW_ITERATOR, f"{BQ}.RowIterator"),
     PUBLISHER: (
         PUBLISHER,
         "google.cloud.pubsub.PublisherClient",
@@ -66,6 +68,9 @@ _RETURNS = {
     (CLIENT, "copy_table"): COPY_JOB,
     (CLIENT, "extract_table"): EXTRACT_JOB,
     (CLIENT, "get_job"): ANY_JOB,
+    (QUERY_JOB, "result"): ROW_ITERATOR,
+    (CLIENT, "list_rows"): ROW_ITERATOR,
+    (CLIENT, "query_and_wait"): ROW_ITERATOR,
     (PUBLISHER, "publish"): PUBLISH_FUTURE,
 }
 
@@ -204,6 +209,11 @@ def _extra(declared: list[str]) -> Extra:
     return Extra(functions, methods, tuple(sorted({p.partition(".")[0] for p in functions})))
 
 
+# Types the other rule modules (waits_*, silent) read from the same per-file model, so that
+# a file is modelled once: loggers, web apps, Popen, queues and events.
+SHARED_TYPES: list[Library] = []
+
+
 def _library(extra: Extra) -> Library:
     classes = {alias: canonical for canonical, aliases in _CLASS_ALIASES.items() for alias in aliases}
     constructors = {alias: canonical for alias, canonical in classes.items() if canonical in _CONSTRUCTED}
@@ -211,7 +221,13 @@ def _library(extra: Extra) -> Library:
     for owner, _ in extra.methods:
         classes.setdefault(owner, owner)
         constructors.setdefault(owner, owner)
-    return Library(constructors, classes, _RETURNS, frozenset((CLIENT, SESSION, *HTTPX_CLIENTS)))
+    returns, enter_self = dict(_RETURNS), {CLIENT, SESSION, *HTTPX_CLIENTS}
+    for shared in SHARED_TYPES:
+        constructors = {**shared.constructors, **constructors}
+        classes = {**shared.classes, **classes}
+        returns = {**shared.returns, **returns}
+        enter_self |= shared.enter_self
+    return Library(constructors, classes, returns, frozenset(enter_self))
 
 
 _LIBRARIES: dict[tuple[str, ...], tuple[Extra, Library]] = {}

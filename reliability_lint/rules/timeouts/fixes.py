@@ -84,9 +84,10 @@ def _skip_to(text: str, index: int, wanted: str) -> int:
 
 
 def _wait_first_edits(
-    fix: FixContext, position: tuple[int, int], method: str, value: str, imports: list[str]
+    fix: FixContext, position: tuple[int, int], method: str, value: str, imports: list[str], download: bool = False
 ) -> list[Edit]:
-    """`job.to_dataframe(max_results=n)` -> `job.result(timeout=v, max_results=n).to_dataframe()`."""
+    """`job.to_dataframe(max_results=n)` -> `job.result(timeout=v, max_results=n).to_dataframe()`
+    (with `download`, the conversion's own `timeout=v` too, where the pinned version has it)."""
     import libcst as cst
 
     node = _chained_call(fix, fix.node_at(cst.Call, *position), method)
@@ -100,6 +101,10 @@ def _wait_first_edits(
     if moved:
         wait_args[0] = wait_args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
         wait_args.append(moved[0].with_changes(comma=cst.MaybeSentinel.DEFAULT))
+    if download and not any(a.keyword is not None and a.keyword.value == "timeout" for a in kept):
+        if kept and isinstance(kept[-1].comma, cst.MaybeSentinel):
+            kept[-1] = kept[-1].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+        kept.append(cst.Arg(cst.parse_expression(value), keyword=cst.Name("timeout"), equal=_equal()))
     attribute = node.func
     waited = cst.Call(func=cst.Attribute(value=attribute.value, attr=cst.Name("result")), args=wait_args)
     replacement = node.with_changes(func=attribute.with_changes(value=waited), args=kept)

@@ -40,7 +40,7 @@ def findings_of(root: Path) -> set[tuple[str, int, str]]:
 def score(root: Path) -> dict[str, object]:
     truth = json.loads((root / "ground_truth.json").read_text())
     found = findings_of(root)
-    planted = {(d["file"], d["line"], d["code"]) for d in truth["defects"]}
+    planted = {(d["file"], d["line"], d["code"]) for d in truth["defects"] if d["code"] in CODES}
     unscored = {(u["file"], u["line"], u["code"]) for u in truth["unscored"]}
     negatives = {(n["file"], n["line"]) for n in truth["negatives"]}
     missed = sorted(planted - found)
