@@ -311,9 +311,9 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
     """Import the built-in families, the installed packs and a project's local rules, once."""
     import reliability_lint.rules as builtin
 
-    for module in pkgutil.iter_modules(builtin.__path__):
-        if module.ispkg and not module.name.startswith("_"):  # a family is a package; `_calls` is not one
-            _import_once(f"{builtin.__name__}.{module.name}")
+    for info in pkgutil.iter_modules(builtin.__path__):
+        if info.ispkg and not info.name.startswith("_"):  # a family is a package; `_names` is not one
+            _import_once(f"{builtin.__name__}.{info.name}")
     for entry_point in _installed_packs():
         if entry_point.value not in REGISTRY.loaded:
             REGISTRY.loaded.add(entry_point.value)

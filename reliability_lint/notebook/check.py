@@ -318,7 +318,7 @@ def _verify(notebook: Notebook, text: str, sources: list[str | None]) -> None:
         raise NotebookError("the rewritten notebook does not validate with nbformat")
 
 
-def _valid(nbformat, text: str) -> bool:  # type: ignore[no-untyped-def]
+def _valid(nbformat, text: str) -> bool:
     try:
         nbformat.validate(nbformat.reads(text, as_version=nbformat.NO_CONVERT))
     except (nbformat.ValidationError, nbformat.reader.NotJSONError, ValueError, KeyError, TypeError, AttributeError):

@@ -282,7 +282,7 @@ class Notebook:
             labelled(f"the shell or magic lines of cell {code.index + 1}")
         return "\n".join(lines) + "\n", offsets, labels
 
-    def _add_output(self, path: tuple, output: dict, add_value, add_string) -> None:  # type: ignore[no-untyped-def]
+    def _add_output(self, path: tuple, output: dict, add_value, add_string) -> None:
         for name in ("text", "traceback", "evalue"):
             value = output.get(name)
             if isinstance(value, (str, list)):

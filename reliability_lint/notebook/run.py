@@ -47,7 +47,7 @@ def process_notebook(
     result.diff = redact_text(result.diff, sensitive)
 
 
-def _write(task: Task, data: bytes, outcome: notebook_check.Outcome, result: FileResult, write_atomic) -> None:  # type: ignore[no-untyped-def]
+def _write(task: Task, data: bytes, outcome: notebook_check.Outcome, result: FileResult, write_atomic) -> None:
     assert outcome.new_text is not None
     bom = b"\xef\xbb\xbf" if data.startswith(b"\xef\xbb\xbf") else b""
     if task.data is not None:  # read from stdin: the fixed text goes back to the caller

@@ -66,7 +66,7 @@ def urgent(findings: list[Finding]) -> tuple[list[Finding], int]:
 
 
 def first_actions(
-    shown: list[Finding], more: int, blamed: dict[Path, dict[int, BlameLine]]
+    shown: list[Finding], more: int, blamed: dict[Path, dict[int, BlameLine] | None]
 ) -> tuple[list[Action], int]:
     """The P0 findings to act on first, with the owner git blame gave for each line."""
     actions = []

@@ -24,7 +24,7 @@ def record(ctx: CheckContext, key: str, node: ast.AST, finish: Callable[[CheckCo
     found: Candidates | None = ctx.state.get(key)
     if found is None:
         found = ctx.state[key] = Candidates()
-        ctx.at_end(lambda: _finish(ctx, found, finish))  # type: ignore[arg-type]
+        ctx.at_end(lambda: _finish(ctx, found, finish))
     statement = node if isinstance(node, ast.stmt) else next((a for a in reversed(ctx.ancestors) if isinstance(a, ast.stmt)), None)
     found.calls.append((node, enclosing_scope_node(ctx.ancestors), statement))
 

@@ -195,7 +195,7 @@ class Index:
         if isinstance(value, tuple):
             element = self.ground(value[1], origin, library)
             return ("list", element) if element else UNKNOWN
-        return value  # type: ignore[no-any-return]
+        return value
 
     def _attribute_of(self, value: Type, name: str, library: Library) -> Type:
         if isinstance(value, ProjectClass):

@@ -292,7 +292,7 @@ def _class(module: Bindings, node: ast.AST, scope: Scope, ancestors: list[ast.AS
     outer = scope.info.dotted + "." if scope.info is not None else ""
     inner.info = ClassInfo(node, inner, outer + node.name)
     module.classes.append(inner.info)
-    module._bind(scope, node.name, Binding(start(node), "class", scope, inner.info))  # type: ignore[arg-type]
+    module._bind(scope, node.name, Binding(start(node), "class", scope, inner.info))
 
 
 def _comprehension_scope(module: Bindings, node: ast.AST, scope: Scope, ancestors: list[ast.AST]) -> None:

@@ -41,7 +41,7 @@ def yaml_commands(text: str) -> list[Command]:
 
 
 def _mapping(node: Any) -> dict[str, Any]:
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     if not isinstance(node, yaml.MappingNode):
         return {}
@@ -49,7 +49,7 @@ def _mapping(node: Any) -> dict[str, Any]:
 
 
 def _scalar(node: Any) -> str | None:
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     return node.value if isinstance(node, yaml.ScalarNode) else None
 
@@ -70,7 +70,7 @@ def _script_of(node: Any, variables: dict[str, str]) -> Script:
 
 
 def _cloud_build(top: dict[str, Any]) -> list[Command]:
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     substitutions = {k: _scalar(v) or "" for k, v in _mapping(top.get("substitutions")).items()}
     found: list[Command] = []
@@ -98,7 +98,7 @@ def _cloud_build(top: dict[str, Any]) -> list[Command]:
 
 def _env(node: Any) -> dict[str, str]:
     """A step's `env: ["NAME=value"]`."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     values: dict[str, str] = {}
     if isinstance(node, yaml.SequenceNode):
@@ -129,7 +129,7 @@ def _substituted(found: list[Command], substitutions: dict[str, str]) -> list[Co
 
 def _ci(node: Any) -> list[Command]:
     """Every `run:` (GitHub Actions) and `script:` list or block (GitLab CI) in the file."""
-    import yaml  # type: ignore[import-untyped]
+    import yaml
 
     found: list[Command] = []
     stack = [node]

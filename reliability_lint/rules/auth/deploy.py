@@ -83,7 +83,7 @@ def deploy_configuration(ctx: CheckContext) -> None:
                 _secret_env_vars(ctx, item, flag, value, report)
 
 
-def _public_deploy(ctx: CheckContext, item: Gcloud, shown: str, opts: dict, report) -> None:  # type: ignore[no-untyped-def]
+def _public_deploy(ctx: CheckContext, item: Gcloud, shown: str, opts: dict, report) -> None:
     fix = _no_allow_fix(ctx, item)
     folder = _source_folder(ctx.source.path, item.flags.get("source"))
     entry = item.flags.get("entry-point") or item.target if item.command[0] == "functions" else None
@@ -162,7 +162,7 @@ def env_pairs(value: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def _secret_env_vars(ctx: CheckContext, item: Gcloud, flag: str, value: str, report) -> None:  # type: ignore[no-untyped-def]
+def _secret_env_vars(ctx: CheckContext, item: Gcloud, flag: str, value: str, report) -> None:
     min_length = ctx.options.get("secrets", {}).get("min-length", 6)
     for name, setting in env_pairs(value):
         if "$" in setting or not setting:

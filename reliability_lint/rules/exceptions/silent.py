@@ -58,7 +58,7 @@ def silent_failures(node: ast.AST, ctx: CheckContext) -> None:
     seen: _Seen | None = ctx.state.get("silent")
     if seen is None:
         seen = ctx.state["silent"] = _Seen([], [])
-        ctx.at_end(lambda: _check_file(ctx, seen))  # type: ignore[arg-type]
+        ctx.at_end(lambda: _check_file(ctx, seen))
     function = h.enclosing_function(ctx.ancestors)
     if isinstance(node, ast.ExceptHandler):
         if (node.type is None or _maybe_broad(node.type)) and _may_be_silent(node):

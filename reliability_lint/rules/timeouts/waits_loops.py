@@ -59,7 +59,7 @@ def loops(node: ast.AST, ctx: CheckContext) -> None:
                     _lazy_model.record(ctx, "REL210", decorator, _check)
     elif isinstance(node, ast.While):
         if _unbounded_test(node.test) and _mentions(ctx, "sleep"):
-            _lazy_model.record(ctx, "REL210", node, _check)  # type: ignore[arg-type]
+            _lazy_model.record(ctx, "REL210", node, _check)
     elif isinstance(node, ast.Call):
         func = node.func
         wanted = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in _RETRY_NAMES)
