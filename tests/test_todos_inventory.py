@@ -178,3 +178,39 @@ def test_many_files_are_scanned_in_parallel(tmp_path: Path, monkeypatch: pytest.
     data = json.loads(_todos(tmp_path, monkeypatch, "--format", "json", "-j", "2"))
     assert sorted(t["text"] for t in data["todos"]) == [f"file {i}" for i in sorted(range(20), key=str)]
     assert {t["line"] for t in data["todos"]} == {2}
+
+
+def test_the_inventory_lists_every_marker_rel402_acts_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A function whose whole body is a tagged docstring is a REL402 stub: the inventory
+    must list its marker too, once, beside the comment TODOs (issue 11)."""
+    (tmp_path / "alerts.py").write_text(
+        'def send_to_sentry(event):\n'
+        '    """TODO: send to Sentry."""\n'
+        '\n'
+        '\n'
+        'class Slack:\n'
+        '    async def post(self):\n'
+        '        """Post the alert.\n'
+        '\n'
+        '        FIXME(#42): retry on 429.\n'
+        '        """\n'
+        '\n'
+        '\n'
+        'def documented():\n'
+        '    """Only words about a TODO list, no tag at the start."""\n'
+        '    return 1\n'
+        '\n'
+        '\n'
+        '# TODO: a plain comment\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["todos", "--format", "json", "."], catch_exceptions=False)
+    rows = {(row["line"], row["tag"], row["text"], row["tracked"]) for row in json.loads(result.stdout)["todos"]}
+    assert rows == {
+        (2, "TODO", "send to Sentry.", False),
+        (9, "FIXME", "retry on 429.", True),
+        (18, "TODO", "a plain comment", False),
+    }
+    check = CliRunner().invoke(cli, ["check", "--no-cache", "--select", "REL402", "--output-format", "concise", "."])
+    assert "alerts.py:1:1: REL402" in check.stdout  # the same marker the rule acts on

@@ -28,8 +28,34 @@ from reliability_lint.source import SourceFile
 @collector("todos")
 def collect_todos(ctx: CheckContext) -> None:
     """Every tagged comment, tracked or not: the inventory of `reliability-lint todos`."""
-    for todo in scan(ctx.source, ctx.literal_spans, todo_settings(ctx.options)):
+    settings = todo_settings(ctx.options)
+    found = scan(ctx.source, ctx.literal_spans, settings)
+    seen = {todo.line for todo in found}
+    for todo in [*found, *_docstring_todos(ctx.source, settings, seen)]:
         ctx.collect("todos", todo)
+
+
+def _docstring_todos(source: SourceFile, settings: TodoSettings, seen: set[int]) -> list[Todo]:
+    """The tagged lines of functions' docstrings: REL402 takes them for markers, so the
+    inventory lists them too (`def send(): \"\"\"TODO: send to Sentry.\"\"\"`)."""
+    if not settings.tag.search(source.text):
+        return []
+    todos = []
+    for node in ast.walk(source.tree):
+        docstring = _docstring(node.body) if isinstance(node, _FUNCTIONS) else None
+        if docstring is None:
+            continue
+        for index, text in enumerate(str(getattr(docstring.value, "value")).splitlines()):
+            match = settings.tag.search(text.strip())
+            line = docstring.lineno + index
+            if match is None or line in seen:
+                continue
+            col = max(source.line(line).find(match.group("tag")), 0)
+            paren = (match.group("paren") or "").strip()
+            body = match.group("text").strip()
+            reference = settings.reference.search(f"{paren} {body}")
+            todos.append(Todo(line, col, col + len(match.group("tag")), match.group("tag"), body, "", reference.group() if reference else ""))
+    return todos
 
 
 @rule(
