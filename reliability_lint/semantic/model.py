@@ -68,7 +68,7 @@ class Module(Bindings):
             names = {b.qualname for b in bindings if b.kind == "import"}
             if len(names) == 1 and all(b.kind == "import" for b in bindings):
                 return names.pop()
-            if not bindings and len(self.star_imports) == 1 and _unbound_anywhere(self, node.id, scope):
+            if not bindings and len(self.star_imports) == 1 and _unbound_anywhere(node.id, scope):
                 return f"{self.star_imports[0]}.{node.id}"
         return ""
 
@@ -293,7 +293,7 @@ class Module(Bindings):
         if local is not None:
             seen = seen | {id(info)}
             return self.find_method(local, name, seen) if method else self.attribute_type(local, name, seen)
-        if isinstance(base, ast.Name) and _unbound_anywhere(self, base.id, scope) and not self.star_imports:
+        if isinstance(base, ast.Name) and _unbound_anywhere(base.id, scope) and not self.star_imports:
             return _MISSING  # a builtin such as object or Exception
         qualname = self.qualname(base, scope)
         if qualname.partition(".")[0] in _PLAIN_BASES:
@@ -327,7 +327,7 @@ def library_type(ref: Ref, library: Library) -> Type:
     return UNKNOWN
 
 
-def _unbound_anywhere(module: Bindings, name: str, scope: Scope) -> bool:
+def _unbound_anywhere(name: str, scope: Scope) -> bool:
     current: Scope | None = scope
     while current is not None:
         if name in current.bindings:

@@ -10,19 +10,16 @@ left of the name are attributes of that module.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 
 class Roots:
-    def __init__(self, project_root: Path, configured: list[Path] = ()) -> None:  # type: ignore[assignment]
+    def __init__(self, project_root: Path, configured: Sequence[Path] = ()) -> None:
         root = project_root.absolute()
         candidates = [*(p.absolute() for p in configured), root / "src", root]
-        self.project_root = root
         self.shared = tuple(dict.fromkeys(p for p in candidates if p.is_dir()))
-
-    def contains(self, path: Path) -> bool:
-        return any(_is_below(path, root) for root in (self.project_root, *self.shared))
 
     def package_of(self, path: Path) -> str:
         """The package a file belongs to (for its relative imports), '' when it has none."""
