@@ -12,7 +12,7 @@ from typing import Any
 
 from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import literal_pieces, pieces, redact_finding, redacted
-from reliability_lint.registry import Checker, Registry
+from reliability_lint.registry import Checker, Precondition, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
 from reliability_lint.suppression import comment_prefix
 
@@ -26,6 +26,32 @@ class Plan:
     by_node: dict[type[ast.AST], list[Callable[..., None]]]
     file_level: dict[str, list[Callable[..., None]]]
     comment_pattern: re.Pattern[str] | None
+    # The families with a precondition, for narrowing the plan to one file's text: family ->
+    # (its precondition, its enabled codes).
+    conditional: dict[str, tuple[Precondition, frozenset[str]]] = field(default_factory=dict)
+    enabled: frozenset[str] = frozenset()
+    _narrowed: dict[frozenset[str], Plan] = field(default_factory=dict, compare=False, repr=False)
+    _rebuild: Callable[[frozenset[str]], Plan] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def parses(self) -> bool:
+        """Whether some checker in force needs the file's tree."""
+        return bool(self.by_node or self.file_level.get("python"))
+
+    def for_file(self, text: str, kinds: frozenset[str]) -> Plan:
+        """The plan without the families whose precondition the file's text does not meet."""
+        refused = frozenset(
+            family
+            for family, (precondition, _) in self.conditional.items()
+            if kinds.intersection(precondition.kinds) and not precondition.admits(text)
+        )
+        if not refused or self._rebuild is None:
+            return self
+        plan = self._narrowed.get(refused)
+        if plan is None:
+            codes = self.enabled.difference(*(self.conditional[family][1] for family in refused))
+            plan = self._narrowed[refused] = self._rebuild(codes)
+        return plan
 
     @classmethod
     def build(
@@ -53,7 +79,19 @@ class Plan:
                     file_level[kind].append(collector.func)
         markers = [comment_prefix(registry), *registry.marker_patterns(options or {})]
         pattern = re.compile("|".join(f"(?:{m})" for m in markers))
-        return cls(dict(by_node), dict(file_level), pattern)
+        conditional: dict[str, tuple[Precondition, frozenset[str]]] = {}
+        for family, build in registry.preconditions.items():
+            codes = frozenset(code for code in enabled if registry.rules[code].family == family)
+            precondition = build(options or {}) if codes else None
+            if precondition is not None:
+                conditional[family] = (precondition, codes)
+        if collect:  # an inventory reads every file its collectors are for
+            conditional = {}
+
+        def rebuild(codes: frozenset[str]) -> Plan:
+            return cls.build(registry, codes, options, collect)
+
+        return cls(dict(by_node), dict(file_level), pattern, conditional, enabled, {}, rebuild)
 
 
 # One string token with no escapes or concatenation: its text between the quotes is its value.
@@ -245,17 +283,22 @@ def check_source(
     """Every finding of the planned checkers in one file, before noqa and selection, the
     merged spans of its string literals (for telling comments from strings), and the
     records of the planned collectors. `project` is the run's project index, if any."""
+    plan = plan.for_file(src.text, kinds)
     ctx = CheckContext(src, path, options, plan, project)
-    if "python" in kinds:
+    if "python" in kinds and plan.parses:
         tree = src.tree  # raises SourceError for the caller to report
         candidates = plan.comment_pattern is not None and plan.comment_pattern.search(src.text)
-        walk(tree, ctx, collect_literals=bool(candidates))
-        ctx.literal_spans = merge_spans(ctx.literal_spans)
+        if plan.by_node or candidates:
+            walk(tree, ctx, collect_literals=bool(candidates))
+            ctx.literal_spans = merge_spans(ctx.literal_spans)
     for kind in kinds:
         for callback in plan.file_level.get(kind, ()):
             callback(ctx)
     for callback in ctx._at_end:
         callback()
     findings = [redact_finding(finding, src.sensitive) for finding in ctx.findings]
+    # The callbacks close over ctx, and the findings' fixes may: no cycle may outlive the file.
+    ctx._at_end.clear()
+    ctx.findings = []
     return findings, ctx.literal_spans, ctx.records
 

@@ -3,6 +3,7 @@ suppressed, fixed or cached in a worker, in a process pool when there are enough
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import sys
@@ -55,7 +56,7 @@ class FileResult:
 _SETTINGS: Settings | None = None
 _CACHE: Cache | None = None
 _INDEX: Index | None = None
-_PLANS: dict[tuple[frozenset[str], tuple[str, ...]], Plan] = {}
+_PLANS: dict[tuple[frozenset[str], frozenset[str], int], tuple[dict[str, dict[str, Any]], Plan]] = {}
 _FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
 
 
@@ -113,12 +114,14 @@ def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) 
     return _FINGERPRINTS[key]
 
 
-def _plan(enabled: frozenset[str], options: dict[str, dict[str, Any]]) -> Plan:
-    key = (enabled, REGISTRY.marker_patterns(options))  # configured markers change the plan
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan = _PLANS[key] = Plan.build(REGISTRY, enabled, options)
-    return plan
+def _plan(enabled: frozenset[str], options: dict[str, dict[str, Any]], collect: frozenset[str] = frozenset()) -> Plan:
+    # The options decide the plan (configured markers, preconditions): one plan per options
+    # object, which the plan keeps alive so that its id is not reused.
+    key = (enabled, collect, id(options))
+    known = _PLANS.get(key)
+    if known is None or known[0] is not options:
+        known = _PLANS[key] = (options, Plan.build(REGISTRY, enabled, options, collect))
+    return known[1]
 
 
 def analyze(
@@ -239,6 +242,7 @@ def process(task: Task, mode: str) -> FileResult:
     # cross processes.
     result.findings = [_portable(redact_finding(finding, src.sensitive)) for finding in result.findings]
     result.diff = redact_text(result.diff, src.sensitive)
+    src.release()
     _store(task, key, mode, result)
     return result
 
@@ -262,10 +266,7 @@ def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult
     )
     if not kinds:
         return result
-    key: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ("inventory", *sorted(settings.collect)))
-    plan = _PLANS.get(key)
-    if plan is None:
-        plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)
+    plan = _plan(frozenset(), settings.options, frozenset(settings.collect))
     try:
         src = SourceFile.from_bytes(task.path, read_regular(task.path)[0])
         _, _, result.records = check_source(src, task.display, frozenset(kinds), plan, settings.options)
@@ -358,6 +359,8 @@ def fix_source(
             break
         applied_count += len(applied)
         sensitive = src.sensitive
+        if src is not original:
+            src.release()
         src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
         src.sensitive = sensitive
         findings = analyze(src, task, settings, enabled)
@@ -425,10 +428,16 @@ def run(
     ):
         settings.git_token = git_token(settings.root)  # once, so every worker keys alike
     results = []
-    for result in _results(tasks, settings, mode, jobs):
-        results.append(result)
-        if on_result is not None:
-            on_result(result)
+    # What exists now lives for the whole run: the collector need not scan it again in
+    # each full collection (and forked workers share its pages untouched).
+    gc.freeze()
+    try:
+        for result in _results(tasks, settings, mode, jobs):
+            results.append(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        gc.unfreeze()
     return results
 
 

@@ -96,6 +96,20 @@ class SuppressionMarker:
 
 
 @dataclass(frozen=True)
+class Precondition:
+    """Text without which none of a family's rules can report in a file of the given kinds:
+    any of `words` (substrings, the cheapest test) or a match of `pattern`. On a file that
+    meets no selected family's precondition nothing is parsed."""
+
+    words: tuple[str, ...] = ()
+    pattern: re.Pattern[str] | None = None
+    kinds: tuple[str, ...] = ("python",)  # on other kinds the family always runs
+
+    def admits(self, text: str) -> bool:
+        return any(word in text for word in self.words) or (self.pattern is not None and self.pattern.search(text) is not None)
+
+
+@dataclass(frozen=True)
 class Option:
     name: str
     type: type | tuple[type, ...]
@@ -122,6 +136,9 @@ class Registry:
     # Rules whose checkers fill CheckContext.redact: run on every file that reports
     # anything, selected or not, so redaction never depends on the selection.
     redacting: set[str] = field(default_factory=set)
+    # Per family: its Precondition, or a function building one from the resolved family
+    # options (None: the family may report anywhere).
+    preconditions: dict[str, Callable[[dict[str, dict[str, Any]]], Precondition | None]] = field(default_factory=dict)
 
     def is_always_checked(self, path: Path) -> bool:
         return any(matches(path) for matches in self.always_checked)
@@ -270,6 +287,12 @@ def suppression_marker(marker: SuppressionMarker) -> None:
     if existing is not None and existing != marker:
         raise RegistryError(f"suppression marker {marker.name!r} is declared twice")
     REGISTRY.suppression_markers[marker.name] = marker
+
+
+def precondition(family: str, build: Precondition | Callable[[dict[str, dict[str, Any]]], Precondition | None]) -> None:
+    """Declare the text without which none of `family`'s rules can report (see Precondition);
+    a function builds it from the resolved family options, for words a project configures."""
+    REGISTRY.preconditions[family] = build if callable(build) else (lambda _options: build)
 
 
 def file_kind(

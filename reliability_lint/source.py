@@ -11,6 +11,7 @@ import re
 import stat
 import tokenize
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -175,6 +176,17 @@ class SourceFile:
         self.read_only = False
         # (size, mtime_ns, content hash) of the file when it was read, for fixes to verify.
         self.origin: tuple[int, int, str] | None = None
+        # Called by release(): what breaks the reference cycles of the file's checkers.
+        self._releases: list[Callable[[], None]] = []
+
+    def on_release(self, callback: Callable[[], None]) -> None:
+        self._releases.append(callback)
+
+    def release(self) -> None:
+        """The run is done with this text: free what its checkers built (see on_release)."""
+        releases, self._releases = self._releases, []
+        for callback in releases:
+            callback()
 
     @cached_property
     def line_starts(self) -> list[int]:

@@ -71,6 +71,7 @@ def model_for(ctx: CheckContext) -> Module:
         path = ctx.source.path.absolute()
         package = project.package_of(path) if project is not None else ""
         module = Module(library, project=project, origin=str(path), package=package)
+        ctx.source.on_release(module.release)
         feed(module, ctx.source.tree)
     ctx.state["shared-model"] = module
     return module

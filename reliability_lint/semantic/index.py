@@ -81,7 +81,10 @@ class Index:
 
         module = Module(package=self.package_of(src.path), origin=str(src.path), defer=True)
         feed(module, src.tree)
-        return summarize(module, str(src.path))
+        try:
+            return summarize(module, str(src.path))
+        finally:
+            module.release()
 
     # ------------------------------------------------------------------ queries
 

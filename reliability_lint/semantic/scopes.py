@@ -70,6 +70,17 @@ class Bindings:
         self._attribute_writes: list[tuple[ast.Attribute, ast.expr | None, ast.expr | None, Scope]] = []
         self.scopes: dict[int, Scope] = {}  # function, lambda and comprehension nodes
 
+    def release(self) -> None:
+        """Break the scopes' reference cycles (scope -> binding -> scope, a class scope and its
+        ClassInfo), so that the file's tree is freed by reference counting when the file is
+        done instead of by the cyclic collector, inside later parses."""
+        for scope in (self.root, *self.scopes.values(), *(info.scope for info in self.classes)):
+            scope.bindings.clear()
+            scope.info = None
+        self.classes.clear()
+        self.scopes.clear()
+        self._attribute_writes.clear()
+
     def current(self, ancestors: list[ast.AST]) -> Scope:
         """The innermost scope holding the node the walk is at."""
         stack = self._stack

@@ -1,4 +1,8 @@
 """The auth family: HTTP routes with no authentication (REL501-REL503) and deploy
 configuration that opens services or drops credentials (REL511-REL516)."""
 
+from reliability_lint.registry import Precondition, precondition
 from reliability_lint.rules.auth import catalogue, checks, deploy  # noqa: F401  (they register the rules)
+
+# Routes are found only in files naming a web framework; deploy files are always read.
+precondition(catalogue.FAMILY, Precondition(words=checks.FRAMEWORK_WORDS))

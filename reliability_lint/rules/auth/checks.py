@@ -22,7 +22,7 @@ from reliability_lint.rules.auth.module import Module, build, load
 from reliability_lint.rules.auth.routes import Route, handler_bodies
 
 # Files that import none of these hold no route this family recognises (a fast prefilter).
-_FRAMEWORK_WORDS = ("flask", "fastapi", "starlette", "functions_framework")
+FRAMEWORK_WORDS = ("flask", "fastapi", "starlette", "functions_framework")
 _MIN_SIBLINGS = 3
 _WRITE_SQL = ("INSERT ", "UPDATE ", "DELETE ", "MERGE ", "EXPORT DATA", "CREATE ", "DROP ", "TRUNCATE ")
 
@@ -90,7 +90,7 @@ def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | Non
             text = path.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
-        if not any(word in text for word in _FRAMEWORK_WORDS) or project.parse(path) is None:
+        if not any(word in text for word in FRAMEWORK_WORDS) or project.parse(path) is None:
             continue
         found.extend((path, decision.route) for decision, _ in open_routes(load(path), opts))
     return found
@@ -99,7 +99,7 @@ def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | Non
 @checker("REL501", "REL502", "REL503", kinds=("python",))
 def unauthenticated_routes(ctx: CheckContext) -> None:
     text = ctx.source.text
-    if not any(word in text for word in _FRAMEWORK_WORDS):
+    if not any(word in text for word in FRAMEWORK_WORDS):
         return
     opts = ctx.options.get(cat.FAMILY, {})
     if private_reason(ctx.path, opts) or _is_test_file(PurePosixPath(Path(ctx.path).as_posix())):

@@ -132,17 +132,13 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
         if handlers is None:
             handlers = ctx.state["handlers"] = []
             ctx.at_end(lambda: _report_swallowed(ctx))
-        handlers.append(
-            _Handler(
-                node,
-                _qualname(ctx.ancestors),
-                (node.body[0].lineno, node.body[0].col_offset),
-                (node.end_lineno or node.lineno, node.end_col_offset or 0),
-                ancestors=list(ctx.ancestors),
-            )
-        )
+        end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+        handlers.append(_Handler(node, _qualname(ctx.ancestors), (node.body[0].lineno, node.body[0].col_offset), end, ancestors=list(ctx.ancestors)))
+        ctx.state["handlers-end"] = max(end, ctx.state.get("handlers-end", end))
         return
-    if not handlers:
+    # The walk goes in source order: a node past the end of every handler seen so far is in
+    # none of them (the common case, checked before any work).
+    if not handlers or (getattr(node, "lineno"), getattr(node, "col_offset")) > ctx.state["handlers-end"]:
         return
     if isinstance(node, ast.Name):
         if not isinstance(node.ctx, ast.Load):

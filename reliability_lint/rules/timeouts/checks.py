@@ -80,7 +80,7 @@ rule(
 
 # ---------------------------------------------------------------------- during the walk
 
-_HINTS = ("requests", "httpx", "google")
+HINTS = ("requests", "httpx", "google")
 
 
 @dataclass
@@ -97,7 +97,7 @@ def _state(ctx: CheckContext) -> _File | None:
         extra, library = _setup(ctx.options[FAMILY]["extra-calls"])
         text = ctx.source.text
         project = ctx.project
-        if not any(hint in text for hint in (*_HINTS, *extra.roots)) and (
+        if not any(hint in text for hint in (*HINTS, *extra.roots)) and (
             project is None or "import" not in text or not _CALL_HINT.search(text)
         ):
             state = ctx.state[FAMILY] = False
@@ -105,6 +105,7 @@ def _state(ctx: CheckContext) -> _File | None:
             path = ctx.source.path.absolute()
             package = project.package_of(path) if project is not None else ""
             module = Module(library, project=project, origin=str(path), package=package)
+            ctx.source.on_release(module.release)
             state = ctx.state[FAMILY] = _File(module, extra)
             ctx.at_end(lambda: _check_file(ctx, state))
     return state if isinstance(state, _File) else None
@@ -158,7 +159,7 @@ def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) ->
             return None  # `module.function()` of a library; another module's singleton needs the index
     if not isinstance(func, ast.Attribute):
         return None
-    if func.attr not in _METHOD_NAMES and func.attr not in extra.method_names:
+    if func.attr not in METHOD_NAMES and func.attr not in extra.method_names:
         return None
     receiver: Type = module.type_of(func.value, scope)
     if not isinstance(receiver, str) or not receiver:
@@ -167,10 +168,10 @@ def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) ->
     return _Site(call, scope, statement, check, func.value) if check else None
 
 
-_METHOD_NAMES = frozenset(method for _, method in METHOD_CHECKS)
+METHOD_NAMES = frozenset(method for _, method in METHOD_CHECKS)
 # Without a library's name in the file, only a client made in another module can be waited
 # on: such a file needs an import and a call of one of the methods checked.
-_CALL_HINT = re.compile(r"\.(?:%s)\(" % "|".join(sorted(_METHOD_NAMES, key=len, reverse=True)))
+_CALL_HINT = re.compile(r"\.(?:%s)\(" % "|".join(sorted(METHOD_NAMES, key=len, reverse=True)))
 
 
 def _bound(call: ast.Call, check: Check) -> tuple[bool, ast.expr | None]:

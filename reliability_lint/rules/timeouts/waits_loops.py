@@ -49,21 +49,26 @@ rule("REL210", "polling-loop-without-deadline", "Polling loop that sleeps with n
 rule("REL211", "retry-without-stop", "Retry decorator or policy with no stop, deadline or attempt limit", "P1", family=FAMILY, page="REL211-retry-without-stop.md")
 
 
+LOOP_HINTS = ("sleep",)
+RETRY_HINTS = ("tenacity", "backoff", "retry")
+HINTS = (*LOOP_HINTS, *RETRY_HINTS)  # without one of these words, neither rule looks further
+
+
 @checker("REL210", "REL211", nodes=(ast.While, ast.Call, ast.FunctionDef, ast.AsyncFunctionDef))
 def loops(node: ast.AST, ctx: CheckContext) -> None:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         # a bare `@retry`: decorators that are calls are seen as calls
-        if node.decorator_list and _mentions(ctx, "tenacity", "backoff", "retry"):
+        if node.decorator_list and _mentions(ctx, *RETRY_HINTS):
             for decorator in node.decorator_list:
                 if isinstance(decorator, (ast.Name, ast.Attribute)):  # an alias: `retry as again`
                     _lazy_model.record(ctx, "REL210", decorator, _check)
     elif isinstance(node, ast.While):
-        if _unbounded_test(node.test) and _mentions(ctx, "sleep"):
+        if _unbounded_test(node.test) and _mentions(ctx, *LOOP_HINTS):
             _lazy_model.record(ctx, "REL210", node, _check)
     elif isinstance(node, ast.Call):
         func = node.func
         wanted = isinstance(func, ast.Name) or (isinstance(func, ast.Attribute) and func.attr in _RETRY_NAMES)
-        if wanted and _mentions(ctx, "tenacity", "backoff", "retry"):
+        if wanted and _mentions(ctx, *RETRY_HINTS):
             _lazy_model.record(ctx, "REL210", node, _check)
 
 

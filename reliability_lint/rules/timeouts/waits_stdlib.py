@@ -77,14 +77,14 @@ def stdlib_waits(node: ast.Call, ctx: CheckContext) -> None:
         _lazy_model.record(ctx, "REL207", node, _check)
 
 
-_HINTS = ("subprocess", "urllib", "smtplib", "http.client", "socket", "ftplib", "imaplib", "poplib", "aiohttp", "Popen")
+HINTS = ("subprocess", "urllib", "smtplib", "http.client", "socket", "ftplib", "imaplib", "poplib", "aiohttp", "Popen")
 
 
 def _mentions_a_module(ctx: CheckContext) -> bool:
     """Whether the file names one of the modules (a Popen from another module is named too)."""
     known = ctx.state.get("stdlib-hint")
     if known is None:
-        known = ctx.state["stdlib-hint"] = any(hint in ctx.source.text for hint in _HINTS)
+        known = ctx.state["stdlib-hint"] = any(hint in ctx.source.text for hint in HINTS)
     return bool(known)
 
 

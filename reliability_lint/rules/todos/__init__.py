@@ -2,8 +2,23 @@
 functions marked TODO that return as if they worked. `scan` is also the `todos` command's
 finder."""
 
+import re
+from typing import Any
+
+from reliability_lint.registry import Precondition, precondition
 from reliability_lint.rules.todos import catalogue, checks, fixes  # noqa: F401  (registers the rules)
 from reliability_lint.rules.todos.catalogue import TodoSettings, todo_settings
 from reliability_lint.rules.todos.scan import Todo, scan
 
 __all__ = ["Todo", "TodoSettings", "scan", "todo_settings"]
+
+
+def _precondition(options: dict[str, dict[str, Any]]) -> Precondition:
+    """A configured tag (matched case-sensitively, as the rules match it), or words saying
+    a function is not implemented (REL402)."""
+    tags = tuple(options.get("todos", {}).get("tags", catalogue.DEFAULT_TAGS))
+    return Precondition(words=tags, pattern=_NOT_IMPLEMENTED)
+
+
+_NOT_IMPLEMENTED = re.compile(catalogue._NOT_IMPLEMENTED, re.I)
+precondition("todos", _precondition)
