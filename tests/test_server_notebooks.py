@@ -149,3 +149,19 @@ def test_a_notebook_reads_the_workspace_modules(session) -> None:
     text = "client = None\n"
     client.notify("textDocument/didOpen", {"textDocument": {"uri": helpers, "languageId": "python", "version": 1, "text": text}})
     assert client.diagnostics(cell, 1, timeout=30) == []  # the helper's open buffer, not its file
+
+
+def test_an_ipynb_opened_as_text_is_checked_as_the_file(session) -> None:
+    import json
+
+    client, folder = session
+    texts = [("python", SETUP), ("python", LOAD)]
+    _cli_positions(folder, texts)  # writes saved.ipynb
+    path = folder / "saved.ipynb"
+    reported = json.loads(run_tool("check", "--output-format", "json", "saved.ipynb", cwd=folder).stdout)
+    expected = {(f["code"], f["location"]["row"] - 1, f["location"]["column"] - 1) for f in reported}
+    uri = path.as_uri()
+    text = path.read_text(encoding="utf-8")
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "json", "version": 1, "text": text}})
+    found = {(d["code"], d["range"]["start"]["line"], d["range"]["start"]["character"]) for d in client.diagnostics(uri, 1)}
+    assert found == expected and len(found) == 3
