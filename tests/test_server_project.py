@@ -175,3 +175,20 @@ def test_the_innermost_workspace_folder_is_the_project_root(workspace: Path, tmp
         assert _codes(client.diagnostics(job, 1)) == ["REL201", "REL202"]
     finally:
         client.close()
+
+
+def test_rule_links_follow_the_configured_docs_url(workspace: Path, tmp_path: Path) -> None:
+    (workspace / "pyproject.toml").write_text('[tool.reliability-lint]\ndocs-url = "https://docs.example.com/rules/"\n', encoding="utf-8")
+    client = _start(workspace, tmp_path)
+    try:
+        job = _open(client, workspace / "jobs" / "job.py")
+        links = {d["code"]: d["codeDescription"]["href"] for d in client.diagnostics(job, 1)}
+        assert links["REL201"].startswith("https://docs.example.com/rules/REL201-") and links["REL201"].endswith(".md")
+        actions = client.request(
+            "textDocument/codeAction",
+            {"textDocument": {"uri": job}, "range": {"start": {"line": 5, "character": 15}, "end": {"line": 5, "character": 16}}, "context": {"diagnostics": []}},
+        )
+        attached = {d["code"]: d["codeDescription"]["href"] for a in actions for d in a.get("diagnostics", [])}
+        assert attached and all(attached[code] == links[code] for code in attached)
+    finally:
+        client.close()

@@ -29,6 +29,7 @@ class Outcome:
     findings: list[Finding]
     fixed_text: str | None = None  # FIX mode: the buffer with the fixes applied
     stale: list[str] = field(default_factory=list)  # CHECK: other documents to lint again
+    docs_url: str | None = None  # the configuration's base URL of the rule pages
 
 
 @dataclass
@@ -164,27 +165,30 @@ class Linter:
         project.index.consulted = {}
         return settings, project.index
 
-    def run(self, path: Path, text: str, mode: str, unsafe_fixes: bool = False) -> Outcome:
-        """Config errors raise ConfigError or RegistryError (the server shows them)."""
+    def run(self, path: Path, text: str, mode: str, unsafe_fixes: bool = False, record: bool = False) -> Outcome:
+        """Config errors raise ConfigError or RegistryError (the server shows them).
+        `record` (a CHECK whose diagnostics are published): note the modules it read, and
+        name the documents that read this one differently now."""
         document = str(path.absolute())
         with self._lock:
             changed = self._disk_changes()
             prepared = self._prepare(path, unsafe_fixes)
             if prepared is None:
                 return Outcome([])
-            _, index = prepared
+            settings, index = prepared
             kinds = REGISTRY.kinds_of(path) or frozenset({"python"})
             task = engine.Task(path, engine.display_path(path), kinds, data=text.encode("utf-8"))
             result = engine.process(task, mode)
             stale: list[str] = []
-            if mode == engine.CHECK:
+            if record:
                 self._record(document, index)
                 stale = self._stale(changed | {document}, exclude=document)
         fixed = result.output.decode("utf-8") if result.output is not None else None
-        return Outcome(result.findings, fixed, stale)
+        return Outcome(result.findings, fixed, stale, settings.docs_url)
 
-    def diagnose(self, path: Path, text: str) -> Outcome:
-        return self.run(path, text, engine.CHECK)
+    def diagnose(self, path: Path, text: str, record: bool = True) -> Outcome:
+        """The findings to publish (`record`: False for a look that publishes nothing)."""
+        return self.run(path, text, engine.CHECK, record=record)
 
     def with_fixes(self, path: Path, text: str, wanted: Callable[[Finding], bool] | None = None) -> list[Finding]:
         """The findings, with edits for the fixes of those `wanted` (None: all). A fix can

@@ -73,13 +73,17 @@ def document_path(document: TextDocument) -> Path:
     return Path(to_fs_path(document.uri) or document.uri)
 
 
-def rule_url(code: str) -> str | None:
-    """The rule's page as shipped with the package (file URI: it opens without network)."""
+def rule_url(code: str, docs_url: str | None = None) -> str | None:
+    """The rule's page under the configured `docs-url`, else as shipped with the package (a
+    file URI: it opens without network), else wherever its pack documents it."""
     from reliability_lint.pages import page_path
+    from reliability_lint.report.links import rule_url as published
 
     rule = REGISTRY.rules.get(code)
-    page = page_path(rule) if rule is not None else None
-    return page.as_uri() if page is not None else None
+    if rule is None:
+        return None
+    page = page_path(rule) if docs_url is None and not rule.url else None
+    return page.as_uri() if page is not None else published(rule, docs_url)
 
 
 def lsp_range(document: TextDocument, start: tuple[int, int], end: tuple[int, int]) -> types.Range:
@@ -87,10 +91,13 @@ def lsp_range(document: TextDocument, start: tuple[int, int], end: tuple[int, in
     return document.range_to_client_units(server_range)
 
 
-def diagnostic(document: TextDocument, finding: Finding, where: types.Range | None = None) -> types.Diagnostic:
-    """`where`: the range in the document, when it is not the finding's own (a cell)."""
+def diagnostic(
+    document: TextDocument, finding: Finding, where: types.Range | None = None, docs_url: str | None = None
+) -> types.Diagnostic:
+    """`where`: the range in the document, when it is not the finding's own (a cell);
+    `docs_url`: the configuration's."""
     rule = REGISTRY.rules.get(finding.code)
-    url = rule_url(finding.code)
+    url = rule_url(finding.code, docs_url)
     return types.Diagnostic(
         range=where or lsp_range(document, (finding.line, finding.col), (finding.end_line, finding.end_col)),
         message=finding.message,
@@ -129,7 +136,7 @@ async def publish(ls: ReliabilityServer, uri: str) -> None:
     stale: list[str] = []
     try:
         outcome = await asyncio.to_thread(ls.linter.diagnose, document_path(document), text)
-        diagnostics = [diagnostic(document, finding) for finding in outcome.findings]
+        diagnostics = [diagnostic(document, finding, docs_url=outcome.docs_url) for finding in outcome.findings]
         stale = outcome.stale
     except problems() as exc:
         diagnostics = [config_problem(exc)]
@@ -301,11 +308,13 @@ async def code_action(ls: ReliabilityServer, params: types.CodeActionParams) -> 
     def in_range(finding: Finding) -> bool:
         return overlaps(diagnostic(document, finding).range, params.range)
 
+    path = document_path(document)
     try:
+        docs_url = ls.linter.settings_for(path).docs_url
         if lazy:
-            findings = (await asyncio.to_thread(ls.linter.diagnose, document_path(document), document.source)).findings
+            findings = (await asyncio.to_thread(ls.linter.diagnose, path, document.source, False)).findings
         else:
-            findings = await asyncio.to_thread(ls.linter.with_fixes, document_path(document), document.source, in_range)
+            findings = await asyncio.to_thread(ls.linter.with_fixes, path, document.source, in_range)
     except problems():
         return []
     actions: list[types.CodeAction] = []
@@ -313,7 +322,7 @@ async def code_action(ls: ReliabilityServer, params: types.CodeActionParams) -> 
         for finding in findings:
             if finding.fix is None or not (lazy or finding.fix.edits) or not in_range(finding):
                 continue
-            actions.append(_quick_fix(document, finding, diagnostic(document, finding)))
+            actions.append(_quick_fix(document, finding, diagnostic(document, finding, docs_url=docs_url)))
     if wants_kind(wanted, FIX_ALL_KIND) and any(f.fix is not None and f.fix.applicability == "safe" for f in findings):
         actions.append(fix_all_action(document.uri))
     return actions

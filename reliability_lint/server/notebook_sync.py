@@ -50,7 +50,7 @@ async def publish_notebook(ls: ReliabilityServer, uri: str) -> None:
         placed, outcome = await asyncio.to_thread(notebooks.diagnose, ls.linter, notebook_path(notebook), sources)
         for found in placed:
             document = documents[found.cell]
-            by_cell[document.uri].append(diagnostic(document, found.finding, _cell_range(document, found)))
+            by_cell[document.uri].append(diagnostic(document, found.finding, _cell_range(document, found), outcome.docs_url))
         stale = outcome.stale
     except problems() as exc:
         if documents:
@@ -114,6 +114,7 @@ async def cell_code_actions(ls: ReliabilityServer, notebook: types.NotebookDocum
     path = notebook_path(notebook)
     actions: list[types.CodeAction] = []
     try:
+        docs_url = ls.linter.settings_for(path).docs_url
         if wants_kind(params.context.only, types.CodeActionKind.QuickFix):
             for found in await asyncio.to_thread(notebooks.with_fixes, ls.linter, path, sources, in_range):
                 fix = found.finding.fix
@@ -126,13 +127,13 @@ async def cell_code_actions(ls: ReliabilityServer, notebook: types.NotebookDocum
                     types.CodeAction(
                         title=f"{found.finding.code}: {fix.message}{' (unsafe)' if unsafe else ''}",
                         kind=types.CodeActionKind.QuickFix,
-                        diagnostics=[diagnostic(document, found.finding, _cell_range(document, found))],
+                        diagnostics=[diagnostic(document, found.finding, _cell_range(document, found), docs_url)],
                         is_preferred=not unsafe,
                         edit=types.WorkspaceEdit(changes=changes),
                     )
                 )
         if wants_kind(params.context.only, FIX_ALL_KIND):
-            placed, _ = await asyncio.to_thread(notebooks.diagnose, ls.linter, path, sources)
+            placed, _ = await asyncio.to_thread(notebooks.diagnose, ls.linter, path, sources, False)
             if any(p.finding.fix is not None and p.finding.fix.applicability == "safe" for p in placed):
                 actions.append(fix_all_action(notebook.uri))
     except problems():

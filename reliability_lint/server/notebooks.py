@@ -85,10 +85,10 @@ class NotebookText:
         return start[0], start[1], end[1]
 
 
-def diagnose(linter: Linter, path: Path, cells: list[str | None]) -> tuple[list[CellFinding], Outcome]:
-    """The findings of the notebook in its cells' coordinates."""
+def diagnose(linter: Linter, path: Path, cells: list[str | None], record: bool = True) -> tuple[list[CellFinding], Outcome]:
+    """The findings of the notebook in its cells' coordinates (`record`: as Linter.diagnose)."""
     text = NotebookText(cells)
-    outcome = linter.diagnose(path, text.text)
+    outcome = linter.diagnose(path, text.text, record)
     return [CellFinding(*text.place(finding), finding) for finding in outcome.findings], outcome
 
 
