@@ -169,10 +169,13 @@ def test_a_configuration_change_re_lints_the_open_documents(workspace: Path, tmp
 def test_the_innermost_workspace_folder_is_the_project_root(workspace: Path, tmp_path: Path) -> None:
     outer = tmp_path  # holds `ws`, where `lib` is not importable from
     client = LspClient(tmp_path)
-    client.initialize(outer, folders=[outer, workspace])
+    client.initialize(outer, folders=[outer])
     try:
         job = _open(client, workspace / "jobs" / "job.py")
-        assert _codes(client.diagnostics(job, 1)) == ["REL201", "REL202"]
+        assert client.diagnostics(job, 1) == []  # unknown from there: not reported
+        added = {"event": {"added": [{"uri": workspace.as_uri(), "name": "ws"}], "removed": []}}
+        client.notify("workspace/didChangeWorkspaceFolders", added)
+        assert _codes(client.diagnostics(job, 1, timeout=30)) == ["REL201", "REL202"]
     finally:
         client.close()
 
@@ -192,3 +195,26 @@ def test_rule_links_follow_the_configured_docs_url(workspace: Path, tmp_path: Pa
         assert attached and all(attached[code] == links[code] for code in attached)
     finally:
         client.close()
+
+
+def test_the_summaries_check_cached_are_read_not_remade(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reliability_lint.semantic.index import Index
+    from reliability_lint.server.linting import Linter
+
+    (workspace / "pyproject.toml").write_text("[tool.reliability-lint]\n", encoding="utf-8")
+    assert run_tool("check", ".", cwd=workspace).returncode == 1  # fills the cache, summaries included
+    assert (workspace / ".reliability_lint_cache").is_dir()
+
+    def remade(self: Index, src: object) -> None:
+        raise AssertionError(f"summary of {getattr(src, 'path', src)} made again")
+
+    monkeypatch.setattr(Index, "_make", remade)
+    job = workspace / "jobs" / "job.py"
+    linter = Linter(lambda: [workspace])
+    outcome = linter.diagnose(job, job.read_text(encoding="utf-8"))
+    assert sorted(f.code for f in outcome.findings) == ["REL201", "REL202"]
+
+    linter.set_buffer(workspace / "lib" / "base.py", NOT_BIGQUERY)  # the unsaved buffer, read instead of the file
+    monkeypatch.undo()
+    assert linter.diagnose(job, job.read_text(encoding="utf-8")).findings == []
+    assert linter.dependents(workspace / "lib" / "base.py") == []  # the job's last run read the buffer

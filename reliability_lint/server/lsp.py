@@ -232,6 +232,13 @@ async def initialized(ls: ReliabilityServer, params: types.InitializedParams) ->
     ls.client_register_capability(types.RegistrationParams(registrations=[registration]))
 
 
+@server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+async def folders_changed(ls: ReliabilityServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+    """A file without a config has its project in the innermost folder: that may have moved."""
+    for uri in list(ls.targets.values()):
+        schedule(ls, uri, 0)
+
+
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 async def watched_files_changed(ls: ReliabilityServer, params: types.DidChangeWatchedFilesParams) -> None:
     paths = [Path(to_fs_path(change.uri) or change.uri).absolute() for change in params.changes]
