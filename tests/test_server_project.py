@@ -122,11 +122,12 @@ def test_a_change_on_disk_reaches_the_open_dependents(workspace: Path, tmp_path:
         client.notify("workspace/didChangeWatchedFiles", {"changes": [change]})
         assert client.diagnostics(job, 1, timeout=30) == []
 
-        (workspace / "lib" / "extra.py").write_text(BASE, encoding="utf-8")  # a module that did not exist
-        other = workspace / "jobs" / "other.py"
-        text = JOB.replace("lib.base", "lib.extra")
-        other_uri = _open(client, other, text)
-        assert _codes(client.diagnostics(other_uri, 1)) == ["REL201", "REL202"]
+        other_uri = _open(client, workspace / "jobs" / "other.py", JOB.replace("lib.base", "lib.extra"))
+        assert client.diagnostics(other_uri, 1) == []  # lib.extra does not exist yet
+        extra = workspace / "lib" / "extra.py"
+        extra.write_text(BASE, encoding="utf-8")
+        client.notify("workspace/didChangeWatchedFiles", {"changes": [{"uri": extra.as_uri(), "type": 1}]})
+        assert _codes(client.diagnostics(other_uri, 1, timeout=30)) == ["REL201", "REL202"]
     finally:
         client.close()
 
