@@ -85,12 +85,20 @@ class LspClient:
         )
         return message["params"]["diagnostics"]
 
-    def initialize(self, root: Path, resolve: bool = False) -> dict[str, Any]:
-        """With `resolve`, the client fills in a code action's edit only when it is chosen."""
+    def initialize(self, root: Path, resolve: bool = False, watch: bool = False, folders: list[Path] | None = None) -> dict[str, Any]:
+        """With `resolve`, the client fills in a code action's edit only when it is chosen;
+        with `watch`, it reports file changes the server registers for. `folders`: the
+        workspace folders (else `root` alone, as rootUri)."""
         capabilities: dict[str, Any] = {"workspace": {"applyEdit": True}}
         if resolve:
             capabilities["textDocument"] = {"codeAction": {"resolveSupport": {"properties": ["edit"]}, "dataSupport": True}}
-        result = self.request("initialize", {"processId": None, "rootUri": root.as_uri(), "capabilities": capabilities})
+        if watch:
+            capabilities["workspace"]["didChangeWatchedFiles"] = {"dynamicRegistration": True}
+        capabilities["notebookDocument"] = {"synchronization": {"dynamicRegistration": False}}
+        params: dict[str, Any] = {"processId": None, "rootUri": root.as_uri(), "capabilities": capabilities}
+        if folders is not None:
+            params["workspaceFolders"] = [{"uri": folder.as_uri(), "name": folder.name} for folder in folders]
+        result = self.request("initialize", params)
         self.notify("initialized", {})
         return result
 

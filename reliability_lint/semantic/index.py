@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from reliability_lint.semantic.model import Module, library_type
@@ -30,9 +31,12 @@ class SummaryStore(Protocol):
 
 
 class Index:
-    def __init__(self, roots: Roots, store: SummaryStore | None = None) -> None:
+    def __init__(self, roots: Roots, store: SummaryStore | None = None, overlay: Mapping[str, bytes] | None = None) -> None:
         self.roots = roots
         self.store = store
+        # An editor's unsaved buffers (absolute path -> content): read instead of the disk,
+        # their summaries never stored.
+        self.overlay: Mapping[str, bytes] = overlay if overlay is not None else {}
         self.consulted: dict[str, str] = {}
         self._summaries: dict[str, tuple[Summary | None, str]] = {}
         self._resolving: set[tuple[Any, ...]] = set()
@@ -50,6 +54,11 @@ class Index:
         self.consulted[key] = known[1]
         return known[0]
 
+    def forget(self, path: Path) -> None:
+        """Drop what is known of a module, whose file or buffer changed: the next query
+        reads it again. (A one-run index never needs this; a language server does.)"""
+        self._summaries.pop(str(path.absolute()), None)
+
     def summary_hash(self, path: str) -> str:
         """The current hash of a module's summary (MISSING when it has none), for checking
         that a cached finding's dependencies are unchanged."""
@@ -63,14 +72,16 @@ class Index:
         from reliability_lint.cache import content_hash
         from reliability_lint.source import SourceError, SourceFile, read_bytes
 
+        unsaved = self.overlay.get(str(path))
+        store = self.store if unsaved is None else None
         try:
-            data = read_bytes(path)
+            data = read_bytes(path) if unsaved is None else unsaved
             digest = content_hash(data)
-            summary = self.store.load_summary(path, digest) if self.store is not None else None
+            summary = store.load_summary(path, digest) if store is not None else None
             if summary is None:
                 summary = self._make(SourceFile.from_bytes(path, data))
-                if self.store is not None:
-                    self.store.store_summary(path, digest, summary)
+                if store is not None:
+                    store.store_summary(path, digest, summary)
         except (SourceError, RecursionError, ValueError):
             return None, MISSING  # an unreadable module: what it exports is unknown
         text = json.dumps(summary, sort_keys=True)

@@ -44,6 +44,13 @@ class Roots:
         return _find(qualname, self.search_path(origin))
 
 
+def forget_layout() -> None:
+    """Forget where modules were found, after files were created, moved or deleted (for a
+    process that outlives a layout: a language server)."""
+    _find.cache_clear()
+    _package_parts.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def _find(qualname: str, search: tuple[Path, ...]) -> tuple[Path, list[str]] | None:
     parts = qualname.split(".")
