@@ -52,11 +52,12 @@ class FileResult:
 
 # ---------------------------------------------------------------------------- one file
 
-_SETTINGS: Settings | None = None
+_SETTINGS: Settings | None = None  # the run's; each file's are _SETTINGS.for_file(path)
 _CACHE: Cache | None = None
-_INDEX: Index | None = None
+_INDEX: Index | None = None  # the project index of the file being processed
+_INDEXES: dict[Path, Index] = {}  # one per configuration folder: its roots are relative to it
 _PLANS: dict[tuple[frozenset[str], tuple[str, ...]], Plan] = {}
-_FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
+_FINGERPRINTS: dict[tuple[Path, frozenset[str], bool], str] = {}
 
 
 def _init_pool_worker(settings: Settings) -> None:
@@ -70,9 +71,18 @@ def _init_worker(settings: Settings) -> None:
     global _SETTINGS, _CACHE, _INDEX
     _SETTINGS = settings
     _CACHE = Cache(settings.cache_dir) if settings.cache_dir is not None else None
-    _INDEX = project_index(settings, _CACHE)
+    _INDEXES.clear()
+    _INDEX = _index_for(settings)
     _FINGERPRINTS.clear()  # keyed on the rules only: another run in this process has other options
-    load_rules(settings.local_rule_dirs)
+    for each in settings.nearest.all() if settings.nearest is not None else [settings]:
+        load_rules(each.local_rule_dirs)
+
+
+def _index_for(settings: Settings) -> Index:
+    index = _INDEXES.get(settings.root)
+    if index is None:
+        index = _INDEXES[settings.root] = project_index(settings, _CACHE)
+    return index
 
 
 def project_index(settings: Settings, cache: Cache | None) -> Index:
@@ -100,7 +110,7 @@ def _codes_for_kinds(enabled: frozenset[str], kinds: frozenset[str]) -> set[str]
 
 def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) -> str:
     """The configuration a file's findings depend on: its rules, their options, fix classes."""
-    key = (enabled, with_edits)
+    key = (settings.root, enabled, with_edits)
     if key not in _FINGERPRINTS:
         families = {REGISTRY.rules[code].family for code in enabled}
         _FINGERPRINTS[key] = config_fingerprint(
@@ -109,6 +119,7 @@ def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) 
             settings.extend_safe_fixes,
             settings.extend_unsafe_fixes,
             with_edits,
+            [str(root) for root in settings.roots],  # where imports resolve
         )
     return _FINGERPRINTS[key]
 
@@ -174,11 +185,14 @@ def fixable(finding: Finding, settings: Settings) -> bool:
 
 
 def process(task: Task, mode: str) -> FileResult:
-    settings = _SETTINGS
-    assert settings is not None, "worker not initialised"
+    global _INDEX
+    assert _SETTINGS is not None, "worker not initialised"
+    settings = _SETTINGS.for_file(task.path)
+    _INDEX = _index_for(settings)
     result = FileResult(task.display)
     if mode == INVENTORY:
-        return _inventory(task, settings, result)
+        own = settings if settings.collect == _SETTINGS.collect else replace(settings, collect=_SETTINGS.collect)
+        return _inventory(task, own, result)
     enabled = settings.enabled_for(settings.relative(task.path))
     if "python" not in task.kinds:
         reason = REGISTRY.skip_reason(task.path, task.kinds, settings.options)
@@ -262,7 +276,7 @@ def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult
     )
     if not kinds:
         return result
-    key: tuple[frozenset[str], tuple[str, ...]] = (frozenset(), ("inventory", *sorted(settings.collect)))
+    key = (frozenset(), ("inventory", *sorted(settings.collect), *REGISTRY.marker_patterns(settings.options)))
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)
@@ -421,9 +435,12 @@ def run(
 ) -> list[FileResult]:
     """Process every task, in a pool of processes when there are enough files to pay for it."""
     if settings.cache_dir is not None and settings.git_token is None and any(
-        reads_git(settings.enabled, settings.options, task.kinds) for task in tasks
+        reads_git(own.enabled, own.options, task.kinds) for task in tasks for own in [settings.for_file(task.path)]
     ):
-        settings.git_token = git_token(settings.root)  # once, so every worker keys alike
+        token = git_token(settings.root)  # once, so every worker keys alike
+        for own in settings.nearest.all() if settings.nearest is not None else [settings]:
+            own.git_token = token
+        settings.git_token = token
     results = []
     for result in _results(tasks, settings, mode, jobs):
         results.append(result)
