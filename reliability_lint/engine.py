@@ -208,7 +208,7 @@ def process(task: Task, mode: str) -> FileResult:
     if _CACHE is not None and task.data is None:
         git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
-        cached = _CACHE.load(task.path, *key, current=_INDEX.summary_hash if _INDEX is not None else None)
+        cached = _CACHE.load(task.path, *key, current=_INDEX.dependency_hash if _INDEX is not None else None)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.
         if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
             result.findings = [replace(finding, path=task.display) for finding in cached]

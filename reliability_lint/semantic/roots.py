@@ -44,6 +44,13 @@ class Roots:
         return _find(qualname, self.search_path(origin))
 
 
+def forget_layout() -> None:
+    """Forget the files and packages seen so far (a long-lived process: the language server,
+    several runs in one test), so that a module added since is found."""
+    _find.cache_clear()
+    _package_parts.cache_clear()
+
+
 @lru_cache(maxsize=4096)
 def _find(qualname: str, search: tuple[Path, ...]) -> tuple[Path, list[str]] | None:
     parts = qualname.split(".")
