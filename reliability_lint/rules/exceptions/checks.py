@@ -9,10 +9,13 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
+from reliability_lint.rules import _lazy_model
+from reliability_lint.rules._loggers import is_logger_call, may_be_logger_call
 from reliability_lint.rules._names import dotted_name
-from reliability_lint.rules.exceptions.catalogue import _LOG_METHODS, _REPORTING_CALLS, _SCOPES, BROAD
+from reliability_lint.rules.exceptions.catalogue import _REPORTING_CALLS, _SCOPES, BROAD
 from reliability_lint.rules.exceptions.fixes import _log_fix
-from reliability_lint.rules.exceptions.loggers import _logging_aliases, _module_loggers
+from reliability_lint.rules.exceptions.handlers import enclosing_function, scope_of
+from reliability_lint.rules.exceptions.loggers import _logging_aliases
 
 rule(
     "REL102",
@@ -103,6 +106,8 @@ class _Handler:
     end: tuple[int, int]
     handled: bool = False
     ancestors: list[ast.AST] = field(default_factory=list)
+    # `x.error(...)` and the like: logged if the file's model says `x` is a logger
+    maybe_logs: list[ast.Call] = field(default_factory=list)
 
 
 def _is_broad(node: ast.expr | None) -> bool:
@@ -144,11 +149,14 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
         return
     if not handlers:
         return
+    reports: bool | None = True
     if isinstance(node, ast.Name):
         if not isinstance(node.ctx, ast.Load):
             return
-    elif isinstance(node, ast.Call) and not _reports_error(node, ctx):
-        return
+    elif isinstance(node, ast.Call):
+        reports = _reports_error(node, ctx)
+        if reports is False:
+            return
     position = (getattr(node, "lineno"), getattr(node, "col_offset"))  # a located node (Name or Call)
     for handler in reversed(handlers):
         if handler.handled or not handler.body_start <= position <= handler.end:
@@ -157,7 +165,10 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
             continue
         if _inside_nested_scope(handler.node, ctx.ancestors):
             continue
-        handler.handled = True
+        if reports is None:
+            handler.maybe_logs.append(node)  # type: ignore[arg-type]  (a Call)
+        else:
+            handler.handled = True
 
 
 def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -> bool:
@@ -170,23 +181,31 @@ def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -
     return True  # the handler is not an ancestor at all
 
 
-def _reports_error(call: ast.Call, ctx: CheckContext) -> bool:
+def _reports_error(call: ast.Call, ctx: CheckContext) -> bool | None:
+    """Whether a call surfaces the error; None for a logger method's name on a receiver
+    that the file's semantic model decides after the walk."""
     name = dotted_name(call.func)
     if name in _REPORTING_CALLS or name.startswith("logging."):
         return True
-    receiver, _, method = name.rpartition(".")
-    if not receiver:
-        return False
-    if receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
+    receiver = name.rpartition(".")[0]
+    if receiver and receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
         return True
-    if method not in _LOG_METHODS:
+    return None if may_be_logger_call(call) else False
+
+
+def _logs(handler: _Handler, ctx: CheckContext) -> bool:
+    """Whether one of the handler's `x.error(...)` calls is a logger's, as the model says
+    (the model is built only for a file with such a handler, and shared with REL103-107)."""
+    if not handler.maybe_logs:
         return False
-    return "log" in receiver.rpartition(".")[2].lower() or receiver in _module_loggers(ctx)
+    module = _lazy_model.model_for(ctx)
+    scope = scope_of(module, enclosing_function(handler.ancestors))
+    return any(is_logger_call(module, call, scope) for call in handler.maybe_logs)
 
 
 def _report_swallowed(ctx: CheckContext) -> None:
     for handler in ctx.state["handlers"]:
-        if handler.handled:
+        if handler.handled or _logs(handler, ctx):
             continue
         node = handler.node
         caught = "bare `except:`" if node.type is None else f"`except {ctx.source.segment(node.type)}`"
