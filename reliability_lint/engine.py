@@ -276,7 +276,9 @@ def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult
     )
     if not kinds:
         return result
-    key = (frozenset(), ("inventory", *sorted(settings.collect), *REGISTRY.marker_patterns(settings.options)))
+    key: tuple[frozenset[str], tuple[str, ...]] = (
+        frozenset(), ("inventory", *sorted(settings.collect), *REGISTRY.marker_patterns(settings.options))
+    )  # fmt: skip
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = Plan.build(REGISTRY, frozenset(), settings.options, settings.collect)

@@ -6,13 +6,16 @@ pyproject.toml at or above its folder, resolved with the command line's flags on
 relative to that file's folder. A file under no configuration gets the one nearest the
 current folder (or the defaults), whatever the order of the paths on the command line.
 
-`--config FILE` applies that one configuration to every file, as ruff's does.
+`--config FILE` applies that one configuration to every file, as ruff's does. What belongs
+to the run rather than to a file (the cache folder, the baseline, the report's root) stays
+that of the configuration nearest the first path, as before.
 Lookups are cached per folder and per configuration file, so a run resolves each
 configuration once; the whole table is picklable and travels to the worker processes.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,10 +40,10 @@ class Nearest:
     def settings_for(self, path: Path) -> Settings:
         """The settings of a file (of a folder's own files, for a folder). Raises ConfigError
         or RegistryError for a configuration that is wrong."""
-        folder = str(path.absolute().parent)
+        folder = os.path.dirname(path)  # as given: the current folder does not change in a run
         found = self._by_folder.get(folder)
         if found is None:
-            config = self._nearest(Path(folder))
+            config = self._nearest(self.cwd / folder)
             if config is None:
                 config = self._nearest(self.cwd)
             found = self._by_folder[folder] = self._settings(config)

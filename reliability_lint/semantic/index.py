@@ -39,6 +39,7 @@ class Index:
         self.consulted: dict[str, str] = {}
         self._summaries: dict[str, tuple[Summary | None, str]] = {}
         self._resolving: set[tuple[Any, ...]] = set()
+        self._probes: dict[str, str] = {}  # what each import's lookup found in this run
         forget_layout()  # files may have been added since the last index of this process
 
     # ------------------------------------------------------------------ summaries
@@ -67,8 +68,11 @@ class Index:
         """The current value of a dependency recorded in `consulted`: a module's summary
         hash, or for an import's lookup what it finds now."""
         if key.startswith(PROBE):
-            qualname, _, origin = key[len(PROBE) :].partition(" ")
-            return _found(self.roots.find(qualname, Path(origin)))
+            found = self._probes.get(key)
+            if found is None:
+                qualname, _, origin = key[len(PROBE) :].partition(" ")
+                found = self._probes[key] = _found(self.roots.find(qualname, Path(origin)))
+            return found
         return self.summary_hash(key)
 
     def _load(self, path: Path) -> tuple[Summary | None, str]:

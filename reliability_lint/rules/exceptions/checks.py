@@ -165,8 +165,8 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
             continue
         if _inside_nested_scope(handler.node, ctx.ancestors):
             continue
-        if reports is None:
-            handler.maybe_logs.append(node)  # type: ignore[arg-type]  (a Call)
+        if reports is None and isinstance(node, ast.Call):
+            handler.maybe_logs.append(node)
         else:
             handler.handled = True
 
