@@ -141,3 +141,54 @@ def test_todo_stubs_that_only_log_through_a_project_logger(tmp_path: Path) -> No
         """})  # fmt: skip
     # forward() hands the payload to an unknown sink: it does something
     assert reported(tmp_path, "REL402", "pkg/send.py") == [("pkg/send.py", 4, "REL402"), ("pkg/send.py", 18, "REL402")]
+
+
+def test_rel102_knows_the_projects_own_reporting_helpers(tmp_path: Path) -> None:
+    write(tmp_path, {**SHARED, "shared/errors.py": """\
+        from shared.logs import log
+
+
+        def log_failure(message):
+            log.error("failed: %s", message)
+
+
+        def tidy(message):
+            return message.strip()
+        """, "pkg/__init__.py": "", "pkg/job.py": """\
+        from shared import errors
+        from shared.errors import log_failure, tidy
+
+
+        def fail(message):
+            raise RuntimeError(message)
+
+
+        def one():
+            try:
+                work()
+            except Exception:
+                log_failure("one")
+
+
+        def two():
+            try:
+                work()
+            except Exception:
+                errors.log_failure("two")
+
+
+        def three():
+            try:
+                work()
+            except Exception:
+                fail("three")
+
+
+        def four():
+            try:
+                work()
+            except Exception:
+                tidy("four")
+        """})  # fmt: skip
+    # four(): tidy() neither raises nor logs: the error is swallowed
+    assert reported(tmp_path, "REL102", "pkg/job.py") == [("pkg/job.py", 33, "REL102")]

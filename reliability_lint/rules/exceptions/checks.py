@@ -16,6 +16,9 @@ from reliability_lint.rules.exceptions.catalogue import _REPORTING_CALLS, _SCOPE
 from reliability_lint.rules.exceptions.fixes import _log_fix
 from reliability_lint.rules.exceptions.handlers import enclosing_function, scope_of
 from reliability_lint.rules.exceptions.loggers import _logging_aliases
+from reliability_lint.semantic.model import Module
+from reliability_lint.semantic.reporting import reports_errors
+from reliability_lint.semantic.scopes import Scope, start
 
 rule(
     "REL102",
@@ -106,7 +109,8 @@ class _Handler:
     end: tuple[int, int]
     handled: bool = False
     ancestors: list[ast.AST] = field(default_factory=list)
-    # `x.error(...)` and the like: logged if the file's model says `x` is a logger
+    # `x.error(...)`, `log_failure(...)`: reported if the file's model says `x` is a logger,
+    # or `log_failure` a project function that raises or logs at error level
     maybe_logs: list[ast.Call] = field(default_factory=list)
 
 
@@ -182,25 +186,41 @@ def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -
 
 
 def _reports_error(call: ast.Call, ctx: CheckContext) -> bool | None:
-    """Whether a call surfaces the error; None for a logger method's name on a receiver
-    that the file's semantic model decides after the walk."""
+    """Whether a call surfaces the error; None for a call that the file's semantic model
+    decides after the walk (a logger method's name, a function of the project)."""
     name = dotted_name(call.func)
     if name in _REPORTING_CALLS or name.startswith("logging."):
         return True
     receiver = name.rpartition(".")[0]
     if receiver and receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
         return True
-    return None if may_be_logger_call(call) else False
+    return None if may_be_logger_call(call) or name else False
 
 
 def _logs(handler: _Handler, ctx: CheckContext) -> bool:
-    """Whether one of the handler's `x.error(...)` calls is a logger's, as the model says
-    (the model is built only for a file with such a handler, and shared with REL103-107)."""
+    """Whether one of the handler's calls logs or reports, as the model says: a logger's
+    method, or a function of the project (this module's or another's) that raises or logs
+    at error level. The model is built only for a file with such a handler, and shared
+    with REL103-107."""
     if not handler.maybe_logs:
         return False
     module = _lazy_model.model_for(ctx)
     scope = scope_of(module, enclosing_function(handler.ancestors))
-    return any(is_logger_call(module, call, scope) for call in handler.maybe_logs)
+    for call in handler.maybe_logs:
+        if is_logger_call(module, call, scope) if may_be_logger_call(call) else _helper_reports(module, call, scope):
+            return True
+    return False
+
+
+def _helper_reports(module: Module, call: ast.Call, scope: Scope) -> bool:
+    func = call.func
+    name = module.qualname(func, scope)
+    if isinstance(func, ast.Name) and not name:
+        bindings = module.lookup(func.id, scope, start(func))
+        return len(bindings) == 1 and bindings[0].kind == "function" and reports_errors(bindings[0].node)
+    if name and module.project is not None:
+        return bool(module.project.function_reports(name, module.origin))  # type: ignore[attr-defined]
+    return False
 
 
 def _report_swallowed(ctx: CheckContext) -> None:
