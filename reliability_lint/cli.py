@@ -233,7 +233,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
             _fail("--stdin-filename reads standard input: give `-` as the only path")
         tasks = _stdin_tasks(options, settings)
     else:
-        tasks, problems = engine.discover(paths, settings)
+        tasks, problems = _discover(paths, settings)
     # The baseline's hashes are not the project's text (a secret rule would see entropy).
     recorded = (settings.baseline or settings.root / BASELINE_NAME).resolve()
     tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
@@ -333,7 +333,29 @@ def _settings(options: Options) -> Any:
         no_cache=options.no_cache,
         baseline=options.baseline,
     )
-    return resolve(load_config(config_file, Path(".")), overrides)
+    settings = resolve(load_config(config_file, Path(".")), overrides)
+    if options.config is None and not options.reads_stdin:
+        from reliability_lint.nearest import Nearest
+
+        # each file gets the configuration nearest it; --config applies one to all (as ruff's)
+        settings.nearest = Nearest(settings, config_file, overrides, Path("."))
+    return settings
+
+
+def _discover(paths: list[Path], settings: Any) -> tuple[list[Any], list[Any]]:
+    """The engine's discovery, with every file's configuration resolved before the run: a
+    wrong nested configuration stops the run (exit 2) naming its file, as the first one does."""
+    from reliability_lint import engine
+    from reliability_lint.config import ConfigError
+    from reliability_lint.registry import RegistryError
+
+    try:
+        tasks, problems = engine.discover(paths, settings)
+        for task in tasks:
+            settings.for_file(task.path)
+    except (ConfigError, RegistryError) as exc:
+        _fail(str(exc))
+    return tasks, problems
 
 
 @cli.command("rules")
@@ -431,7 +453,7 @@ def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untr
 
     settings = _settings_for_paths(paths, config, jobs)
     given = list(paths) or [Path(".")]
-    tasks, problems = engine.discover(given, settings)
+    tasks, problems = _discover(given, settings)
     try:
         entries, errors = gather.inventory(tasks, settings, jobs or os.cpu_count() or 1)
     except KeyboardInterrupt:
@@ -473,7 +495,7 @@ def report_command(
             recorded = load(baseline, settings.root)
         except BaselineError as exc:
             _fail(str(exc))
-    tasks, problems = engine.discover(list(paths) or [Path(".")], settings)
+    tasks, problems = _discover(list(paths) or [Path(".")], settings)
     if recorded is not None:  # its hashes are not the project's text
         tasks = [task for task in tasks if task.path.resolve() != recorded.file.resolve()]
     workers = jobs or os.cpu_count() or 1

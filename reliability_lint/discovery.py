@@ -32,7 +32,8 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Fi
             files, errors = _list_folder(given, settings)
             problems.extend(error(display_path(p), reason) for p, reason in errors)
         elif given.exists() or given.is_symlink():
-            if settings.force_exclude and settings.is_excluded(settings.relative(given)):
+            own = settings.for_file(given)
+            if settings.force_exclude and own.is_excluded(own.relative(given)):
                 continue
             files = [given]
         else:
@@ -72,15 +73,28 @@ def _list_folder(folder: Path, settings: Settings) -> tuple[list[Path], list[tup
 
 def _user_exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
     """The exclusion by the patterns the configuration or command line added to the defaults."""
-    own = GlobSet([pattern for pattern in settings.exclude if pattern not in DEFAULT_EXCLUDE])
-    return lambda path: own.matches(settings.relative(path))
+    globs: dict[int, GlobSet] = {}
+
+    def excluded(path: Path) -> bool:
+        own = settings.for_file(path)
+        found = globs.get(id(own))
+        if found is None:
+            found = globs[id(own)] = GlobSet([pattern for pattern in own.exclude if pattern not in DEFAULT_EXCLUDE])
+        return found.matches(own.relative(path))
+
+    return excluded
 
 
 def _exclusion(folder: Path, settings: Settings) -> Callable[[Path], bool]:
     """Exclusion below a folder given on the command line, never of that folder itself:
     `check examples/demo` checks the demo even where the config excludes `examples`."""
     if not settings.is_excluded(settings.relative(folder)):
-        return lambda path: settings.is_excluded(settings.relative(path))
+
+        def excluded(path: Path) -> bool:
+            own = settings.for_file(path)  # the configuration nearest the file decides
+            return own.is_excluded(own.relative(path))
+
+        return excluded
 
     def excluded_below(path: Path) -> bool:
         return settings._exclude_globs.matches(PurePosixPath(path.relative_to(folder).as_posix()))

@@ -53,11 +53,12 @@ class FileResult:
 
 # ---------------------------------------------------------------------------- one file
 
-_SETTINGS: Settings | None = None
+_SETTINGS: Settings | None = None  # the run's; each file's are _SETTINGS.for_file(path)
 _CACHE: Cache | None = None
-_INDEX: Index | None = None
+_INDEX: Index | None = None  # the project index of the file being processed
+_INDEXES: dict[Path, Index] = {}  # one per configuration folder: its roots are relative to it
 _PLANS: dict[tuple[frozenset[str], frozenset[str], int], tuple[dict[str, dict[str, Any]], Plan]] = {}
-_FINGERPRINTS: dict[tuple[frozenset[str], bool], str] = {}
+_FINGERPRINTS: dict[tuple[Path, frozenset[str], bool], str] = {}
 
 
 def _init_pool_worker(settings: Settings) -> None:
@@ -71,9 +72,25 @@ def _init_worker(settings: Settings) -> None:
     global _SETTINGS, _CACHE, _INDEX
     _SETTINGS = settings
     _CACHE = Cache(settings.cache_dir) if settings.cache_dir is not None else None
-    _INDEX = project_index(settings, _CACHE)
+    _INDEXES.clear()
+    _INDEX = _index_for(settings)
     _FINGERPRINTS.clear()  # keyed on the rules only: another run in this process has other options
-    load_rules(settings.local_rule_dirs)
+    for each in settings.nearest.all() if settings.nearest is not None else [settings]:
+        load_rules(each.local_rule_dirs)
+
+
+def use_index(settings: Settings, index: Index) -> None:
+    """Check the files of `settings` against a caller's own long-lived index (the language
+    server's, which holds its open buffers) instead of one made for the run."""
+    global _INDEX
+    _INDEX = _INDEXES[settings.root] = index
+
+
+def _index_for(settings: Settings) -> Index:
+    index = _INDEXES.get(settings.root)
+    if index is None:
+        index = _INDEXES[settings.root] = project_index(settings, _CACHE)
+    return index
 
 
 def project_index(settings: Settings, cache: Cache | None) -> Index:
@@ -101,7 +118,7 @@ def _codes_for_kinds(enabled: frozenset[str], kinds: frozenset[str]) -> set[str]
 
 def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) -> str:
     """The configuration a file's findings depend on: its rules, their options, fix classes."""
-    key = (enabled, with_edits)
+    key = (settings.root, enabled, with_edits)
     if key not in _FINGERPRINTS:
         families = {REGISTRY.rules[code].family for code in enabled}
         _FINGERPRINTS[key] = config_fingerprint(
@@ -110,6 +127,7 @@ def _fingerprint(settings: Settings, enabled: frozenset[str], with_edits: bool) 
             settings.extend_safe_fixes,
             settings.extend_unsafe_fixes,
             with_edits,
+            [str(root) for root in settings.roots],  # where imports resolve
         )
     return _FINGERPRINTS[key]
 
@@ -177,11 +195,14 @@ def fixable(finding: Finding, settings: Settings) -> bool:
 
 
 def process(task: Task, mode: str) -> FileResult:
-    settings = _SETTINGS
-    assert settings is not None, "worker not initialised"
+    global _INDEX
+    assert _SETTINGS is not None, "worker not initialised"
+    settings = _SETTINGS.for_file(task.path)
+    _INDEX = _index_for(settings)
     result = FileResult(task.display)
     if mode == INVENTORY:
-        return _inventory(task, settings, result)
+        own = settings if settings.collect == _SETTINGS.collect else replace(settings, collect=_SETTINGS.collect)
+        return _inventory(task, own, result)
     enabled = settings.enabled_for(settings.relative(task.path))
     if "python" not in task.kinds:
         reason = REGISTRY.skip_reason(task.path, task.kinds, settings.options)
@@ -197,7 +218,7 @@ def process(task: Task, mode: str) -> FileResult:
     if _CACHE is not None and task.data is None:
         git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
         key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
-        cached = _CACHE.load(task.path, *key, current=_INDEX.summary_hash if _INDEX is not None else None)
+        cached = _CACHE.load(task.path, *key, current=_INDEX.dependency_hash if _INDEX is not None else None)
         # In fix mode a cached entry saves the work only when nothing in it is fixable.
         if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
             result.findings = [replace(finding, path=task.display) for finding in cached]
@@ -424,9 +445,12 @@ def run(
 ) -> list[FileResult]:
     """Process every task, in a pool of processes when there are enough files to pay for it."""
     if settings.cache_dir is not None and settings.git_token is None and any(
-        reads_git(settings.enabled, settings.options, task.kinds) for task in tasks
+        reads_git(own.enabled, own.options, task.kinds) for task in tasks for own in [settings.for_file(task.path)]
     ):
-        settings.git_token = git_token(settings.root)  # once, so every worker keys alike
+        token = git_token(settings.root)  # once, so every worker keys alike
+        for own in settings.nearest.all() if settings.nearest is not None else [settings]:
+            own.git_token = token
+        settings.git_token = token
     results = []
     # What exists now lives for the whole run: the collector need not scan it again in
     # each full collection (and forked workers share its pages untouched).

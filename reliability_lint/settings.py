@@ -7,12 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint.config import (
     DEFAULT_EXCLUDE, Config, GlobSet, check_codes, codes_matching, glob_matches, resolve_selection, validate,
 )  # fmt: skip
 from reliability_lint.registry import Registry, load_rules
+
+if TYPE_CHECKING:
+    from reliability_lint.nearest import Nearest
 
 
 @dataclass
@@ -35,6 +38,13 @@ class Settings:
     roots: list[Path] = field(default_factory=list)  # import roots besides the package roots found
     docs_url: str | None = None  # where the rule pages are published (None: the default)
     collect: frozenset[str] = frozenset()  # the inventories an INVENTORY run gathers ("todos")
+    # The settings of the configuration nearest each file (None: these apply to every file).
+    nearest: Nearest | None = field(default=None, repr=False, compare=False)
+
+    def for_file(self, path: Path) -> Settings:
+        """The settings that apply to one file (raises ConfigError or RegistryError when
+        its configuration is wrong)."""
+        return self if self.nearest is None else self.nearest.settings_for(path)
 
     def relative(self, path: Path) -> PurePosixPath:
         absolute = path.absolute()

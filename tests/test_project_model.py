@@ -407,3 +407,65 @@ def test_flake8_and_the_changed_lines_gate_see_the_other_modules(tmp_path: Path)
     assert [line.split(":")[1] for line in flake8.stdout.splitlines()] == ["6", "10", "14"], flake8.stderr
     gate = waits(tmp_path, ".", extra=("--no-cache", "--diff-base", "HEAD"))
     assert gate == [("pkg/sub.py", 6), ("pkg/sub.py", 10), ("pkg/sub.py", 14)]
+
+
+def test_a_module_added_later_rechecks_the_files_that_import_it(tmp_path: Path) -> None:
+    # The first run cannot resolve the imports (the modules are not there yet), so nothing is
+    # reported; the failed lookups are recorded with the cached findings, so adding the
+    # modules re-checks their importers although the importers did not change.
+    write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/job.py": """\
+            from pkg.clients import warehouse
+            from shared.clients import make
+
+
+            def go(q):
+                return warehouse.query(q).result()
+
+
+            def again(q):
+                return make().query(q).result()
+            """,
+    })  # fmt: skip
+    cached = ("--jobs", "1")
+    assert waits(tmp_path, "pkg", extra=cached) == []
+    assert waits(tmp_path, "pkg", extra=cached) == []  # warm, from the cache
+    # a submodule of an existing package (the lookup had found pkg/__init__.py)
+    write(tmp_path, {"pkg/clients.py": "from google.cloud import bigquery\nwarehouse = bigquery.Client()\n"})
+    assert waits(tmp_path, "pkg/job.py", extra=cached) == [("pkg/job.py", 6)]
+    # a new top-level package (the lookup had found nothing)
+    write(tmp_path, {
+        "shared/__init__.py": "",
+        "shared/clients.py": "from google.cloud import bigquery\n\n\ndef make() -> bigquery.Client:\n    return bigquery.Client()\n",
+    })  # fmt: skip
+    assert waits(tmp_path, "pkg/job.py", extra=cached) == [("pkg/job.py", 6), ("pkg/job.py", 10)]
+    # and removing one takes its finding away again
+    (tmp_path / "pkg" / "clients.py").unlink()
+    assert waits(tmp_path, "pkg/job.py", extra=cached) == [("pkg/job.py", 10)]
+
+
+def test_adding_a_module_rechecks_only_the_files_whose_imports_it_satisfies(tmp_path: Path, cli, monkeypatch) -> None:
+    import ast
+
+    write(tmp_path, {
+        "pkg/__init__.py": "",
+        "pkg/job.py": "from pkg.clients import warehouse\n\n\ndef go(q):\n    return warehouse.query(q).result()\n",
+        "pkg/other.py": "import pandas\n\n\ndef go():\n    return pandas.read_csv('x').result()\n",
+    })  # fmt: skip
+    parsed: list[str] = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda source, filename="<unknown>", *a, **k: parsed.append(Path(str(filename)).name) or real_parse(source, filename, *a, **k))
+
+    def run() -> list[tuple[str, int]]:
+        code, out, _ = cli("check", "--output-format", "json", "--jobs", "1", "pkg", cwd=tmp_path)
+        assert code in (0, 1)
+        return sorted((Path(f["filename"]).name, f["location"]["row"]) for f in json.loads(out) if f["code"] == "REL201")
+
+    assert run() == []
+    parsed.clear()
+    assert run() == [] and parsed == []
+    write(tmp_path, {"pkg/clients.py": "from google.cloud import bigquery\nwarehouse = bigquery.Client()\n"})
+    assert run() == [("job.py", 5)]
+    # clients.py (new: its findings and its summary) and job.py, which imports it; not other.py
+    assert sorted(set(parsed)) == ["clients.py", "job.py"]

@@ -5,7 +5,9 @@ A summary is made from a module's file the first time an import needs it, and ke
 content cache, so a pre-commit run over five files reads the other files' summaries from
 the cache and parses nothing else. While a file is checked, every summary its findings
 depend on is recorded in `consulted` (path -> summary hash), so the cache can key those
-findings on them: a change to a base class re-checks exactly the files that read it.
+findings on them: a change to a base class re-checks exactly the files that read it. Every
+import looked up is recorded too, with what it found (a module, or nothing): a module
+added later that would satisfy it, or shadow what it found, re-checks its importers.
 """
 
 from __future__ import annotations
@@ -17,12 +19,13 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from reliability_lint.semantic.model import Module, library_type
-from reliability_lint.semantic.roots import Roots
+from reliability_lint.semantic.roots import Roots, forget_layout
 from reliability_lint.semantic.summary import Summary, summarize
 from reliability_lint.semantic.types import UNKNOWN, Library, ProjectClass, Ref, Type, from_json
 
 _MAX_DEPTH = 24  # alias chains and nested references; deeper is unknown
 MISSING = "-"  # the hash recorded for a module that cannot be read or parsed
+PROBE = "import:"  # a dependency that is an import's lookup: "import:<qualname> <importing file>"
 
 
 class SummaryStore(Protocol):
@@ -40,6 +43,8 @@ class Index:
         self.consulted: dict[str, str] = {}
         self._summaries: dict[str, tuple[Summary | None, str]] = {}
         self._resolving: set[tuple[Any, ...]] = set()
+        self._probes: dict[str, str] = {}  # what each import's lookup found in this run
+        forget_layout()  # files may have been added since the last index of this process
 
     # ------------------------------------------------------------------ summaries
 
@@ -67,6 +72,17 @@ class Index:
         if known is None:
             known = self._summaries[key] = self._load(Path(key))
         return known[1]
+
+    def dependency_hash(self, key: str) -> str:
+        """The current value of a dependency recorded in `consulted`: a module's summary
+        hash, or for an import's lookup what it finds now."""
+        if key.startswith(PROBE):
+            found = self._probes.get(key)
+            if found is None:
+                qualname, _, origin = key[len(PROBE) :].partition(" ")
+                found = self._probes[key] = _found(self.roots.find(qualname, Path(origin)))
+            return found
+        return self.summary_hash(key)
 
     def _load(self, path: Path) -> tuple[Summary | None, str]:
         from reliability_lint.cache import content_hash
@@ -172,6 +188,7 @@ class Index:
         if depth > _MAX_DEPTH:
             return None
         found = self.roots.find(qualname, origin)
+        self.consulted[f"{PROBE}{qualname} {origin}"] = _found(found)
         if found is None:
             return qualname if depth else None
         path, rest = found
@@ -254,3 +271,8 @@ class Index:
             if found is not None:
                 return found
         return None
+
+
+def _found(found: tuple[Path, list[str]] | None) -> str:
+    """What an import's lookup found, as recorded among a file's dependencies."""
+    return MISSING if found is None else f"{found[0]}:{'.'.join(found[1])}"

@@ -45,8 +45,8 @@ class Roots:
 
 
 def forget_layout() -> None:
-    """Forget where modules were found, after files were created, moved or deleted (for a
-    process that outlives a layout: a language server)."""
+    """Forget the files and packages seen so far (a long-lived process: the language server,
+    several runs in one test), so that a module added since is found."""
     _find.cache_clear()
     _package_parts.cache_clear()
 

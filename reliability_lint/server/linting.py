@@ -161,7 +161,7 @@ class Linter:
         if settings.is_excluded(settings.relative(path)):
             return None
         engine._init_worker(settings)
-        engine._INDEX = project.index  # the server's long-lived index, not a fresh one per run
+        engine.use_index(settings, project.index)  # the server's long-lived index, not a fresh one per run
         project.index.consulted = {}
         return settings, project.index
 

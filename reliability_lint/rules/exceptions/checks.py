@@ -9,10 +9,16 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
+from reliability_lint.rules import _lazy_model
+from reliability_lint.rules._loggers import is_logger_call, may_be_logger_call
 from reliability_lint.rules._names import dotted_name
-from reliability_lint.rules.exceptions.catalogue import _LOG_METHODS, _REPORTING_CALLS, _SCOPES, BROAD
+from reliability_lint.rules.exceptions.catalogue import _REPORTING_CALLS, _SCOPES, BROAD
 from reliability_lint.rules.exceptions.fixes import _log_fix
-from reliability_lint.rules.exceptions.loggers import _logging_aliases, _module_loggers
+from reliability_lint.rules.exceptions.handlers import enclosing_function, scope_of
+from reliability_lint.rules.exceptions.loggers import _logging_aliases
+from reliability_lint.semantic.model import Module
+from reliability_lint.semantic.reporting import reports_errors
+from reliability_lint.semantic.scopes import Scope, start
 
 rule(
     "REL102",
@@ -103,6 +109,9 @@ class _Handler:
     end: tuple[int, int]
     handled: bool = False
     ancestors: list[ast.AST] = field(default_factory=list)
+    # `x.error(...)`, `log_failure(...)`: reported if the file's model says `x` is a logger,
+    # or `log_failure` a project function that raises or logs at error level
+    maybe_logs: list[ast.Call] = field(default_factory=list)
 
 
 def _is_broad(node: ast.expr | None) -> bool:
@@ -140,11 +149,14 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
     # none of them (the common case, checked before any work).
     if not handlers or (getattr(node, "lineno"), getattr(node, "col_offset")) > ctx.state["handlers-end"]:
         return
+    reports: bool | None = True
     if isinstance(node, ast.Name):
         if not isinstance(node.ctx, ast.Load):
             return
-    elif isinstance(node, ast.Call) and not _reports_error(node, ctx):
-        return
+    elif isinstance(node, ast.Call):
+        reports = _reports_error(node, ctx)
+        if reports is False:
+            return
     position = (getattr(node, "lineno"), getattr(node, "col_offset"))  # a located node (Name or Call)
     for handler in reversed(handlers):
         if handler.handled or not handler.body_start <= position <= handler.end:
@@ -153,7 +165,10 @@ def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
             continue
         if _inside_nested_scope(handler.node, ctx.ancestors):
             continue
-        handler.handled = True
+        if reports is None and isinstance(node, ast.Call):
+            handler.maybe_logs.append(node)
+        else:
+            handler.handled = True
 
 
 def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -> bool:
@@ -166,23 +181,47 @@ def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -
     return True  # the handler is not an ancestor at all
 
 
-def _reports_error(call: ast.Call, ctx: CheckContext) -> bool:
+def _reports_error(call: ast.Call, ctx: CheckContext) -> bool | None:
+    """Whether a call surfaces the error; None for a call that the file's semantic model
+    decides after the walk (a logger method's name, a function of the project)."""
     name = dotted_name(call.func)
     if name in _REPORTING_CALLS or name.startswith("logging."):
         return True
-    receiver, _, method = name.rpartition(".")
-    if not receiver:
-        return False
-    if receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
+    receiver = name.rpartition(".")[0]
+    if receiver and receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
         return True
-    if method not in _LOG_METHODS:
+    return None if may_be_logger_call(call) or name else False
+
+
+def _logs(handler: _Handler, ctx: CheckContext) -> bool:
+    """Whether one of the handler's calls logs or reports, as the model says: a logger's
+    method, or a function of the project (this module's or another's) that raises or logs
+    at error level. The model is built only for a file with such a handler, and shared
+    with REL103-107."""
+    if not handler.maybe_logs:
         return False
-    return "log" in receiver.rpartition(".")[2].lower() or receiver in _module_loggers(ctx)
+    module = _lazy_model.model_for(ctx)
+    scope = scope_of(module, enclosing_function(handler.ancestors))
+    for call in handler.maybe_logs:
+        if is_logger_call(module, call, scope) if may_be_logger_call(call) else _helper_reports(module, call, scope):
+            return True
+    return False
+
+
+def _helper_reports(module: Module, call: ast.Call, scope: Scope) -> bool:
+    func = call.func
+    name = module.qualname(func, scope)
+    if isinstance(func, ast.Name) and not name:
+        bindings = module.lookup(func.id, scope, start(func))
+        return len(bindings) == 1 and bindings[0].kind == "function" and reports_errors(bindings[0].node)
+    if name and module.project is not None:
+        return bool(module.project.function_reports(name, module.origin))  # type: ignore[attr-defined]
+    return False
 
 
 def _report_swallowed(ctx: CheckContext) -> None:
     for handler in ctx.state["handlers"]:
-        if handler.handled:
+        if handler.handled or _logs(handler, ctx):
             continue
         node = handler.node
         caught = "bare `except:`" if node.type is None else f"`except {ctx.source.segment(node.type)}`"

@@ -9,10 +9,11 @@ from datetime import datetime, timezone
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.registry import collector, rule
+from reliability_lint.rules import _lazy_model
+from reliability_lint.rules._loggers import is_logger_call, may_be_logger_call
 from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.todos.catalogue import (
     _FUNCTIONS,
-    _LOG_METHODS,
     _NOT_IMPLEMENTED,
     _NOT_IMPLEMENTED_COMMENT,
     _SCOPES,
@@ -103,6 +104,7 @@ def _older_than(source: SourceFile, todos: list[Todo], days: int) -> list[Todo]:
 class _Stub:
     node: ast.FunctionDef | ast.AsyncFunctionDef
     qualname: str
+    log_calls: list[ast.Call]  # a stub only if the file's model says each is a logger's
 
 
 def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
@@ -112,17 +114,23 @@ def _docstring(body: list[ast.stmt]) -> ast.Expr | None:
     return None
 
 
-def _is_logging_call(node: ast.expr) -> bool:
+def _is_logging_call(node: ast.expr, log_calls: list[ast.Call] | None) -> bool:
+    """A `logging.*` call; or a call of a logger method's name: kept in `log_calls` for the
+    model to decide after the walk, or (without `log_calls`) judged by its receiver's name."""
     if not isinstance(node, ast.Call):
         return False
-    name = dotted_name(node.func)
-    if name.startswith("logging."):
+    if dotted_name(node.func).startswith("logging."):
         return True
-    receiver, _, method = name.rpartition(".")
-    return method in _LOG_METHODS and "log" in receiver.rpartition(".")[2].lower()
+    if not may_be_logger_call(node):
+        return False
+    if log_calls is not None:
+        log_calls.append(node)
+        return True
+    receiver = dotted_name(node.func.value) if isinstance(node.func, ast.Attribute) else ""
+    return "log" in receiver.rpartition(".")[2].lower()
 
 
-def _does_nothing(statement: ast.stmt) -> bool:
+def _does_nothing(statement: ast.stmt, log_calls: list[ast.Call] | None = None) -> bool:
     if isinstance(statement, ast.Pass):
         return True
     if isinstance(statement, ast.Return):
@@ -133,13 +141,13 @@ def _does_nothing(statement: ast.stmt) -> bool:
         value = statement.value
         if isinstance(value, ast.Constant) and (value.value is Ellipsis or isinstance(value.value, str)):
             return True
-        return _is_logging_call(value)
+        return _is_logging_call(value, log_calls)
     return False
 
 
-def _stub_body(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+def _stub_body(function: ast.FunctionDef | ast.AsyncFunctionDef, log_calls: list[ast.Call] | None = None) -> bool:
     body = function.body[1:] if _docstring(function.body) else function.body
-    return all(_does_nothing(statement) for statement in body)
+    return all(_does_nothing(statement, log_calls) for statement in body)
 
 
 def _exempt_by_decorator(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -182,7 +190,8 @@ def _exempt_class(cls: ast.ClassDef, ctx: CheckContext) -> bool:
     page="REL402-todo-stub.md",
 )
 def todo_stub(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: CheckContext) -> None:
-    if ctx.source.path.suffix == ".pyi" or not _stub_body(node) or _exempt_by_decorator(node):
+    log_calls: list[ast.Call] = []
+    if ctx.source.path.suffix == ".pyi" or not _stub_body(node, log_calls) or _exempt_by_decorator(node):
         return
     parent = ctx.ancestors[-1] if ctx.ancestors else None
     if isinstance(parent, ast.ClassDef) and _exempt_class(parent, ctx):
@@ -192,7 +201,7 @@ def todo_stub(node: ast.FunctionDef | ast.AsyncFunctionDef, ctx: CheckContext) -
         stubs = ctx.state["todo-stubs"] = []
         ctx.at_end(lambda: _report_stubs(ctx))
     names = [a.name for a in ctx.ancestors if isinstance(a, _SCOPES)]
-    stubs.append(_Stub(node, ".".join([*names, node.name])))
+    stubs.append(_Stub(node, ".".join([*names, node.name]), log_calls))
 
 
 def _report_stubs(ctx: CheckContext) -> None:
@@ -204,7 +213,7 @@ def _report_stubs(ctx: CheckContext) -> None:
         markers.setdefault(comment.line, comment.text.lstrip("#").strip())
     for stub in ctx.state["todo-stubs"]:
         found = _marker(stub.node, ctx.source, markers, settings)
-        if found is None:
+        if found is None or (stub.log_calls and not _only_logs(stub, ctx)):
             continue
         line, text = found
         ctx.report(
@@ -214,6 +223,13 @@ def _report_stubs(ctx: CheckContext) -> None:
             fix=_raise_fix(stub, text, ctx),
             position=_header(stub.node, ctx.source),
         )
+
+
+def _only_logs(stub: _Stub, ctx: CheckContext) -> bool:
+    """Whether every `x.info(...)` of the stub's body is a logger call, as the file's model says."""
+    module = _lazy_model.model_for(ctx)
+    scope = module.scopes.get(id(stub.node), module.root)
+    return all(is_logger_call(module, call, scope) for call in stub.log_calls)
 
 
 def _marker(
