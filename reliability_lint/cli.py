@@ -416,7 +416,7 @@ def _registry(config: Path | None) -> Any:
 
     try:
         loaded = load_config(config or find_config(Path(".")), Path("."))
-        registry = load_rules(loaded.local_rule_dirs)
+        registry = load_rules(loaded.local_rule_dirs, loaded.rule_packs)
         validate(loaded, registry)  # a wrong key is named here too, not only by check
         return registry
     except (ConfigError, RegistryError) as exc:

@@ -55,6 +55,7 @@ TOP_LEVEL_KEYS: dict[str, Any] = {
     "extend-safe-fixes": _str_list,
     "extend-unsafe-fixes": _str_list,
     "local-rules": _str_or_list,
+    "rule-packs": _str_list,
     "roots": _str_list,
     "cache-dir": lambda value: None if isinstance(value, str) else "must be a string",
     "baseline": lambda value: None if isinstance(value, str) else "must be a string (a file path)",
@@ -79,6 +80,11 @@ class Config:
     def import_roots(self) -> list[Path]:
         """Folders imports are resolved from besides the package roots found in the tree."""
         return [self.root / item for item in self.values.get("roots", [])]
+
+    @property
+    def rule_packs(self) -> list[str]:
+        """The installed rule packs to load, by their entry-point names."""
+        return list(self.values.get("rule-packs", []))
 
     @property
     def local_rule_dirs(self) -> list[Path]:
@@ -180,7 +186,7 @@ def _type_name(spec: type | tuple[type, ...]) -> str:
 def _check_code(code: Any, registry: Registry, where: str) -> None:
     if code == "ALL" or any(known.startswith(code) for known in registry.rules):
         return
-    raise ConfigError(f"{where}: unknown rule code {code!r}")
+    raise ConfigError(f"{where}: unknown rule code {code!r} (an installed pack's rules load when `rule-packs` names it)")
 
 
 def check_codes(codes: list[str], registry: Registry, where: str) -> None:

@@ -4,7 +4,6 @@ suppressed, fixed or cached in a worker, in a process pool when there are enough
 from __future__ import annotations
 
 import gc
-import os
 import signal
 import sys
 import threading
@@ -18,12 +17,7 @@ from reliability_lint.analysis import Plan, check_source
 from reliability_lint.config import codes_matching
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
-from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, file_origin, fix_error, parses,
-    unified_diff, write_atomic,
-)  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
-from reliability_lint.fix_preview import preview
 from reliability_lint.semantic.index import Index
 from reliability_lint.semantic.roots import Roots
 from reliability_lint.discovery import Task, discover, display_path  # noqa: F401 (the engine is their entry point)
@@ -76,7 +70,7 @@ def _init_worker(settings: Settings) -> None:
     _INDEX = _index_for(settings)
     _FINGERPRINTS.clear()  # keyed on the rules only: another run in this process has other options
     for each in settings.nearest.all() if settings.nearest is not None else [settings]:
-        load_rules(each.local_rule_dirs)
+        load_rules(each.local_rule_dirs, each.rule_packs)
 
 
 def use_index(settings: Settings, index: Index) -> None:
@@ -243,15 +237,20 @@ def process(task: Task, mode: str) -> FileResult:
             result.findings.append(error(task.display, str(exc)))
         if fallback is None:
             return result
-    if status is not None:
-        src.origin = file_origin(status, data)
     try:
         if mode in (FIX, DIFF):
-            _fix_file(src, task, settings, enabled, mode, result)
+            from reliability_lint import fixing
+            from reliability_lint.fix import file_origin
+
+            if status is not None:
+                src.origin = file_origin(status, data)
+            fixing.fix_file(src, task, settings, enabled, mode, result)
         else:
             result.findings = analyze(src, task, settings, enabled)
-            if mode == CHECK_WITH_EDITS:
-                result.findings = _attach_edits(src, result.findings)
+            if mode == CHECK_WITH_EDITS and any(f.fix is not None for f in result.findings):
+                from reliability_lint.fixing import attach_edits
+
+                result.findings = attach_edits(src, result.findings)
     except SourceError as exc:
         result.findings = [error(task.display, str(exc), *exc.position)]
     except RecursionError:
@@ -328,113 +327,6 @@ def _portable(finding: Finding) -> Finding:
     if finding.fix is None or finding.fix.compute is None:
         return finding
     return replace(finding, fix=replace(finding.fix, compute=None))
-
-
-def _attach_edits(src: SourceFile, findings: list[Finding]) -> list[Finding]:
-    """The findings with their fixes' edits computed; a fix that cannot be computed is dropped."""
-    context = FixContext(src)
-    attached = []
-    for finding in findings:
-        if finding.fix is not None and finding.fix.compute is not None:
-            try:
-                edits = tuple(compute_edits(finding, context))
-                finding = replace(finding, fix=replace(finding.fix, edits=edits, diff=preview(src, edits)))
-            except FixError:
-                finding = replace(finding, fix=None)
-        attached.append(finding)
-    return attached
-
-
-def fix_source(
-    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]
-) -> tuple[SourceFile, list[Finding], int]:
-    """Fix in rounds until nothing changes: (fixed source, what remains, fixes applied).
-
-    When a round's output does not parse, every round is dropped: the original comes back
-    with a REL000 finding naming the fix.
-    """
-    original = src
-    applied_count = 0
-    failure: Finding | None = None
-    findings = analyze(src, task, settings, enabled)
-    for _ in range(MAX_ROUNDS):
-        candidates = [f for f in findings if fixable(f, settings)]
-        if not candidates:
-            break
-        context = FixContext(src)
-        planned = []
-        for finding in candidates:
-            try:
-                planned.append((finding, compute_edits(finding, context)))
-            except FixError as exc:
-                _stop_if_interrupted(exc)
-                failure = failure or fix_error(task.display, finding, str(exc), whole_file=False)
-        edits, applied = choose_edits([(f, e) for f, e in planned if e])
-        if not edits:
-            break
-        new_text = apply_edits(src, edits)
-        if not parses(new_text, task.path):
-            failure = fix_error(task.display, applied[0], "the fixed code does not parse")
-            src, applied_count = original, 0
-            findings = analyze(src, task, settings, enabled)
-            break
-        applied_count += len(applied)
-        sensitive = src.sensitive
-        if src is not original:
-            src.release()
-        src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
-        src.sensitive = sensitive
-        findings = analyze(src, task, settings, enabled)
-    return src, findings + ([failure] if failure else []), applied_count
-
-
-def _fix_file(
-    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], mode: str, result: FileResult
-) -> None:
-    fixed, result.findings, result.fixed = fix_source(src, task, settings, enabled)
-    if fixed is src:
-        return
-    if mode == DIFF:
-        result.diff = unified_diff(task.display, src.text, fixed.text)
-        return
-    if task.data is not None:  # read from stdin: the fixed text goes back to the caller
-        result.output = fixed.encode(fixed.text)
-        return
-    refusal = _unwritable(src, task, settings)
-    if refusal:
-        result.findings = analyze(src, task, settings, enabled)
-        result.findings.append(error(task.display, f"not fixed: {refusal}"))
-        result.fixed = 0
-        return
-    try:
-        write_atomic(task.path, fixed.encode(fixed.text), expected=src.origin)
-    except (OSError, UnicodeEncodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        result.findings = analyze(src, task, settings, enabled)
-        result.findings.append(error(task.display, f"cannot write fixes: {reason}; file left unchanged"))
-        result.fixed = 0
-
-
-def _unwritable(src: SourceFile, task: Task, settings: Settings) -> str:
-    """Why a fixed file must not be written, or "": decoded by a fallback, a symbolic link
-    out of the checked tree (fixing would rewrite a file elsewhere), or a file with other
-    hard links (the atomic rename would split them from the fixed copy)."""
-    if src.read_only:
-        return "decoded by a fallback encoding; fixes are not written back"
-    target = task.path.resolve()
-    given = Path(os.path.normpath(task.path.absolute()))
-    root = settings.root.resolve()
-    # The checked tree: the project's root, or for a file given from elsewhere its folder.
-    tree = root if root in given.parents else given.parent.resolve()
-    if tree not in target.parents:
-        return f"{task.display} resolves to {target}, outside the checked tree {tree}"
-    try:
-        links = target.stat().st_nlink
-    except OSError:
-        return ""  # the write reports it
-    if links > 1:
-        return f"the file has {links} hard links; a fix (written by rename) would split them"
-    return ""
 
 
 # ---------------------------------------------------------------------------- the run

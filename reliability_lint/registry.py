@@ -2,7 +2,8 @@
 
 Built-in rule families register with the decorators below when their package in
 `reliability_lint.rules` (`rules/timeouts/`: catalogue, checks, fixes) is imported; third-party packs register the same way from a module
-named in the entry-point group `reliability_lint.rules`; a project's own rules are modules
+named in the entry-point group `reliability_lint.rules`, loaded when a config's
+`rule-packs` names it; a project's own rules are modules
 in a folder named by `local-rules` in its config.
 """
 
@@ -330,16 +331,25 @@ def _family_of_caller() -> str:
 _BUILTIN = "reliability_lint.rules"
 
 
-def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
-    """Import the built-in families, the installed packs and a project's local rules, once."""
+def load_rules(local_dirs: Iterable[Path] = (), packs: Iterable[str] = ()) -> Registry:
+    """Import the built-in families, the installed packs named in `packs` (entry-point names,
+    as pylint's `load-plugins`: the scan of every installed distribution's metadata is a
+    large share of start-up, paid only when a pack is configured) and a project's local
+    rules, once."""
     import reliability_lint.rules as builtin
 
     for info in pkgutil.iter_modules(builtin.__path__):
         if info.ispkg and not info.name.startswith("_"):  # a family is a package; `_names` is not one
             _import_once(f"{builtin.__name__}.{info.name}")
-    for entry_point in _installed_packs():
-        if entry_point.value not in REGISTRY.loaded:
-            REGISTRY.loaded.add(entry_point.value)
+    wanted = [name for name in packs if f"pack:{name}" not in REGISTRY.loaded]
+    if wanted:
+        installed = {entry_point.name: entry_point for entry_point in _installed_packs()}
+        for name in wanted:
+            entry_point = installed.get(name)
+            if entry_point is None:
+                known = ", ".join(sorted(installed)) or "none"
+                raise RegistryError(f"rule-packs: no installed pack named {name!r} (installed: {known})")
+            REGISTRY.loaded.add(f"pack:{name}")
             try:
                 entry_point.load()
             except Exception as exc:  # a broken pack must name itself, not crash the run
@@ -366,11 +376,7 @@ def load_rules(local_dirs: Iterable[Path] = ()) -> Registry:
 
 
 def _installed_packs() -> list[Any]:
-    """The entry points of the group, scanned once per process (it reads every installed
-    distribution's metadata, a large share of start-up)."""
-    if "entry-points" in REGISTRY.loaded:
-        return []
-    REGISTRY.loaded.add("entry-points")
+    """The entry points of the group (reads every installed distribution's metadata)."""
     from importlib.metadata import entry_points
 
     return list(entry_points(group=ENTRY_POINT_GROUP))

@@ -32,6 +32,7 @@ class Settings:
     extend_safe_fixes: list[str] = field(default_factory=list)
     extend_unsafe_fixes: list[str] = field(default_factory=list)
     local_rule_dirs: list[Path] = field(default_factory=list)
+    rule_packs: list[str] = field(default_factory=list)  # entry-point names of the installed packs to load
     cache_dir: Path | None = None  # None: no cache
     git_token: str | None = None  # set by run() when a file it checks has a rule that reads git
     baseline: Path | None = None  # report only findings not recorded in this file
@@ -92,7 +93,7 @@ def resolve(config: Config, overrides: Overrides = Overrides()) -> Settings:
     """
     from reliability_lint.cache import DEFAULT_DIR
 
-    registry = load_rules(config.local_rule_dirs)
+    registry = load_rules(config.local_rule_dirs, config.rule_packs)
     validate(config, registry)
     flags = {"--select": overrides.select, "--extend-select": overrides.extend_select, "--ignore": overrides.ignore}
     for flag, codes in flags.items():
@@ -119,6 +120,7 @@ def resolve(config: Config, overrides: Overrides = Overrides()) -> Settings:
         extend_safe_fixes=config.get("extend-safe-fixes", []),
         extend_unsafe_fixes=config.get("extend-unsafe-fixes", []),
         local_rule_dirs=config.local_rule_dirs,
+        rule_packs=config.rule_packs,
         cache_dir=cache_dir,
         baseline=baseline,
         roots=config.import_roots,

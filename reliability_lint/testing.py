@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from reliability_lint.config import Config
-from reliability_lint.engine import Task, analyze, fix_source
+from reliability_lint.engine import Task, analyze
+from reliability_lint.fixing import fix_source
 from reliability_lint.findings import Finding, error
 from reliability_lint.registry import REGISTRY
 from reliability_lint.settings import Overrides, Settings, resolve

@@ -253,14 +253,16 @@ def test_a_file_deleted_during_the_run_is_named_and_not_recreated(tmp_path: Path
     tasks, problems = engine.discover([Path(".")], settings)
     assert not problems and len(tasks) == 3
     (tmp_path / "gone_before_read.py").unlink()
-    real_fix_source = engine.fix_source
+    from reliability_lint import fixing
+
+    real_fix_source = fixing.fix_source
 
     def deleting(src, task, *args):
         if task.path.name == "gone_before_write.py":
             task.path.unlink()
         return real_fix_source(src, task, *args)
 
-    monkeypatch.setattr(engine, "fix_source", deleting)
+    monkeypatch.setattr(fixing, "fix_source", deleting)
     results = {r.display: r for r in engine.run(tasks, settings, engine.FIX, jobs=1)}
     assert [f.message for f in results["gone_before_read.py"].findings] == ["no such file or directory"]
     messages = [f.message for f in results["gone_before_write.py"].findings if f.code == "REL000"]

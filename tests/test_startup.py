@@ -27,6 +27,9 @@ def test_checking_one_clean_file_imports_no_heavy_package(tmp_path: Path) -> Non
     modules = imported_modules(result.stderr)
     assert "reliability_lint" in modules  # the parse of -X importtime output works
     assert not modules.intersection(HEAVY), sorted(modules.intersection(HEAVY))
+    full = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
+    # No rule pack configured: no scan of the installed distributions' metadata.
+    assert "importlib.metadata" not in full
 
 
 def test_fixing_imports_libcst_only_when_a_fix_needs_it(tmp_path: Path) -> None:

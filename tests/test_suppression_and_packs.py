@@ -101,8 +101,15 @@ def test_entry_point_pack(tmp_path: Path) -> None:
     (dist / "entry_points.txt").write_text("[reliability_lint.rules]\nacme = acme_rules\n")
     (tmp_path / "job.py").write_text("print('hi')\n")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), *sys.path]))
+    unnamed = run_tool("check", "--output-format", "json", "job.py", cwd=tmp_path, env=env)
+    assert (unnamed.returncode, json.loads(unnamed.stdout)) == (0, []), "installed is not loaded"
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nrule-packs = ["acme"]\n')
     result = run_tool("check", "--output-format", "json", "job.py", cwd=tmp_path, env=env)
     assert [row["code"] for row in json.loads(result.stdout)] == ["ACME002"]
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nrule-packs = ["acme-typo"]\n')
+    typo = run_tool("check", "job.py", cwd=tmp_path, env=env)
+    assert typo.returncode == 2
+    assert "rule-packs: no installed pack named 'acme-typo' (installed: acme)" in typo.stderr
 
 
 def test_broken_pack_is_a_clear_error(tmp_path: Path) -> None:
