@@ -7,9 +7,10 @@
 Every timing is a subprocess; each row reports the median wall and CPU time over its rounds
 and the peak RSS of its process tree (os.wait4). Rounds are interleaved so that the noise of
 a shared machine spreads over all rows: compare the ratios within one run, not absolute times
-across runs. After the table come the recall of the planted REL201-REL205 defects and the
-false positives, then the same per rule for issue 12's rules (REL103-REL107, REL206-REL211),
-read from the JSON output of the cold check.
+across runs. After the table come the speed targets, each a ratio of two rows of this run
+(the parse floor, the plain check, the import, detect-secrets), then the recall of the
+planted REL201-REL205 defects and the false positives, then the same per rule for the other
+families' planted defects, read from the JSON output of the cold check.
 """
 from __future__ import annotations
 
@@ -176,16 +177,29 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
                     shutil.rmtree(path, ignore_errors=True)
 
         rows.insert(1, Row(f"import {args.module}.cli", [py, "-c", f"import {args.module}.cli"], "startup", None, lint, env))
-        # Timed as the gates run it (text output). JSON carries every fix's edits, which
-        # costs a libcst pass per fixable file: its own row, and the one that is scored.
+        # Timed as the gates run it (text output), in one process and with the default pool.
+        one = [f for f in flags if f != "--jobs" and not f.isdigit()] + ["--jobs", "1"]
+        rows.append(Row("reliability-lint check --jobs 1 (cold)", tool + ["check", *one, "."], "corpus",
+                        len(files), lint, env, before=clear_cache))
         rows.append(Row("reliability-lint check (cold)", tool + ["check", *flags, "."], "corpus",
                         len(files), lint, env, before=clear_cache))
-        scored = Row("reliability-lint check --output-format json (cold, fix edits)",
+        # The CI formats carry every fix's edits: the JSON row is the one scored.
+        scored = Row("reliability-lint check --output-format json (cold)",
                      tool + ["check", *json_out, *flags, "."], "corpus", len(files), lint, env, before=clear_cache)
         rows.append(scored)
-        # The secret rules alone, on the same files, against detect-secrets below.
-        rows.append(Row("reliability-lint check --select REL301,REL302 (cold)",
-                        tool + ["check", "--select", "REL301,REL302", *flags, "."], "corpus", len(files), lint, env))
+        if "sarif" in help_text:
+            rows.append(Row("reliability-lint check --output-format sarif (cold)",
+                            tool + ["check", "--output-format", "sarif", *flags, "."], "corpus", len(files), lint, env,
+                            before=clear_cache))
+        # The secret rules on the non-Python text files alone, against detect-secrets below.
+        text_root = work / "text-copy"
+        for name in files:
+            if not name.endswith((".py", ".pyi")):
+                (text_root / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(root / name, text_root / name)
+        text_files = sum(1 for p in text_root.rglob("*") if p.is_file())
+        rows.append(Row("reliability-lint secret rules, text files alone", tool + ["check", "--select", "REL3", *flags, "."],
+                        "text", text_files, text_root, env))
         warm_flags = [f for f in flags if f != "--no-cache"]
         warm = Row("reliability-lint check (warm cache)", tool + ["check", *warm_flags, "."], "corpus",
                    len(files), lint, env)
@@ -209,6 +223,17 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
             if "--unsafe-fixes" in fix_help:
                 rows.append(Row("reliability-lint fix --diff --unsafe-fixes",
                                 tool + ["fix", "--diff", "--unsafe-fixes", *fix_flags, "."], "corpus", len(files), fix_root, env))
+                # Written to a fresh copy of the legacy tree each round.
+                write_root = work / "write-copy"
+
+                def fresh_copy() -> None:
+                    shutil.rmtree(write_root, ignore_errors=True)
+                    shutil.copytree(root, write_root)
+
+                fresh_copy()
+                rows.append(Row("reliability-lint fix --unsafe-fixes (writes)",
+                                tool + ["fix", "--unsafe-fixes", *fix_flags, "."], "corpus", len(files), write_root, env,
+                                before=fresh_copy))
         else:
             notes.append("`fix --diff` not available: no fix row")
 
@@ -230,11 +255,42 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
         if not shutil.which(name):
             notes.append(f"{name} not installed: skipped (pip install {name})")
     rows += [Row(name, argv, group, n, root, ok=ok) for name, argv, group, n, ok in peers]
+    if shutil.which("detect-secrets") and (work / "text-copy").exists():
+        rows.append(Row("detect-secrets scan --all-files, text files alone", ["detect-secrets", "scan", "--all-files"],
+                        "text", sum(1 for p in (work / "text-copy").rglob("*") if p.is_file()), work / "text-copy", ok=(0,)))
     return [r for r in rows if wanted(r.name)], scored
 
 
 def fmt(value: float | None, spec: str) -> str:
     return "-" if value is None else format(value, spec)
+
+
+# Issue 16's targets, each a ratio of two rows of the same run: (what, row, reference row,
+# measure, comparison, bound).
+TARGETS = [
+    ("cold check CPU, x the parse floor", "reliability-lint check --jobs 1 (cold)", "parse floor (ast.parse, 1 process)", "cpu", "<=", 1.5),
+    ("warm check CPU, x cold", "reliability-lint check (warm cache)", "reliability-lint check (cold)", "cpu", "<=", 0.05),
+    ("JSON CPU, x check", "reliability-lint check --output-format json (cold)", "reliability-lint check (cold)", "cpu", "<=", 1.2),
+    ("SARIF CPU, x check", "reliability-lint check --output-format sarif (cold)", "reliability-lint check (cold)", "cpu", "<=", 1.2),
+    ("fix --diff CPU, x check", "reliability-lint fix --diff", "reliability-lint check (cold)", "cpu", "<=", 1.2),
+    ("fix --unsafe-fixes CPU, x check", "reliability-lint fix --unsafe-fixes (writes)", "reliability-lint check (cold)", "cpu", "<=", 2.0),
+    ("5-file run wall, x the import", "reliability-lint check, 5 files", "import reliability_lint.cli", "wall", "<=", 1.5),
+    ("detect-secrets CPU, x the secret rules on text files", "detect-secrets scan --all-files, text files alone",
+     "reliability-lint secret rules, text files alone", "cpu", ">=", 30.0),
+]  # fmt: skip
+
+
+def print_targets(rows: list[Row]) -> None:
+    measured = {row.name: row for row in rows if row.wall}
+    print("\ntarget                                                  ratio   bound   verdict")
+    for what, name, reference, measure, comparison, bound in TARGETS:
+        if name not in measured or reference not in measured:
+            print(f"{what:55} {'-':>6}   {comparison} {bound:<5} not measured")
+            continue
+        value, base = (statistics.median(getattr(measured[n], measure)) for n in (name, reference))
+        ratio = value / base if base else float("inf")
+        met = ratio <= bound if comparison == "<=" else ratio >= bound
+        print(f"{what:55} {ratio:>6.2f}   {comparison} {bound:<5} {'met' if met else 'NOT met'}")
 
 
 def print_table(rows: list[Row]) -> None:
@@ -417,6 +473,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\n{sys.platform}, {os.cpu_count()} cores, Python {sys.version.split()[0]}, "
               f"load average {os.getloadavg()[0]:.1f} at the end; medians of up to {args.rounds} rounds\n")
         print_table(rows)
+        print_targets(rows)
         for note in notes:
             print("note:", note)
         if scored is None or not scored.wall:
