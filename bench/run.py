@@ -97,6 +97,10 @@ class Row:
     stdout: bytes = b""
 
 
+# The slowest peer (detect-secrets over the real repository) needs about 13 minutes of CPU.
+ROW_TIMEOUT = 3600
+
+
 def run_once(row: Row) -> None:
     """Run row.argv once; record wall time, CPU time and peak RSS of its process tree (wait4)."""
     if row.before:
@@ -105,8 +109,12 @@ def run_once(row: Row) -> None:
         out, err = Path(tmp, "out"), Path(tmp, "err")
         out.touch()
         err.touch()
-        done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(row.cwd), str(out), str(err), *row.argv],
-                              env=row.env, capture_output=True, text=True)
+        try:
+            done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(row.cwd), str(out), str(err), *row.argv],
+                                  env=row.env, capture_output=True, text=True, timeout=ROW_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            row.error = f"did not finish within {ROW_TIMEOUT} s"
+            return
         code, wall, cpu, rss = done.stdout.split() if done.returncode == 0 else ("-1", "0", "0", "0")
         row.stdout = out.read_bytes()
         if int(code) not in row.ok:
@@ -361,7 +369,7 @@ def importtime(module: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "clean.py").write_text(CLEAN_FILE)
         done = subprocess.run([sys.executable, "-X", "importtime", "-m", module, "check", "--no-cache", "clean.py"],
-                              cwd=tmp, env=tool_env(), capture_output=True, text=True)
+                              cwd=tmp, env=tool_env(), capture_output=True, text=True, timeout=ROW_TIMEOUT)
     rows = []
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "|" in line and "self [us]" not in line:
