@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from reliability_lint.semantic.model import Module, library_type
@@ -22,6 +23,10 @@ from reliability_lint.semantic.types import UNKNOWN, Library, ProjectClass, Ref,
 
 _MAX_DEPTH = 24  # alias chains and nested references; deeper is unknown
 MISSING = "-"  # the hash recorded for a module that cannot be read or parsed
+# Facts other than summaries that findings can depend on (a rule reads a project file that
+# is not Python, such as the dependency pins): key prefix -> the fact's token now, given the
+# rest of the key. Prefixes start with "<", which no absolute path does.
+FACTS: dict[str, Callable[[str], str]] = {}
 
 
 class SummaryStore(Protocol):
@@ -50,9 +55,17 @@ class Index:
         self.consulted[key] = known[1]
         return known[0]
 
+    def depend(self, prefix: str, subject: str, token: str) -> None:
+        """Record that this file's findings depend on a fact of kind `prefix` (see FACTS)."""
+        self.consulted[prefix + subject] = token
+
     def summary_hash(self, path: str) -> str:
-        """The current hash of a module's summary (MISSING when it has none), for checking
-        that a cached finding's dependencies are unchanged."""
+        """The current hash of a module's summary (MISSING when it has none), or the token
+        of another fact (FACTS), for checking that a cached finding's dependencies are unchanged."""
+        if path.startswith("<"):
+            prefix, _, subject = path.partition(">")
+            current = FACTS.get(prefix + ">")
+            return current(subject) if current is not None else "?"  # an unknown kind never matches
         key = str(Path(path).absolute())
         known = self._summaries.get(key)
         if known is None:
