@@ -18,8 +18,9 @@ SHARED = {"services/waits/requirements.txt": "google-cloud-bigquery[pandas,bqsto
 _HEADER = [
     "import asyncio", "import contextlib", "import logging", "import queue", "import smtplib",
     "import subprocess", "import threading", "import time", "import urllib.request", "",
-    "import aiohttp", "import backoff", "from fastapi import FastAPI", "from flask import Flask",
-    "from google.cloud import bigquery", "from tenacity import retry, stop_after_delay, wait_fixed", "",
+    "import aiohttp", "import backoff", "import requests", "from fastapi import FastAPI", "from flask import Flask",
+    "from google.cloud import bigquery", "from requests.adapters import HTTPAdapter",
+    "from tenacity import retry, stop_after_delay, wait_fixed", "",
     "logger = logging.getLogger(__name__)", "app = Flask(__name__)", "api = FastAPI()",
     "client = bigquery.Client()", "jobs = queue.Queue()", "stop = threading.Event()",
 ]
@@ -61,6 +62,11 @@ _DEFECTS = [
     ["@retry(wait=wait_fixed(2))«D REL211 waits_tenacity_no_stop»", "def {f}():", "    return fetch()"],
     ["@backoff.on_exception(backoff.expo, Exception)«D REL211 waits_backoff_no_max»", "async def {f}():",
      "    return await fetch()"],
+    ["class {C}(requests.Session):", "    def __init__(self, token):", "        super().__init__()",
+     '        self.headers["Authorization"] = token', "", "", "def {f}(url):",
+     '    return {C}("t").get(url).json()«D REL204 waits_session_subclass»'],
+    ["def {f}(url):", "    session = requests.Session()", '    session.mount("https://", HTTPAdapter(max_retries=3))',
+     "    return session.get(url)«D REL204 waits_session_plain_adapter»"],
 ]
 
 _LOOKALIKES = [
@@ -90,6 +96,12 @@ _LOOKALIKES = [
      "    return rows.to_dataframe(timeout=600)«N waits_row_iterator_bounded»"],
     ["def {f}(proc):", "    proc.kill()", "    proc.wait()«N waits_wait_after_kill»"],
     ["def {f}(job):", "    try:", "        job.sync()", "    except Exception:", '        logger.exception("sync failed")«N waits_exception_with_traceback»'],
+    ["class {C}(HTTPAdapter):", "    def send(self, request, **kwargs):", '        kwargs["timeout"] = kwargs.get("timeout") or 30',
+     "        return super().send(request, **kwargs)", "", "", "def {f}(url):", "    session = requests.Session()",
+     '    session.mount("https://", {C}())', "    return session.get(url)«N waits_session_timeout_adapter»"],
+    ["class {C}(requests.Session):", "    def request(self, method, url, **kwargs):", '        kwargs.setdefault("timeout", 30)',
+     "        return super().request(method, url, **kwargs)", "", "", "def {f}(url):",
+     "    return {C}().get(url)«N waits_session_subclass_with_default»"],
 ]
 
 

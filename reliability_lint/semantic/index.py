@@ -215,6 +215,26 @@ class Index:
             return self.attribute(value, name, library) or UNKNOWN
         return UNKNOWN
 
+    def class_bases(self, owner: ProjectClass, library: Library) -> tuple[list[Type], list[str]] | None:
+        """The bases of a project class, each a ProjectClass, a library class (a type of
+        `library`) or UNKNOWN, leaving out typing's and abc's; and the names its body and
+        `self.x = ...` define. None when the class cannot be read."""
+        summary = self.summary(Path(owner.path))
+        info = summary["classes"].get(owner.name) if summary is not None else None
+        if info is None:
+            return None
+        bases: list[Type] = []
+        for kind, target in info["bases"]:
+            if kind == "local":
+                bases.append(ProjectClass(owner.path, target))
+            elif kind == "import" and target.partition(".")[0] in ("typing", "typing_extensions", "abc"):
+                continue
+            elif kind == "import":
+                bases.append(self.resolve(Ref("instance", target), owner.path, library))
+            else:
+                bases.append(UNKNOWN)
+        return bases, list(info["members"])
+
     def attribute(self, owner: ProjectClass, name: str, library: Library) -> Type | None:
         return self._member(owner, name, library, "attributes", False, frozenset())
 

@@ -20,18 +20,20 @@ from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.semantic.model import Module
-from reliability_lint.semantic.scopes import BINDING_NODES, Binding, Scope, start
-from reliability_lint.semantic.types import Type
+from reliability_lint.semantic.scopes import BINDING_NODES, Binding, ClassInfo, Scope, start
+from reliability_lint.semantic.types import ProjectClass, Type
 from reliability_lint.rules.timeouts.catalogue import (
     FAMILY,
     FUNCTION_CHECKS,
     METHOD_CHECKS,
     QUERY_JOB,
+    SESSION,
     VALUE_OF,
     Check,
     Extra,
     _setup,
 )
+from reliability_lint.rules.timeouts import sessions
 from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
 from reliability_lint.source import SourceFile
 
@@ -144,6 +146,7 @@ class _Site:
     statement: ast.stmt
     check: Check
     receiver: ast.expr | None  # what the method is called on
+    library: str = ""  # the library class it is (or derives from)
 
 
 def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) -> _Site | None:
@@ -161,13 +164,16 @@ def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) ->
     if func.attr not in _METHOD_NAMES and func.attr not in extra.method_names:
         return None
     receiver: Type = module.type_of(func.value, scope)
+    if isinstance(receiver, (ClassInfo, ProjectClass)):  # the project's own subclass of a library class
+        receiver = sessions.library_class(module, receiver, func.attr, _OWNERS_OF.get(func.attr, frozenset()))
     if not isinstance(receiver, str) or not receiver:
         return None
     check = METHOD_CHECKS.get((receiver, func.attr)) or extra.methods.get((receiver, func.attr))
-    return _Site(call, scope, statement, check, func.value) if check else None
+    return _Site(call, scope, statement, check, func.value, receiver) if check else None
 
 
 _METHOD_NAMES = frozenset(method for _, method in METHOD_CHECKS)
+_OWNERS_OF = {name: frozenset(owner for owner, method in METHOD_CHECKS if method == name) for name in _METHOD_NAMES}
 # Without a library's name in the file, only a client made in another module can be waited
 # on: such a file needs an import and a call of one of the methods checked.
 _CALL_HINT = re.compile(r"\.(?:%s)\(" % "|".join(sorted(_METHOD_NAMES, key=len, reverse=True)))
@@ -199,9 +205,25 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
     settings = ctx.options[FAMILY]
     waits: dict[int, list[tuple[int, int]]] = defaultdict(list)
     pending: list[tuple[_Site, ast.expr | None]] = []
+    mounted: list[tuple[bool, set[str]]] = []  # whether this module mounts adapters that may bound, and on what
+    own = str(ctx.source.path.absolute())
+
+    def adapters_may_bound(site: _Site) -> bool:
+        if not mounted:
+            mounts = [(c, s) for c, s, _ in state.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "mount"]
+            mounted.append((sessions.bounding_mounts(module, mounts), sessions.mounted_names(mounts)))
+        bounding, names = mounted[0]
+        if site.receiver is not None and sessions.fresh(module, site.receiver, site.scope, names):
+            return False  # made here, nothing mounted on it
+        # the modules read so far include those the session came from
+        read = [path for path in getattr(module.project, "consulted", {}) if path != own]
+        return bounding or sessions.mounts_elsewhere(read)
+
     for call, scope, statement in state.calls:
         site = _resolve(state, call, scope, statement)
         if site is None:
+            continue
+        if site.library == SESSION and adapters_may_bound(site):
             continue
         if site.check.wait_first:
             pending.append((site, None))
