@@ -120,16 +120,21 @@ def cloud_waits(node: ast.Call, ctx: CheckContext) -> None:
         return
     name = func.attr
     if (
-        (name == "result" and _PULL_HINT.search(_text(ctx)))
+        (name == "result" and _mentions(ctx, _PULL_HINT))
         or (name == "publish" and any(k.arg == "ordering_key" for k in node.keywords))
         or (name in ("pull", *_STORAGE_NAMES) and _timeout_none(node) is not None)
-        or (name in _FIRESTORE_NAMES and _FIRESTORE_HINT.search(_text(ctx)))
+        or (name in _FIRESTORE_NAMES and _mentions(ctx, _FIRESTORE_HINT))
     ):
         _lazy_model.record(ctx, "REL212", node, _check)
 
 
-def _text(ctx: CheckContext) -> str:
-    return ctx.source.text
+def _mentions(ctx: CheckContext, hint: re.Pattern[str]) -> bool:
+    """Whether the file's text matches `hint` (searched once per file)."""
+    key = f"cloud-hint:{hint.pattern}"
+    known = ctx.state.get(key)
+    if known is None:
+        known = ctx.state[key] = hint.search(ctx.source.text) is not None
+    return bool(known)
 
 
 def _timeout_none(call: ast.Call) -> ast.expr | None:
