@@ -201,8 +201,8 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
             run_once(warm)  # prime the cache, untimed
             warm.wall, warm.cpu, warm.rss_kb = [], [], 0
             if "--no-cache" in help_text or any(lint.glob(".*cache*")):
-                if "--no-cache" not in help_text:
-                    warm.before = lambda: run_once(Row("prime", warm.argv, "", None, lint, env))
+                # primed again right before it is timed: the cold rows clear the cache
+                warm.before = lambda: run_once(Row("prime", warm.argv, "", None, lint, env))
                 rows.append(warm)
             else:
                 notes.append("no cache found after a check: no warm-cache row")
