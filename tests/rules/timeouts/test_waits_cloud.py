@@ -168,3 +168,20 @@ def test_clients_made_in_another_module(tmp_path: Path) -> None:
     assert result.returncode == 1, result.stderr
     rows = sorted((f["location"]["row"], f["code"]) for f in json.loads(result.stdout))
     assert rows == [(6, "REL212"), (7, "REL215"), (8, "REL216"), (9, "REL213")]
+
+
+def test_fixes_keep_crlf_and_non_ascii() -> None:
+    text = (
+        "from google.cloud import firestore, pubsub_v1\r\n"
+        "db = firestore.Client()\r\n"
+        "subscriber = pubsub_v1.SubscriberClient()\r\n"
+        "def f(uid):\r\n"
+        '    db.collection("résumés").document(uid).get(  # « pourquoi »\r\n'
+        "    )\r\n"
+        "    return subscriber.pull(subscription='s', timeout=None)\r\n"
+    )
+    fixed = fix_text(text, ["REL214", "REL215"], unsafe_fixes=True)
+    assert fixed == text.replace("get(  # « pourquoi »", "get(timeout=60  # « pourquoi »").replace(
+        "timeout=None", "timeout=60"
+    )
+    assert "\n" not in fixed.replace("\r\n", "")
