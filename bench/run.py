@@ -8,7 +8,7 @@ Every timing is a subprocess; each row reports the median wall and CPU time over
 and the peak RSS of its process tree (os.wait4). Rounds are interleaved so that the noise of
 a shared machine spreads over all rows: compare the ratios within one run, not absolute times
 across runs. After the table come the recall of the planted REL201-REL205 defects and the
-false positives, then the same per rule for issue 12's rules (REL103-REL107, REL206-REL211),
+false positives, then the same per rule for issue 12's rules (REL103-REL107, REL206-REL216),
 read from the JSON output of the cold check.
 """
 from __future__ import annotations
