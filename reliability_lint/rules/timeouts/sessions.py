@@ -28,6 +28,7 @@ ADAPTER = "requests.adapters.HTTPAdapter"
 ADAPTER_ALIASES = (ADAPTER, "requests.HTTPAdapter")
 # The methods every call of a library class goes through: overriding one may bound them all.
 HOOKS = {SESSION: frozenset({"request", "send", "mount", "get_adapter", "merge_environment_settings"})}
+_ALL_HOOKS = frozenset().union(*HOOKS.values())
 _PLAIN = frozenset({"typing", "typing_extensions", "abc", "collections"})
 _NO_LIBRARY = "-"  # a project class with no library base (a mixin): neither known nor unknown
 _MOUNT = re.compile(r"\.mount\(")
@@ -102,8 +103,8 @@ def _decide(found: list[Type], members: set[str], method: str) -> Type:
     if UNKNOWN in found:
         return UNKNOWN
     libraries = {f for f in found if f != _NO_LIBRARY}
-    if not libraries:
-        return _NO_LIBRARY if method not in members else UNKNOWN
+    if not libraries:  # a mixin: it must not define what any library's calls go through
+        return UNKNOWN if members & _overriding("", method) | members & _ALL_HOOKS else _NO_LIBRARY
     if len(libraries) != 1:
         return UNKNOWN
     library = libraries.pop()

@@ -47,6 +47,15 @@ def test_a_session_subclass_is_a_session_unless_it_overrides_what_is_called() ->
             pass
 
 
+        class TimeoutMixin:
+            def request(self, method, url, **kwargs):
+                return super().request(method, url, timeout=kwargs.pop("timeout", 30), **kwargs)
+
+
+        class ThroughMixin(TimeoutMixin, requests.Session):
+            pass
+
+
         class OverridesGet(Base):
             def get(self, url, **kwargs):
                 return super().get(url, timeout=10, **kwargs)
@@ -63,10 +72,11 @@ def test_a_session_subclass_is_a_session_unless_it_overrides_what_is_called() ->
             Mixed().delete(url)
             OverridesGet().get(url)
             OverridesGet().put(url)
+            ThroughMixin().get(url)
             with ApiSession("y") as s:
                 s.head(url, timeout=5)
         """
-    assert found(text) == [(36, "REL204"), (38, "REL204"), (43, "REL204"), (45, "REL204")]
+    assert found(text) == [(45, "REL204"), (47, "REL204"), (52, "REL204"), (54, "REL204")]
 
 
 def test_the_subclass_fix_adds_the_timeout() -> None:
