@@ -205,19 +205,18 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
     settings = ctx.options[FAMILY]
     waits: dict[int, list[tuple[int, int]]] = defaultdict(list)
     pending: list[tuple[_Site, ast.expr | None]] = []
-    mounted: list[tuple[bool, set[str]]] = []  # whether this module mounts adapters that may bound, and on what
+    mounted: list[list[tuple[ast.Call, Scope, bool]]] = []  # the module's mounts, and whether each may bound
     own = str(ctx.source.path.absolute())
+
+    def elsewhere() -> bool:  # the modules read so far include those the session came from
+        return sessions.mounts_elsewhere([path for path in getattr(module.project, "consulted", {}) if path != own])
 
     def adapters_may_bound(site: _Site) -> bool:
         if not mounted:
-            mounts = [(c, s) for c, s, _ in state.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "mount"]
-            mounted.append((sessions.bounding_mounts(module, mounts), sessions.mounted_names(mounts)))
-        bounding, names = mounted[0]
-        if site.receiver is not None and sessions.fresh(module, site.receiver, site.scope, names):
-            return False  # made here, nothing mounted on it
-        # the modules read so far include those the session came from
-        read = [path for path in getattr(module.project, "consulted", {}) if path != own]
-        return bounding or sessions.mounts_elsewhere(read)
+            calls = [(c, s) for c, s, _ in state.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "mount"]
+            mounted.append(sessions.mounts_of(module, calls))
+        assert site.receiver is not None
+        return sessions.may_be_bounded(module, site.receiver, site.scope, mounted[0], elsewhere)
 
     for call, scope, statement in state.calls:
         site = _resolve(state, call, scope, statement)

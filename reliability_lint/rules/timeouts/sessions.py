@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from reliability_lint.rules.timeouts.catalogue import SESSION, SHARED_TYPES
@@ -121,42 +122,52 @@ def _mounts(node: ast.ClassDef) -> bool:
 # ---------------------------------------------------------------------- mounted adapters
 
 
-def bounding_mounts(module: Module, mounts: list[tuple[ast.Call, Scope]]) -> bool:
-    """Whether one of the module's `x.mount(prefix, adapter)` calls may mount, on a requests
-    session, an adapter that bounds its requests (one whose class overrides `send`, or is
-    not known). A mount on a value known to be something else (a web app) does not count."""
-    for call, scope in mounts:
+def mounts_of(module: Module, calls: list[tuple[ast.Call, Scope]]) -> list[tuple[ast.Call, Scope, bool]]:
+    """The module's `x.mount(prefix, adapter)` calls that may be on a requests session, each
+    with whether its adapter may bound the session's requests (its class overrides `send`,
+    or is not known). A mount on a value known to be something else (a web app) is left out."""
+    found = []
+    for call, scope in calls:
         func = call.func
         assert isinstance(func, ast.Attribute)
         target = module.type_of(func.value, scope)
         if isinstance(target, str) and target and target != SESSION:
             continue
         adapter = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "adapter"), None)
-        if adapter is None or not _plain_adapter(module, adapter, scope):
-            return True
-    return False
+        found.append((call, scope, adapter is None or not _plain_adapter(module, adapter, scope)))
+    return found
 
 
-def mounted_names(mounts: list[tuple[ast.Call, Scope]]) -> set[str]:
-    """The names adapters are mounted on (`session.mount(...)`); "" for any other target."""
-    return {c.func.value.id if isinstance(c.func.value, ast.Name) else "" for c, _ in mounts}  # type: ignore[attr-defined]
-
-
-def fresh(module: Module, receiver: ast.expr, scope: Scope, mounted: set[str]) -> bool:
-    """Whether the session is one made right here, on which nothing is mounted: a
-    constructor call (`requests.Session().get`, `ApiSession(token).get`), or a name only
-    ever bound to one and never given to `mount`."""
-    if isinstance(receiver, ast.Call):
-        name = module.qualname(receiver.func, scope)
-        if name:
-            return module.library.constructors.get(name) == SESSION
-        return isinstance(receiver.func, ast.Name) and module.class_of(receiver.func, scope) is not None
-    if isinstance(receiver, ast.Name) and receiver.id not in mounted:
+def may_be_bounded(
+    module: Module, receiver: ast.expr, scope: Scope, mounts: list[tuple[ast.Call, Scope, bool]], elsewhere: Callable[[], bool]
+) -> bool:
+    """Whether an adapter that bounds its requests may be mounted on this session. A session
+    made right here (`requests.Session().get`, or a name only ever bound to a constructor
+    call) has only the mounts made on that same binding; any other may have any of the
+    module's, or of the modules it came from (`elsewhere`)."""
+    if isinstance(receiver, ast.Call) and _constructed(module, receiver, scope):
+        return False
+    if isinstance(receiver, ast.Name):
         bindings = module.lookup(receiver.id, scope, start(receiver))
-        return bool(bindings) and all(
-            b.kind == "value" and isinstance(b.node, ast.Call) and fresh(module, b.node, b.scope, mounted) for b in bindings
-        )
-    return False
+        if bindings and all(
+            b.kind == "value" and isinstance(b.node, ast.Call) and _constructed(module, b.node, b.scope) for b in bindings
+        ):
+            mine = {id(b) for b in bindings}
+            for call, at, bounding in mounts:
+                target = call.func.value  # type: ignore[attr-defined]
+                if bounding and isinstance(target, ast.Name) and target.id == receiver.id:
+                    if mine & {id(b) for b in module.lookup(target.id, at, start(target))}:
+                        return True
+            return False
+    return any(bounding for _, _, bounding in mounts) or elsewhere()
+
+
+def _constructed(module: Module, call: ast.Call, scope: Scope) -> bool:
+    """A call that makes a new session: requests' constructor or factory, or a class of this module."""
+    name = module.qualname(call.func, scope)
+    if name:
+        return module.library.constructors.get(name) == SESSION
+    return isinstance(call.func, ast.Name) and module.class_of(call.func, scope) is not None
 
 
 def _plain_adapter(module: Module, adapter: ast.expr, scope: Scope) -> bool:

@@ -116,8 +116,14 @@ def test_a_mounted_adapter_that_sets_a_timeout_bounds_the_session() -> None:
         def fresh(url):
             plain = requests.Session()  # made here, nothing mounted on it
             return plain.get(url)
+
+
+        def retrying(url):
+            session = requests.Session()  # the same name as make()'s, another binding
+            session.mount("https://", HTTPAdapter(max_retries=3))
+            return session.get(url)
         """
-    assert found(text) == [(28, "REL204")]
+    assert found(text) == [(28, "REL204"), (34, "REL204")]
 
 
 def test_a_plain_adapter_or_a_subclass_without_send_bounds_nothing() -> None:
