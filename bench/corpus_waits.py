@@ -1,5 +1,5 @@
 """Waits and silent failures for the benchmark corpus (issue 12): each shape of REL103-REL107
-and REL206-REL211 planted with ground truth, and the look-alikes that must stay silent
+and REL206-REL216 (and REL204 through session subclasses and adapters) planted with ground truth, and the look-alikes that must stay silent
 (a service loop meant to run forever, `subprocess.run` with `timeout=` in `**kwargs`, a
 handler that re-raises after a debug log, a FastAPI handler answering 202 after enqueuing).
 
@@ -12,16 +12,20 @@ from __future__ import annotations
 import random
 
 CODES = ("REL103", "REL104", "REL105", "REL106", "REL107",
-         "REL206", "REL207", "REL208", "REL209", "REL210", "REL211")
+         "REL206", "REL207", "REL208", "REL209", "REL210", "REL211",
+         "REL212", "REL213", "REL214", "REL215", "REL216")
 SHARED = {"services/waits/requirements.txt": "google-cloud-bigquery[pandas,bqstorage]>=3.41,<4\nflask>=3\n"}
 
 _HEADER = [
     "import asyncio", "import contextlib", "import logging", "import queue", "import smtplib",
     "import subprocess", "import threading", "import time", "import urllib.request", "",
-    "import aiohttp", "import backoff", "from fastapi import FastAPI", "from flask import Flask",
-    "from google.cloud import bigquery", "from tenacity import retry, stop_after_delay, wait_fixed", "",
+    "import aiohttp", "import backoff", "import requests", "from fastapi import FastAPI", "from flask import Flask",
+    "from google.cloud import bigquery, firestore, pubsub_v1, storage", "from requests.adapters import HTTPAdapter",
+    "from tenacity import retry, stop_after_delay, wait_fixed", "",
     "logger = logging.getLogger(__name__)", "app = Flask(__name__)", "api = FastAPI()",
     "client = bigquery.Client()", "jobs = queue.Queue()", "stop = threading.Event()",
+    "subscriber = pubsub_v1.SubscriberClient()", "db = firestore.Client()", "gcs = storage.Client()",
+    "ordered = pubsub_v1.PublisherClient(publisher_options=pubsub_v1.types.PublisherOptions(enable_message_ordering=True))",
 ]
 
 _DEFECTS = [
@@ -61,6 +65,20 @@ _DEFECTS = [
     ["@retry(wait=wait_fixed(2))«D REL211 waits_tenacity_no_stop»", "def {f}():", "    return fetch()"],
     ["@backoff.on_exception(backoff.expo, Exception)«D REL211 waits_backoff_no_max»", "async def {f}():",
      "    return await fetch()"],
+    ["class {C}(requests.Session):", "    def __init__(self, token):", "        super().__init__()",
+     '        self.headers["Authorization"] = token', "", "", "def {f}(url):",
+     '    return {C}("t").get(url).json()«D REL204 waits_session_subclass»'],
+    ["def {f}(url):", "    session = requests.Session()", '    session.mount("https://", HTTPAdapter(max_retries=3))',
+     "    return session.get(url)«D REL204 waits_session_plain_adapter»"],
+    ["def {f}(path, handle):", "    future = subscriber.subscribe(path, callback=handle)", "    with subscriber:",
+     "        future.result()«D REL212 waits_streaming_pull_forever»"],
+    ["def {f}(topic, rows):", "    for row in rows:",
+     '        ordered.publish(topic, row, ordering_key="k")«D REL213 waits_ordered_publish_dropped»'],
+    ["def {f}(path):", "    return subscriber.pull(subscription=path, max_messages=10, timeout=None)«D REL214 waits_pull_timeout_none»"],
+    ["def {f}(uid):", '    return db.collection("users").document(uid).get()«D REL215 waits_firestore_get»'],
+    ["def {f}(limit):", '    query = db.collection("events").order_by("at").limit(limit)',
+     "    return [d.id for d in query.stream()]«D REL215 waits_firestore_stream»"],
+    ["def {f}(name, path):", '    gcs.bucket("b").blob(name).download_to_filename(path, timeout=None)«D REL216 waits_gcs_download_none»'],
 ]
 
 _LOOKALIKES = [
@@ -90,6 +108,18 @@ _LOOKALIKES = [
      "    return rows.to_dataframe(timeout=600)«N waits_row_iterator_bounded»"],
     ["def {f}(proc):", "    proc.kill()", "    proc.wait()«N waits_wait_after_kill»"],
     ["def {f}(job):", "    try:", "        job.sync()", "    except Exception:", '        logger.exception("sync failed")«N waits_exception_with_traceback»'],
+    ["class {C}(HTTPAdapter):", "    def send(self, request, **kwargs):", '        kwargs["timeout"] = kwargs.get("timeout") or 30',
+     "        return super().send(request, **kwargs)", "", "", "def {f}(url):", "    session = requests.Session()",
+     '    session.mount("https://", {C}())', "    return session.get(url)«N waits_session_timeout_adapter»"],
+    ["class {C}(requests.Session):", "    def request(self, method, url, **kwargs):", '        kwargs.setdefault("timeout", 30)',
+     "        return super().request(method, url, **kwargs)", "", "", "def {f}(url):",
+     "    return {C}().get(url)«N waits_session_subclass_with_default»"],
+    ["def {f}(path, handle):", "    future = subscriber.subscribe(path, callback=handle)", "    try:",
+     "        future.result()«N waits_streaming_pull_until_interrupt»", "    except KeyboardInterrupt:", "        future.cancel()"],
+    ["def {f}(topic, row):", '    return ordered.publish(topic, row, ordering_key="k").result(timeout=60)«N waits_ordered_publish_waited»'],
+    ["def {f}(path):", "    return subscriber.pull(subscription=path, max_messages=10)«N waits_pull_default_timeout»"],
+    ["def {f}(uid):", '    return db.collection("users").document(uid).get(timeout=10)«N waits_firestore_get_bounded»'],
+    ["def {f}(name):", '    return gcs.bucket("b").blob(name).download_as_bytes()«N waits_gcs_default_timeout»'],
 ]
 
 

@@ -98,6 +98,10 @@ class Row:
     stdout: bytes = b""
 
 
+# The slowest peer (detect-secrets over the real repository) needs about 13 minutes of CPU.
+ROW_TIMEOUT = 3600
+
+
 def run_once(row: Row) -> None:
     """Run row.argv once; record wall time, CPU time and peak RSS of its process tree (wait4)."""
     if row.before:
@@ -106,8 +110,12 @@ def run_once(row: Row) -> None:
         out, err = Path(tmp, "out"), Path(tmp, "err")
         out.touch()
         err.touch()
-        done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(row.cwd), str(out), str(err), *row.argv],
-                              env=row.env, capture_output=True, text=True)
+        try:
+            done = subprocess.run([sys.executable, "-S", "-c", LAUNCHER, str(row.cwd), str(out), str(err), *row.argv],
+                                  env=row.env, capture_output=True, text=True, timeout=ROW_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            row.error = f"did not finish within {ROW_TIMEOUT} s"
+            return
         code, wall, cpu, rss = done.stdout.split() if done.returncode == 0 else ("-1", "0", "0", "0")
         row.stdout = out.read_bytes()
         if int(code) not in row.ok:
@@ -207,8 +215,8 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
             run_once(warm)  # prime the cache, untimed
             warm.wall, warm.cpu, warm.rss_kb = [], [], 0
             if "--no-cache" in help_text or any(lint.glob(".*cache*")):
-                if "--no-cache" not in help_text:
-                    warm.before = lambda: run_once(Row("prime", warm.argv, "", None, lint, env))
+                # primed again right before it is timed: the cold rows clear the cache
+                warm.before = lambda: run_once(Row("prime", warm.argv, "", None, lint, env))
                 rows.append(warm)
             else:
                 notes.append("no cache found after a check: no warm-cache row")
@@ -417,7 +425,7 @@ def importtime(module: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         Path(tmp, "clean.py").write_text(CLEAN_FILE)
         done = subprocess.run([sys.executable, "-X", "importtime", "-m", module, "check", "--no-cache", "clean.py"],
-                              cwd=tmp, env=tool_env(), capture_output=True, text=True)
+                              cwd=tmp, env=tool_env(), capture_output=True, text=True, timeout=ROW_TIMEOUT)
     rows = []
     for line in done.stderr.splitlines():
         if line.startswith("import time:") and "|" in line and "self [us]" not in line:

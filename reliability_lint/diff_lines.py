@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import codecs
 import re
-import subprocess
 from pathlib import Path
 
 from reliability_lint.findings import ERROR_CODE, Finding
+from reliability_lint.git.command import GitTimeout, run_git
 
 # Changed line numbers by resolved path; None: every line (a new, untracked file).
 Changes = dict[Path, frozenset[int] | None]
@@ -25,9 +25,11 @@ class DiffError(Exception):
 
 def _git(args: list[str], cwd: Path) -> str:
     try:
-        result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+        result = run_git(["git", *args], cwd=cwd, capture_output=True, check=False)
     except OSError as exc:
         raise DiffError(f"--diff-base needs git: {exc.strerror or exc}") from None
+    except GitTimeout as exc:
+        raise DiffError(str(exc)) from None
     if result.returncode != 0:
         reason = result.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DiffError(f"git {args[0]} failed: {reason[-1] if reason else 'exit ' + str(result.returncode)}")

@@ -3,15 +3,17 @@ ignored, who last changed a line and when, and the token of the repository's sta
 
 Discovery, rules (REL303, REL401's max-age), the cache and reports ask here instead of
 running git themselves. Every function answers "unknown" (None, or a documented default)
-where git is missing or the folder is not a repository; none raises for that.
+where git is missing or the folder is not a repository; none raises for that. A git that
+does not answer within its timeout raises `GitTimeout` (see command.py).
 """
 
+from reliability_lint.git.command import GitTimeout
 from reliability_lint.git.blame import UNCOMMITTED, BlameLine, blame_file, blame_files, parse_porcelain
 from reliability_lint.git.listing import git_listing
 from reliability_lint.git.scratch import scratch_git_dir
 from reliability_lint.git.state import committed, git_status, git_token, head_state, repository_path
 
 __all__ = [
-    "UNCOMMITTED", "BlameLine", "blame_file", "blame_files", "committed", "git_listing", "git_status",
+    "UNCOMMITTED", "BlameLine", "GitTimeout", "blame_file", "blame_files", "committed", "git_listing", "git_status",
     "git_token", "head_state", "parse_porcelain", "repository_path", "scratch_git_dir",
 ]  # fmt: skip

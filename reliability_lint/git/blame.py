@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from reliability_lint.git.command import GitTimeout, run_git
 
 _UNCOMMITTED_SHA = "0" * 40
 # git's messages when the path has no history yet: every line is new.
@@ -47,7 +48,7 @@ def blame_file(path: Path, lines: Iterable[int] | None = None, contents: str | N
     command += ["--", path.name]
     env = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
     try:
-        result = subprocess.run(
+        result = run_git(
             command,
             cwd=path.parent if str(path.parent) else ".",
             input=contents.encode("utf-8", "surrogateescape") if contents is not None else None,
@@ -75,8 +76,16 @@ def blame_files(
         return {}
     paths = list(requests)
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(paths)))) as pool:
-        results = pool.map(lambda path: blame_file(path, *requests[path]), paths)
+        results = pool.map(lambda path: _blame_or_unknown(path, *requests[path]), paths)
         return dict(zip(paths, results))
+
+
+def _blame_or_unknown(path: Path, lines: list[int], contents: str | None) -> dict[int, BlameLine] | None:
+    """blame_file, where a git that hangs leaves the blame unknown (the team page shows it so)."""
+    try:
+        return blame_file(path, lines, contents)
+    except GitTimeout:
+        return None
 
 
 def parse_porcelain(output: str) -> dict[int, BlameLine]:

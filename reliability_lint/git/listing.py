@@ -3,35 +3,39 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
+from reliability_lint.git.command import GitTimeout, run_git
 from reliability_lint.git.scratch import scratch_git_dir
 
 
 def git_listing(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]] | None:
     """Files git would consider (tracked, or untracked and not ignored), honouring every
-    .gitignore. Outside a repository a throw-away git dir gives the same ignore rules."""
+    .gitignore. Outside a repository a throw-away git dir gives the same ignore rules.
+    A git that hangs lists nothing and says so: one error for the folder."""
     try:
-        inside = subprocess.run(
-            ["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        return _listing(folder)
     except OSError:
         return None  # no git: plain walk
+    except GitTimeout as exc:
+        return [], [(folder, f"cannot list files: {exc}")]
+
+
+def _listing(folder: Path) -> tuple[list[Path], list[tuple[Path, str]]] | None:
+    inside = run_git(["git", "-C", str(folder), "rev-parse", "--is-inside-work-tree"], capture_output=True, text=True, check=False)
     in_repository = inside.returncode == 0 and inside.stdout.strip() == "true"
     if in_repository:
         # A folder the repository ignores, given explicitly, is listed on its own terms:
         # checked with the .gitignore files inside it, not reported as empty.
-        ignored = subprocess.run(["git", "-C", str(folder), "check-ignore", "-q", "."], capture_output=True)
+        ignored = run_git(["git", "-C", str(folder), "check-ignore", "-q", "."], capture_output=True, check=False)
         in_repository = ignored.returncode != 0
     if in_repository:
         command = ["git", "-C", str(folder), "ls-files", "-z", "--cached", "--others", "--exclude-standard"]
-        result = subprocess.run(command, capture_output=True, env=dict(os.environ), check=False)
+        result = run_git(command, capture_output=True, env=dict(os.environ), check=False)
     else:
         with scratch_git_dir(folder.absolute()) as env:
             command = ["git", "-C", str(folder), "ls-files", "-z", "--others", "--exclude-standard"]
-            result = subprocess.run(command, capture_output=True, env=env, check=False)
+            result = run_git(command, capture_output=True, env=env, check=False)
     if result.returncode != 0:
         return None
     files = [folder / os.fsdecode(name) for name in result.stdout.split(b"\0") if name]

@@ -3,10 +3,10 @@ the token of the state that git-reading rules depend on (the cache keys on it)."
 
 from __future__ import annotations
 
-import subprocess
 from datetime import date
 from pathlib import Path
 
+from reliability_lint.git.command import GitTimeout, run_git
 from reliability_lint.git.scratch import scratch_git_dir
 
 
@@ -14,12 +14,11 @@ def git_token(root: Path) -> str:
     """What git-reading rules depend on: HEAD, the index, the root .gitignore, and the
     date (an age limit passes without any change to the repository)."""
     try:
-        head = subprocess.run(
-            ["git", "-C", str(root), "rev-parse", "HEAD", "--git-dir"],
-            capture_output=True, text=True, check=False,
-        )  # fmt: skip
+        head = run_git(["git", "-C", str(root), "rev-parse", "HEAD", "--git-dir"], capture_output=True, text=True, check=False)
     except OSError:
         return "no-git"
+    except GitTimeout:
+        return "git-timeout"  # the rules that read git then report the hang themselves, file by file
     if head.returncode != 0:
         return "no-repository"
     commit, _, git_dir = head.stdout.strip().partition("\n")
@@ -41,7 +40,7 @@ def git_status(path: Path) -> str:
 
     def git(*args: str, env: dict[str, str] | None = None) -> int:
         try:
-            done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, env=env, check=False)
+            done = run_git(["git", "-C", str(folder), *args], capture_output=True, env=env, check=False)
         except OSError:
             return 128
         return done.returncode
@@ -57,7 +56,7 @@ def git_status(path: Path) -> str:
 
 def _output(folder: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
+        done = run_git(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
     except OSError:
         return None
     return done.stdout.strip() if done.returncode == 0 else None
@@ -77,9 +76,12 @@ def committed(path: Path) -> bool:
 def head_state(root: Path) -> tuple[str, str, bool] | None:
     """(branch, short commit, whether tracked files differ from it) of the repository at
     `root`; the branch is "(detached)" at a bare commit. None outside a repository."""
-    commit = _output(root, "rev-parse", "--short=12", "HEAD")
-    if commit is None:
-        return None
-    branch = _output(root, "symbolic-ref", "--short", "-q", "HEAD") or "(detached)"
-    dirty = bool(_output(root, "status", "--porcelain", "--untracked-files=no"))
+    try:
+        commit = _output(root, "rev-parse", "--short=12", "HEAD")
+        if commit is None:
+            return None
+        branch = _output(root, "symbolic-ref", "--short", "-q", "HEAD") or "(detached)"
+        dirty = bool(_output(root, "status", "--porcelain", "--untracked-files=no"))
+    except GitTimeout:
+        return None  # the team page then names no commit
     return branch, commit, dirty

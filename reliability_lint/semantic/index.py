@@ -16,6 +16,7 @@ import hashlib
 import json
 from pathlib import Path
 from collections.abc import Mapping
+from collections.abc import Callable
 from typing import Any, Protocol
 
 from reliability_lint.semantic.model import Module, library_type
@@ -26,6 +27,10 @@ from reliability_lint.semantic.types import UNKNOWN, Library, ProjectClass, Ref,
 _MAX_DEPTH = 24  # alias chains and nested references; deeper is unknown
 MISSING = "-"  # the hash recorded for a module that cannot be read or parsed
 PROBE = "import:"  # a dependency that is an import's lookup: "import:<qualname> <importing file>"
+# Facts other than summaries that findings can depend on (a rule reads a project file that
+# is not Python, such as the dependency pins): key prefix -> the fact's token now, given the
+# rest of the key. Prefixes start with "<", which no absolute path does.
+FACTS: dict[str, Callable[[str], str]] = {}
 
 
 class SummaryStore(Protocol):
@@ -63,10 +68,17 @@ class Index:
         """Drop what is known of a module, whose file or buffer changed: the next query
         reads it again. (A one-run index never needs this; a language server does.)"""
         self._summaries.pop(str(path.absolute()), None)
+    def depend(self, prefix: str, subject: str, token: str) -> None:
+        """Record that this file's findings depend on a fact of kind `prefix` (see FACTS)."""
+        self.consulted[prefix + subject] = token
 
     def summary_hash(self, path: str) -> str:
-        """The current hash of a module's summary (MISSING when it has none), for checking
-        that a cached finding's dependencies are unchanged."""
+        """The current hash of a module's summary (MISSING when it has none), or the token
+        of another fact (FACTS), for checking that a cached finding's dependencies are unchanged."""
+        if path.startswith("<"):
+            prefix, _, subject = path.partition(">")
+            current = FACTS.get(prefix + ">")
+            return current(subject) if current is not None else "?"  # an unknown kind never matches
         key = str(Path(path).absolute())
         known = self._summaries.get(key)
         if known is None:
@@ -232,6 +244,26 @@ class Index:
         if isinstance(value, ProjectClass):
             return self.attribute(value, name, library) or UNKNOWN
         return UNKNOWN
+
+    def class_bases(self, owner: ProjectClass, library: Library) -> tuple[list[Type], list[str]] | None:
+        """The bases of a project class, each a ProjectClass, a library class (a type of
+        `library`) or UNKNOWN, leaving out typing's and abc's; and the names its body and
+        `self.x = ...` define. None when the class cannot be read."""
+        summary = self.summary(Path(owner.path))
+        info = summary["classes"].get(owner.name) if summary is not None else None
+        if info is None:
+            return None
+        bases: list[Type] = []
+        for kind, target in info["bases"]:
+            if kind == "local":
+                bases.append(ProjectClass(owner.path, target))
+            elif kind == "import" and target.partition(".")[0] in ("typing", "typing_extensions", "abc"):
+                continue
+            elif kind == "import":
+                bases.append(self.resolve(Ref("instance", target), owner.path, library))
+            else:
+                bases.append(UNKNOWN)
+        return bases, list(info["members"])
 
     def attribute(self, owner: ProjectClass, name: str, library: Library) -> Type | None:
         return self._member(owner, name, library, "attributes", False, frozenset())

@@ -20,18 +20,20 @@ from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.semantic.model import Module
-from reliability_lint.semantic.scopes import BINDING_NODES, Binding, Scope, start
-from reliability_lint.semantic.types import Type
+from reliability_lint.semantic.scopes import BINDING_NODES, Binding, ClassInfo, Scope, start
+from reliability_lint.semantic.types import ProjectClass, Type
 from reliability_lint.rules.timeouts.catalogue import (
     FAMILY,
     FUNCTION_CHECKS,
     METHOD_CHECKS,
     QUERY_JOB,
+    SESSION,
     VALUE_OF,
     Check,
     Extra,
     _setup,
 )
+from reliability_lint.rules.timeouts import sessions
 from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
 from reliability_lint.source import SourceFile
 
@@ -145,6 +147,7 @@ class _Site:
     statement: ast.stmt
     check: Check
     receiver: ast.expr | None  # what the method is called on
+    library: str = ""  # the library class it is (or derives from)
 
 
 def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) -> _Site | None:
@@ -162,13 +165,16 @@ def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) ->
     if func.attr not in METHOD_NAMES and func.attr not in extra.method_names:
         return None
     receiver: Type = module.type_of(func.value, scope)
+    if isinstance(receiver, (ClassInfo, ProjectClass)):  # the project's own subclass of a library class
+        receiver = sessions.library_class(module, receiver, func.attr, _OWNERS_OF.get(func.attr, frozenset()))
     if not isinstance(receiver, str) or not receiver:
         return None
     check = METHOD_CHECKS.get((receiver, func.attr)) or extra.methods.get((receiver, func.attr))
-    return _Site(call, scope, statement, check, func.value) if check else None
+    return _Site(call, scope, statement, check, func.value, receiver) if check else None
 
 
 METHOD_NAMES = frozenset(method for _, method in METHOD_CHECKS)
+_OWNERS_OF = {name: frozenset(owner for owner, method in METHOD_CHECKS if method == name) for name in METHOD_NAMES}
 # Without a library's name in the file, only a client made in another module can be waited
 # on: such a file needs an import and a call of one of the methods checked.
 _CALL_HINT = re.compile(r"\.(?:%s)\(" % "|".join(sorted(METHOD_NAMES, key=len, reverse=True)))
@@ -200,9 +206,24 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
     settings = ctx.options[FAMILY]
     waits: dict[int, list[tuple[int, int]]] = defaultdict(list)
     pending: list[tuple[_Site, ast.expr | None]] = []
+    mounted: list[list[tuple[ast.Call, Scope, bool]]] = []  # the module's mounts, and whether each may bound
+    own = str(ctx.source.path.absolute())
+
+    def elsewhere() -> bool:  # the modules read so far include those the session came from
+        return sessions.mounts_elsewhere([path for path in getattr(module.project, "consulted", {}) if path != own])
+
+    def adapters_may_bound(site: _Site) -> bool:
+        if not mounted:
+            calls = [(c, s) for c, s, _ in state.calls if isinstance(c.func, ast.Attribute) and c.func.attr == "mount"]
+            mounted.append(sessions.mounts_of(module, calls))
+        assert site.receiver is not None
+        return sessions.may_be_bounded(module, site.receiver, site.scope, mounted[0], elsewhere)
+
     for call, scope, statement in state.calls:
         site = _resolve(state, call, scope, statement)
         if site is None:
+            continue
+        if site.library == SESSION and adapters_may_bound(site):
             continue
         if site.check.wait_first:
             pending.append((site, None))
@@ -280,7 +301,7 @@ def _report_call(ctx: CheckContext, site: _Site, disabling: ast.expr | None, set
         position = (call.lineno, src.char_col(call.lineno, call.col_offset))
         from reliability_lint.rules.timeouts.waits_bigquery import accepts_download_timeout
 
-        download = accepts_download_timeout(src.path)  # bound the download too where the pin allows (REL206)
+        download = accepts_download_timeout(src.path, ctx.project)  # bound the download too where the pin allows (REL206)
 
         def compute(fix: FixContext) -> list[Edit]:
             return _wait_first_edits(fix, position, call.func.attr, value, imports, download)  # type: ignore[attr-defined]

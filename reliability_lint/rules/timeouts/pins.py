@@ -2,15 +2,24 @@
 file: lock files (uv.lock, poetry.lock, Pipfile.lock) give the exact version; pyproject.toml,
 requirements*.txt and setup.cfg give a specifier. The first folder, going up from the file,
 that holds any of these files decides; nothing found, or nothing about the package, is
-unknown (None)."""
+unknown (None).
+
+What decides is also what a finding depends on: `evidence` names the deciding folder and
+the content of its dependency files, and `depend` records it with the project index, so a
+cached finding or fix is used again only while the pins that shaped it are unchanged (an
+edited pin, a lock file added nearer the file). Nothing is remembered by folder alone: a
+long-running process (the language server) sees a changed pin at once.
+"""
 
 from __future__ import annotations
 
 import configparser
+import hashlib
 import json
+import os
 import re
 import sys
-from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,44 +36,106 @@ else:  # pragma: no cover
 _LOCKS = ("uv.lock", "poetry.lock", "Pipfile.lock")
 _MANIFESTS = ("pyproject.toml", "setup.cfg")
 _REQUIREMENTS = re.compile(r"requirements.*\.txt")
+DEPENDENCY = "<pins>"  # the prefix of the facts recorded with the project index (see depend)
 
+
+@dataclass(frozen=True)
+class Evidence:
+    """The folder whose dependency files decide for a file (None: no folder has any), and a
+    token of what it holds: the folder and each dependency file's name and content."""
+
+    folder: Path | None
+    names: tuple[str, ...]
+    token: str
+
+
+def evidence(folder: Path) -> Evidence:
+    for current in (folder, *folder.parents):
+        names = _dependency_files(current)
+        if names:
+            ordered = tuple(sorted(names))
+            parts = [str(current), *(f"{name}={_content_hash(current / name)}" for name in ordered)]
+            token = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+            return Evidence(current, ordered, token)
+    return Evidence(None, (), "none")
+
+
+def depend(project: Any, path: Path) -> None:
+    """Record with the run's project index that findings of the file at `path` depend on its pins."""
+    if project is not None and hasattr(project, "depend"):
+        folder = path.absolute().parent
+        project.depend(DEPENDENCY, str(folder), evidence(folder).token)
+
+
+def current_token(folder: str) -> str:
+    """The token of the pins that decide for files in `folder`, as it is now."""
+    return evidence(Path(folder)).token
 
 
 def pinned(path: Path, package: str) -> Version | SpecifierSet | None:
     """The pinned version (a lock) or specifier (a manifest) of `package` for the file at `path`."""
-    return _pinned_in(path.absolute().parent, canonicalize_name(package))
-
-
-@lru_cache(maxsize=256)
-def _pinned_in(folder: Path, package: str) -> Version | SpecifierSet | None:
-    for current in (folder, *folder.parents):
-        names = _dependency_files(current)
-        if not names:
-            continue
-        for name in _LOCKS:
-            if name in names:
-                found = _from_lock(current / name, package)
-                if found is not None:
-                    return found
-        specifiers = [s for name in sorted(names) if name not in _LOCKS for s in _from_manifest(current / name, package)]
-        if specifiers:
-            combined = SpecifierSet()
-            for specifier in specifiers:
-                combined &= specifier
-            exact = [s.version for s in combined if s.operator in ("==", "===") and "*" not in s.version]
-            if len(exact) == 1:
-                try:
-                    return Version(exact[0])
-                except InvalidVersion:
-                    return None
-            return combined
+    found = evidence(path.absolute().parent)
+    if found.folder is None:
         return None
+    key = (found.token, canonicalize_name(package))
+    if key not in _PINS:
+        _PINS[key] = _pinned_in(found.folder, found.names, key[1])
+    return _PINS[key]
+
+
+_PINS: dict[tuple[str, str], Version | SpecifierSet | None] = {}
+_LISTINGS: dict[Path, tuple[int, set[str]]] = {}
+_HASHES: dict[Path, tuple[tuple[int, int, int], str]] = {}
+
+
+def _pinned_in(current: Path, names: tuple[str, ...], package: str) -> Version | SpecifierSet | None:
+    for name in _LOCKS:
+        if name in names:
+            found = _from_lock(current / name, package)
+            if found is not None:
+                return found
+    specifiers = [s for name in names if name not in _LOCKS for s in _from_manifest(current / name, package)]
+    if specifiers:
+        combined = SpecifierSet()
+        for specifier in specifiers:
+            combined &= specifier
+        exact = [s.version for s in combined if s.operator in ("==", "===") and "*" not in s.version]
+        if len(exact) == 1:
+            try:
+                return Version(exact[0])
+            except InvalidVersion:
+                return None
+        return combined
     return None
 
 
-def _dependency_files(folder: Path) -> set[str]:
+def _content_hash(path: Path) -> str:
+    """A hash of the file's bytes, read again only when its size, mtime or inode changed."""
     try:
-        return {p.name for p in folder.iterdir() if p.name in (*_LOCKS, *_MANIFESTS) or _REQUIREMENTS.fullmatch(p.name)}
+        status = path.stat()
+    except OSError:
+        return "-"
+    stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
+    known = _HASHES.get(path)
+    if known is None or known[0] != stamp:
+        try:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
+        except OSError:
+            digest = "-"
+        known = _HASHES[path] = (stamp, digest)
+    return known[1]
+
+
+def _dependency_files(folder: Path) -> set[str]:
+    """The dependency files of a folder, listed again only when the folder's mtime changed
+    (adding, removing or renaming an entry changes it)."""
+    try:
+        stamp = os.stat(folder).st_mtime_ns
+        known = _LISTINGS.get(folder)
+        if known is None or known[0] != stamp:
+            names = {n for n in os.listdir(folder) if n in (*_LOCKS, *_MANIFESTS) or _REQUIREMENTS.fullmatch(n)}
+            known = _LISTINGS[folder] = (stamp, {n for n in names if (folder / n).is_file()})
+        return known[1]
     except OSError:
         return set()
 

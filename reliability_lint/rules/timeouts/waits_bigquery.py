@@ -19,6 +19,7 @@ from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.rules import _lazy_model
 from reliability_lint.rules.timeouts import catalogue as t_catalogue, checks as t_checks, fixes as t_fixes
+from reliability_lint.semantic.index import FACTS
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
 
@@ -49,20 +50,31 @@ def _check(ctx: CheckContext, module: Module, calls: list[tuple[ast.Call, Scope,
         if any(isinstance(a, ast.Starred) for a in call.args):
             continue
         if pin is None:
-            pin = accepts_download_timeout(ctx.source.path)
+            pin = accepts_download_timeout(ctx.source.path, ctx.project)
         if not pin:
             continue  # no keyword the pinned version accepts: see the rule's page
         _report(ctx, call, statement)
 
 
-def accepts_download_timeout(path: Path) -> bool:
+def accepts_download_timeout(path: Path, project: Any = None) -> bool:
     """Whether the google-cloud-bigquery pinned for the file at `path` accepts `timeout=`
-    on the downloads (REL201's fix then bounds the download as well as the wait)."""
+    on the downloads (REL201's fix then bounds the download as well as the wait). With the
+    run's project index, the file's findings are recorded as depending on those pins."""
     from packaging.version import Version
 
     from reliability_lint.rules.timeouts import pins as _pins  # packaging, tomllib: only for a file that needs the pin
 
+    _pins.depend(project, path)
     return _pins.accepts(_pins.pinned(path, PACKAGE), Version(SINCE))
+
+
+def _pins_now(folder: str) -> str:
+    from reliability_lint.rules.timeouts import pins as _pins
+
+    return _pins.current_token(folder)
+
+
+FACTS["<pins>"] = _pins_now  # a cached finding that read the pins is used while they are unchanged
 
 
 def _is_none(node: ast.expr) -> bool:

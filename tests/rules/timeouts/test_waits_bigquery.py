@@ -106,9 +106,6 @@ def test_the_nearest_folder_with_dependency_files_wins(tmp_path: Path) -> None:
     assert not accepts(pinned(service / "main.py", "google-cloud-bigquery"), Version("3.40.1"))
     assert accepts(pinned(tmp_path / "main.py", "google-cloud-bigquery"), Version("3.40.1"))
     (service / "poetry.lock").write_text('[[package]]\nname = "google-cloud-bigquery"\nversion = "3.45.0"\n', encoding="utf-8")
-    from reliability_lint.rules.timeouts import pins as _pins
-
-    _pins._pinned_in.cache_clear()
     assert pinned(service / "main.py", "google-cloud-bigquery") == Version("3.45.0")
 
 
@@ -135,3 +132,39 @@ def test_rel201_fix_bounds_the_download_too_only_where_the_pin_allows(tmp_path: 
         fixed = (tmp_path / "job.py").read_text(encoding="utf-8")
         assert expected in fixed, fixed
         assert rows(tmp_path, "job.py") == []
+
+
+def _cached(root: Path, *args: str) -> list[dict]:
+    result = run_tool("check", "--output-format", "json", *args, cwd=root)  # the cache: .reliability_lint_cache
+    assert (root / ".reliability_lint_cache").is_dir()
+    assert result.returncode in (0, 1), result.stderr
+    return json.loads(result.stdout)
+
+
+def test_a_changed_pin_invalidates_the_cached_findings_and_fixes(tmp_path: Path) -> None:
+    """The cache keys a file's findings on the pins that decided them: editing the pin,
+    adding a lock nearer the file, or removing it re-checks the file; an unrelated
+    change to another folder's pins does not."""
+    project = tmp_path / "project"
+    write(project, {"pkg/__init__.py": "", "pkg/rows.py": ROWS, "pkg/job.py": CODE})
+    requirements = project / "requirements.txt"
+    requirements.write_text("google-cloud-bigquery==3.30.0\n", encoding="utf-8")
+    select = ("--select", "REL206", "pkg/job.py")
+    assert _cached(project, *select) == []
+    requirements.write_text("google-cloud-bigquery==3.41.0\n", encoding="utf-8")
+    assert [f["location"]["row"] for f in _cached(project, *select)] == [8, 12, 18]
+    (project / "pkg" / "uv.lock").write_text('[[package]]\nname = "google-cloud-bigquery"\nversion = "3.25.0"\n', encoding="utf-8")
+    assert _cached(project, *select) == []
+    (project / "pkg" / "uv.lock").unlink()
+    assert len(_cached(project, *select)) == 3
+    # REL201's fix (carried by the JSON output) also follows the pin
+    job = "from google.cloud import bigquery\n\n\ndef f(sql):\n    return bigquery.Client().query(sql).to_dataframe()\n"
+    (project / "pkg" / "wait.py").write_text(job, encoding="utf-8")
+
+    def fix_of_wait() -> str:
+        (finding,) = _cached(project, "--select", "REL201", "pkg/wait.py")
+        return "".join(edit["content"] for edit in finding["fix"]["edits"])
+
+    assert fix_of_wait().count("timeout=600") == 2  # the wait and the download
+    requirements.write_text("google-cloud-bigquery==3.30.0\n", encoding="utf-8")
+    assert fix_of_wait().count("timeout=600") == 1  # the wait alone
