@@ -13,18 +13,17 @@ from reliability_lint.config import glob_matches
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext, FixError
 from reliability_lint.registry import checker
-from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth import project
 from reliability_lint.rules.auth.credentials import Trust
 from reliability_lint.rules.auth.decide import Decision, decide
 from reliability_lint.rules.auth.module import Module, build, load
 from reliability_lint.rules.auth.routes import Route, handler_bodies
+from reliability_lint.semantic import auth_facts
 
 # Files that import none of these hold no route this family recognises (a fast prefilter).
 _FRAMEWORK_WORDS = ("flask", "fastapi", "starlette", "functions_framework")
 _MIN_SIBLINGS = 3
-_WRITE_SQL = ("INSERT ", "UPDATE ", "DELETE ", "MERGE ", "EXPORT DATA", "CREATE ", "DROP ", "TRUNCATE ")
 
 
 def private_reason(path: str, opts: dict[str, Any]) -> str | None:
@@ -70,14 +69,18 @@ def _sibling_mark(siblings: list[Decision]) -> str | None:
     return written.most_common(1)[0][0]  # as most siblings write it
 
 
-def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | None = None) -> list[tuple[Path, Route]]:
+def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | None = None, index: Any = None) -> list[tuple[Path, Route]]:
     """Open routes of a deployed source folder (for REL515): every route of a Cloud Run
-    service; for a Cloud Function, its entry point in `main.py`, decorated or not."""
+    service; for a Cloud Function, its entry point in `main.py`, decorated or not. Each
+    source file read is consulted in the project index, so the deploy's finding is keyed
+    on it."""
     if entry_point is not None:
         main = folder / "main.py"
         if project.parse(main) is None:
             return []
-        module = load(main)
+        if index is not None:
+            index.summary(main)
+        module = load(main, index)
         func = module.functions.get(entry_point)
         if func is None or func not in module.tree.body:
             return []
@@ -92,7 +95,9 @@ def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | Non
             continue
         if not any(word in text for word in _FRAMEWORK_WORDS) or project.parse(path) is None:
             continue
-        found.extend((path, decision.route) for decision, _ in open_routes(load(path), opts))
+        if index is not None:
+            index.summary(path)
+        found.extend((path, decision.route) for decision, _ in open_routes(load(path, index), opts))
     return found
 
 
@@ -104,7 +109,7 @@ def unauthenticated_routes(ctx: CheckContext) -> None:
     opts = ctx.options.get(cat.FAMILY, {})
     if private_reason(ctx.path, opts) or _is_test_file(PurePosixPath(Path(ctx.path).as_posix())):
         return
-    module = build(ctx.source.path, ctx.source.tree)
+    module = build(ctx.source.path, ctx.source.tree, ctx.project)
     for decision, mark in open_routes(module, opts):
         route = decision.route
         handler = route.handler
@@ -157,24 +162,7 @@ def _effect(route: Route) -> str | None:
         changing = [m for m in route.methods if m not in cat.READ_METHODS]
         if changing:
             return f"accepts {'/'.join(changing)}"
-    for body in handler_bodies(route):
-        for node in ast.walk(body):
-            if isinstance(node, ast.Call):
-                name = dotted_name(node.func)
-                method = name.rpartition(".")[2]
-                head = name.partition(".")[0]
-                if head in cat.SUBPROCESS_MODULES and method in ("run", "Popen", "call", "check_call", "check_output", "system"):
-                    return f"starts a process (`{name}`)"
-                if method in _WRITE_METHODS or (method in ("set", "add", "update", "delete") and ("document(" in name or "collection(" in name)):
-                    return f"writes or triggers something (`{method}`)"
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                upper = node.value.lstrip().upper()
-                if upper.startswith(_WRITE_SQL):
-                    return "runs a statement that writes or exports data"
-    return None
-
-
-_WRITE_METHODS = cat.WRITE_CALLS - {"set", "add", "update", "delete", "run", "call", "execute", "send", "create", "commit", "remove", "spawn", "system", "Popen", "check_call", "check_output"}
+    return auth_facts.body_effect(handler_bodies(route))
 
 
 def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> Fix | None:
