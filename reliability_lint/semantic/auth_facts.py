@@ -267,6 +267,7 @@ def _class_facts(info: ClassInfo, qualify: Qualify) -> dict[str, Any]:
             permission = _argument(statement.value, qualify) if isinstance(statement.value, (ast.List, ast.Tuple)) else None
     return {
         "line": info.node.lineno,
+        "bases": [qualify(base) or "?" for base in info.node.bases],
         "decorators": [decorator_fact(d, qualify) for d in info.node.decorator_list],
         "permission_classes": permission if has_permission else "-",
         "methods": methods,
@@ -277,8 +278,8 @@ def settings_facts(tree: ast.Module, qualify: Qualify) -> dict[str, Any]:
     """The Django settings a module assigns at its top level: `MIDDLEWARE` (a list of
     strings, `?` for an entry that is not one, None when it is changed in a way not
     followed), `MIDDLEWARE+` (entries added to an inherited list), `permissions` (REST
-    framework's DEFAULT_PERMISSION_CLASSES), `settings_module` (DJANGO_SETTINGS_MODULE)
-    and `configure` (the module calls `settings.configure`)."""
+    framework's DEFAULT_PERMISSION_CLASSES), `root_urlconf`, `settings_module`
+    (DJANGO_SETTINGS_MODULE) and `configure` (the module calls `settings.configure`)."""
     found: dict[str, Any] = {}
     for statement in tree.body:
         for node in ast.walk(statement):
@@ -304,6 +305,8 @@ def _setting(name: str, value: ast.expr, found: dict[str, Any]) -> None:
         found["MIDDLEWARE"] = _strings(value)
     elif name == "REST_FRAMEWORK":
         found["permissions"] = _rest_permissions(value)
+    elif name == "ROOT_URLCONF":
+        found["root_urlconf"] = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
 
 
 def _settings_call(call: ast.Call, qualify: Qualify, found: dict[str, Any]) -> None:

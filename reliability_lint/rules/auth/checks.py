@@ -4,6 +4,8 @@ unauthenticated-read-route: one pass over a module's routes."""
 from __future__ import annotations
 
 import ast
+import fnmatch
+import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -17,6 +19,9 @@ from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth import project
 from reliability_lint.rules.auth.credentials import Trust
 from reliability_lint.rules.auth.decide import Decision, decide
+from reliability_lint.rules.auth.django_urls import entries
+from reliability_lint.rules.auth.django_views import decide_view, project_settings
+from reliability_lint.rules.auth.imported import own_facts
 from reliability_lint.rules.auth.module import Module, build, load
 from reliability_lint.rules.auth.routes import Route, handler_bodies
 from reliability_lint.semantic import auth_facts
@@ -104,10 +109,15 @@ def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | Non
 @checker("REL501", "REL502", "REL503", kinds=("python",))
 def unauthenticated_routes(ctx: CheckContext) -> None:
     text = ctx.source.text
-    if not any(word in text for word in _FRAMEWORK_WORDS):
+    django = "urlpatterns" in text or ("rest_framework" in text and "register(" in text)
+    if not django and not any(word in text for word in _FRAMEWORK_WORDS):
         return
     opts = ctx.options.get(cat.FAMILY, {})
     if private_reason(ctx.path, opts) or _is_test_file(PurePosixPath(Path(ctx.path).as_posix())):
+        return
+    if django:
+        django_views(ctx, opts)
+    if not any(word in text for word in _FRAMEWORK_WORDS):
         return
     module = build(ctx.source.path, ctx.source.tree, ctx.project)
     for decision, mark in open_routes(module, opts):
@@ -128,6 +138,60 @@ def unauthenticated_routes(ctx: CheckContext) -> None:
         else:
             message = f"{route.label} has no authentication: anyone who can reach the service can read it"
             ctx.report("REL503", handler, message, position=position)
+
+
+def django_views(ctx: CheckContext, opts: dict[str, Any]) -> None:
+    """REL501 / REL503 for the views a `urls.py` names, at their `path(...)` entry."""
+    place, qualify = own_facts(ctx)
+    found = entries(ctx.source.tree, qualify)
+    if not found:
+        return
+    trust = Trust(opts)
+    settings = project_settings(place, trust)
+    exempt = opts.get("exempt-routes", cat.DEFAULT_EXEMPT)
+    for entry in found:
+        verdict = decide_view(entry, place, settings, trust)
+        if verdict.state != "open":
+            continue
+        changing = [m for m in verdict.methods or () if m not in cat.READ_METHODS]
+        effect = f"accepts {'/'.join(changing)}" if changing else verdict.effect
+        # A urls module other than ROOT_URLCONF is included under a prefix it does not know.
+        route = entry.route if settings.root or entry.route is None else "..." + entry.route
+        if effect is None and _exempt_view(entry.route, settings.root, exempt):
+            continue
+        label = f"Django view `{entry.name}` at `{route or '?'}`{_defined_at(verdict, place.path)}"
+        if effect is not None:
+            message = (
+                f"{label} has no authentication and {effect}: anyone who can reach the service can call it; "
+                "add `login_required`, a permission class or an auth mixin, or declare the service private (`private-services`)"
+            )
+            ctx.report("REL501", entry.node, message, position=_first_line(entry.node, ctx))
+        else:
+            message = f"{label} has no authentication: anyone who can reach the service can read it"
+            ctx.report("REL503", entry.node, message, position=_first_line(entry.node, ctx))
+
+
+def _exempt_view(route: str | None, whole: bool, patterns: list[str]) -> bool:
+    """Exempt by path: the empty path of an included module is not the site's `/`."""
+    if route is None or (route == "/" and not whole):
+        return False
+    return any(fnmatch.fnmatchcase(route, pattern) for pattern in patterns)
+
+
+def _defined_at(verdict: Any, urls: Path) -> str:
+    if verdict.where is None or verdict.where[0] == urls:
+        return ""
+    shown = Path(os.path.relpath(verdict.where[0], urls.parent)).as_posix()
+    return f" (defined at {shown}:{verdict.where[1]})"
+
+
+def _first_line(node: ast.AST, ctx: CheckContext) -> tuple[int, int, int, int]:
+    """The entry's call on its first line (a `path(...)` may span several)."""
+    line = getattr(node, "lineno")
+    col = ctx.source.char_col(line, getattr(node, "col_offset"))
+    end_line = getattr(node, "end_lineno", line)
+    end = ctx.source.char_col(line, getattr(node, "end_col_offset")) if end_line == line else len(ctx.source.line(line))
+    return (line, col, line, end)
 
 
 def _is_test_file(path: PurePosixPath) -> bool:
