@@ -63,12 +63,16 @@ _MAX_CALLS = 400
 
 
 def dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = dotted(node.value)
-        return f"{base}.{node.attr}" if base else ""
-    return ""
+    """`a.b.c` for an attribute chain, a call in it shown as `()` (`bigquery.Client().query`),
+    "" for anything else."""
+    parts = []
+    while isinstance(node, (ast.Attribute, ast.Call)):
+        parts.append(node.attr if isinstance(node, ast.Attribute) else "()")
+        node = node.value if isinstance(node, ast.Attribute) else node.func
+    if not isinstance(node, ast.Name):
+        return ""
+    parts.append(node.id)
+    return ".".join(reversed(parts)).replace(".()", "()")
 
 
 def walk(body: Iterable[ast.stmt]) -> list[ast.AST]:
