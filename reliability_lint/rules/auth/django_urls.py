@@ -75,8 +75,9 @@ def _patterns(expr: ast.expr, prefix: str, qualify: Qualify, lists: dict[str, li
     elif isinstance(expr, ast.Call):
         called = qualify(expr.func)
         if called in cat.DJANGO_PATTERN_WRAPPERS:
+            inner = prefix + "<language>/" if called.endswith("i18n_patterns") else prefix
             for arg in expr.args:
-                yield from _patterns(arg, prefix, qualify, lists, depth + 1)
+                yield from _patterns(arg, inner, qualify, lists, depth + 1)
         elif called in cat.DJANGO_ROUTE_CALLS:
             yield from _route(expr, prefix, qualify, lists, depth)
 
