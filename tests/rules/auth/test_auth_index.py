@@ -101,3 +101,14 @@ def test_a_decorator_reexported_through_a_package_and_a_relative_import(tmp_path
     assert cached_check(root) == {("REL501", "svc/api/app.py", 10)}
     write_tree(root, {"svc/auth/keys.py": DECORATOR})
     assert cached_check(root) == set()
+
+
+def test_a_deploy_file_is_rechecked_when_the_deployed_code_changes(tmp_path: Path) -> None:
+    from test_auth_deploy import CHECKED_FUNCTION, OPEN_FUNCTION
+
+    makefile = "deploy:\n\tgcloud functions deploy export_warehouse --source=fn --trigger-http --allow-unauthenticated\n"
+    root = write_tree(tmp_path, {"fn/main.py": CHECKED_FUNCTION, "Makefile": makefile})
+    assert cached_check(root) == {("REL511", "Makefile", 2)}
+    assert cached_check(root) == {("REL511", "Makefile", 2)}  # warm
+    write_tree(root, {"fn/main.py": OPEN_FUNCTION})
+    assert cached_check(root) == {("REL515", "Makefile", 2), ("REL501", "fn/main.py", 5)}
