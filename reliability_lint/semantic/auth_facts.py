@@ -202,7 +202,6 @@ def function_facts(func: ast.FunctionDef | ast.AsyncFunctionDef, qualify: Qualif
     calls = sorted({q for n in nodes[:_MAX_CALLS] if isinstance(n, ast.Call) and (q := qualify(n.func)) and (q.startswith("#") or "." in q)})
     depends, security = _parameter_dependencies(func, qualify)
     return {
-        "line": func.lineno,
         "decorators": [decorator_fact(d, qualify) for d in func.decorator_list],
         "checks": body_checks(func, qualify),
         "calls": calls,
@@ -270,7 +269,6 @@ def _class_facts(info: ClassInfo, qualify: Qualify) -> dict[str, Any]:
             has_permission = True
             permission = _argument(statement.value, qualify) if isinstance(statement.value, (ast.List, ast.Tuple)) else None
     return {
-        "line": info.node.lineno,
         "bases": [qualify(base) or "?" for base in info.node.bases],
         "decorators": [decorator_fact(d, qualify) for d in info.node.decorator_list],
         "permission_classes": permission if has_permission else "-",

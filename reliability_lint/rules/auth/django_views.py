@@ -26,7 +26,7 @@ class Verdict:
     state: str  # auth, open, unknown
     methods: tuple[str, ...] | None = None
     effect: str | None = None
-    where: tuple[Path, int] | None = None  # the view's file and line
+    where: Path | None = None  # the view's file (not its line: facts hold no lines, see below)
 
 
 def _any(results: list[bool | None]) -> bool | None:
@@ -193,7 +193,7 @@ def decide_view(entry: Entry, urls: Place, settings: Settings, trust: Trust) -> 
     if view.drf:
         permission = view.permission if view.permission != "-" else settings.permissions
         results.append(_permission_verdict(permission, place))
-    where = (place.path, place.cls(name)["line"])  # type: ignore[index]
+    where = place.path
     verdict = _any(results)
     if verdict is not False:
         return Verdict("auth" if verdict else "unknown", where=where)
@@ -227,7 +227,7 @@ def _function_view(entry: Entry, place: Place, name: str, results: list[bool | N
         declared = next((d[2] for d in decorators if d[0] == cat.DRF_PERMISSION_DECORATOR), None)
         results.append(_permission_verdict(declared if declared is not None else settings.permissions, place))
     verdict = _any(results)
-    where = (place.path, function["line"])
+    where = place.path
     if verdict is not False:
         return Verdict("auth" if verdict else "unknown", where=where)
     return Verdict("open", _declared_methods(decorators), function["writes"], where)

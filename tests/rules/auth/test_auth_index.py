@@ -112,3 +112,17 @@ def test_a_deploy_file_is_rechecked_when_the_deployed_code_changes(tmp_path: Pat
     assert cached_check(root) == {("REL511", "Makefile", 2)}  # warm
     write_tree(root, {"fn/main.py": OPEN_FUNCTION})
     assert cached_check(root) == {("REL515", "Makefile", 2), ("REL501", "fn/main.py", 5)}
+
+
+def test_lines_moving_in_the_decorator_module_keep_the_route_cached(tmp_path: Path, cli, monkeypatch) -> None:
+    import ast
+
+    root = write_tree(tmp_path, {"svc/__init__.py": "", "svc/security.py": DECORATOR, "svc/app.py": ROUTES})
+    assert cli("check", "--select", "REL5", "svc", cwd=root)[0] == 0
+    parsed: list[str] = []
+    real_parse = ast.parse
+    monkeypatch.setattr(ast, "parse", lambda source, filename="<unknown>", *a, **k: parsed.append(Path(str(filename)).name) or real_parse(source, filename, *a, **k))
+    path = root / "svc" / "security.py"
+    path.write_text('"""Guards."""\n\n# moved down two lines\n' + path.read_text(encoding="utf-8"), encoding="utf-8")
+    assert cli("check", "--select", "REL5", "svc", cwd=root)[0] == 0
+    assert "security.py" in parsed and "app.py" not in parsed  # its facts hold no line numbers
