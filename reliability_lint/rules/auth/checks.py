@@ -156,8 +156,9 @@ def django_views(ctx: CheckContext, opts: dict[str, Any]) -> None:
         changing = [m for m in verdict.methods or () if m not in cat.READ_METHODS]
         effect = f"accepts {'/'.join(changing)}" if changing else verdict.effect
         # A urls module other than ROOT_URLCONF is included under a prefix it does not know.
-        route = entry.route if settings.root or entry.route is None else "..." + entry.route
-        if effect is None and _exempt_view(entry.route, settings.root, exempt):
+        whole = settings.root and entry.prefixed
+        route = entry.route if whole or entry.route is None else "..." + entry.route
+        if effect is None and _exempt_view(entry.route, whole, exempt):
             continue
         label = f"Django view `{entry.name}` at `{route or '?'}`{_defined_at(verdict, place.path)}"
         if effect is not None:

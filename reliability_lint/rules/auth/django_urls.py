@@ -24,6 +24,7 @@ class Entry:
     view: str  # qualified name of the view (`#name` for one of this module)
     wrappers: list[list[Any]] = field(default_factory=list)  # decorator facts applied in urls.py
     methods: tuple[str, ...] | None = None  # from `as_view({"get": "list"})`, else None
+    prefixed: bool = True  # False for a router's: where `router.urls` is included is not followed
 
     @property
     def name(self) -> str:
@@ -145,4 +146,5 @@ def _router_entries(tree: ast.Module, qualify: Qualify) -> Iterator[Entry]:
         if not name:
             continue
         text = prefix.value if isinstance(prefix, ast.Constant) and isinstance(prefix.value, str) else None
-        yield Entry(node, "/" + _plain(text) if text is not None else None, "class", name)
+        route = "/" + _plain(text).rstrip("/") + "/" if text is not None else None
+        yield Entry(node, route, "class", name, prefixed=False)

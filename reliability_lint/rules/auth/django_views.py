@@ -47,21 +47,23 @@ class Settings:
 
 def project_settings(urls: Place, trust: Trust) -> Settings:
     """The settings module of the project `urls` belongs to: the urls module itself when it
-    configures settings, else the one a `manage.py` / `wsgi.py` / `asgi.py` in its folder or
-    above names in DJANGO_SETTINGS_MODULE, else a `settings.py` next to it."""
+    configures settings, else the one it names in DJANGO_SETTINGS_MODULE, else the one a
+    `manage.py` / `wsgi.py` / `asgi.py` in its folder or above names, else a `settings.py`
+    next to it."""
     place = _settings_place(urls)
     if place is None:
         return Settings(None, None)
     middleware = _setting(place, "MIDDLEWARE", 0)
     permissions = _setting(place, "permissions", 0)
-    root = place is urls or _root_urlconf(place, 0) == _module_name(urls)
-    return Settings(_middleware_verdict(middleware, place, trust), permissions, root)
+    return Settings(_middleware_verdict(middleware, place, trust), permissions, place is urls or _is_root(urls, place))
 
 
-def _module_name(place: Place) -> str:
-    package = place.index.package_of(place.path) if place.index is not None else ""
-    stem = place.path.stem
-    return f"{package}.{stem}" if package and stem != "__init__" else package or stem
+def _is_root(urls: Place, settings: Place) -> bool:
+    """Whether ROOT_URLCONF names the urls module (resolved from the settings module, as
+    Django imports it)."""
+    named = _root_urlconf(settings, 0)
+    found = settings.index.roots.find(named, settings.path) if named and settings.index is not None else None
+    return found is not None and not found[1] and found[0].absolute() == urls.path.absolute()
 
 
 def _root_urlconf(place: Place, depth: int) -> str | None:
@@ -83,6 +85,10 @@ def _settings_place(urls: Place) -> Place | None:
     index = urls.index
     if index is None:
         return None
+    named = own.get("settings_module")  # a script that sets DJANGO_SETTINGS_MODULE itself
+    found = index.roots.find(named, urls.path) if named else None
+    if found is not None and not found[1]:
+        return at(found[0], index)
     folder = urls.path.parent
     for _ in range(_LEVELS):
         for launcher in _LAUNCHERS:
