@@ -5,7 +5,8 @@ routes share a project decorator, a Flask app guarded by an app-wide `before_req
 blueprint registered in another module, a look-alike `require_api_key` that checks
 nothing, a FastAPI service with dependencies on routes, routers and the app, Cloud
 Functions (checked and open) and the scripts that deploy and wire them (shell, Makefile,
-Cloud Build, GitHub Actions, a Markdown runbook). Lines carry markers while built:
+Cloud Build, GitHub Actions, a Markdown runbook), and two Django projects (views guarded
+one by one, and a project whose middleware enforces login). Lines carry markers while built:
 
     «D CODE kind»  planted defect: must be reported as CODE on this line
     «N kind»       look-alike: no REL5xx code may be reported on this line
@@ -305,6 +306,226 @@ def service_set(name: str, rng: random.Random) -> dict[str, str]:
 
         deploy:
         \tgcloud run deploy {noun}-make --image=$(IMAGE) $(PRIVATE)  «N makefile-private»
+    ''')
+    files.update(django_sets(name, verb, noun))
+    return files
+
+
+def django_sets(name: str, verb: str, noun: str) -> dict[str, str]:
+    """Two Django projects: one whose views are guarded one by one (and some are not), one
+    whose settings enforce login with a middleware."""
+    dj = f"{name}_django"
+    files = {
+        f"{dj}/manage.py": _dedent('''
+            import os
+            import sys
+
+            if __name__ == "__main__":
+                os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")
+                from django.core.management import execute_from_command_line
+                execute_from_command_line(sys.argv)
+        '''),
+        f"{dj}/proj/__init__.py": "",
+        f"{dj}/proj/settings.py": _dedent('''
+            ROOT_URLCONF = "proj.urls"
+            MIDDLEWARE = [
+                "django.middleware.security.SecurityMiddleware",
+                "django.contrib.sessions.middleware.SessionMiddleware",
+                "django.contrib.auth.middleware.AuthenticationMiddleware",
+                "proj.middleware.RequestTiming",
+            ]
+            REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"]}
+        '''),
+        f"{dj}/proj/middleware.py": _dedent('''
+            import time
+
+
+            class RequestTiming:
+                def __init__(self, get_response):
+                    self.get_response = get_response
+
+                def __call__(self, request):
+                    start = time.monotonic()
+                    response = self.get_response(request)
+                    response["X-Elapsed"] = str(time.monotonic() - start)
+                    return response
+        '''),
+        f"{dj}/proj/urls.py": _dedent(f'''
+            from django.contrib.auth.decorators import login_required
+            from django.urls import include, path, re_path
+            from django.views.decorators.csrf import csrf_exempt
+
+            from {noun} import views
+
+            urlpatterns = [
+                path("{noun}/", include("{noun}.urls")),
+                path("{verb}/", csrf_exempt(views.{verb}_all)),  «D REL501 django-csrf-exempt-is-not-auth»
+                path("report/", login_required(views.report)),  «N django-login-required-in-urls»
+                re_path(r"^healthz/$", views.healthz),  «N django-health-route»
+            ]
+        '''),
+        f"{dj}/{noun}/__init__.py": "",
+        f"{dj}/{noun}/guards.py": _dedent('''
+            from functools import wraps
+
+            from django.core.exceptions import PermissionDenied
+
+
+            def require_staff(view):
+                @wraps(view)
+                def wrapper(request, *args, **kwargs):
+                    if not request.user.is_staff:
+                        raise PermissionDenied
+                    return view(request, *args, **kwargs)
+                return wrapper
+
+
+            def require_audit(view):
+                @wraps(view)
+                def wrapper(request, *args, **kwargs):
+                    print("audit", request.path)
+                    return view(request, *args, **kwargs)
+                return wrapper
+        '''),
+        f"{dj}/{noun}/base.py": _dedent('''
+            from django.contrib.auth.mixins import LoginRequiredMixin
+            from django.views import View
+
+
+            class StaffView(LoginRequiredMixin, View):
+                pass
+
+
+            class PlainView(View):
+                pass
+        '''),
+        f"{dj}/{noun}/views.py": _dedent(f'''
+            import subprocess
+
+            from django.contrib.auth.decorators import login_required
+            from django.contrib.auth.mixins import LoginRequiredMixin
+            from django.http import HttpResponse
+            from django.utils.decorators import method_decorator
+            from django.views.decorators.http import require_POST
+            from django.views.generic import CreateView, ListView
+            from rest_framework import viewsets
+            from rest_framework.permissions import IsAuthenticated
+
+            from .base import PlainView, StaffView
+            from .guards import require_audit, require_staff
+
+
+            def {verb}_all(request):
+                subprocess.run(["{verb}.sh"])  «O REL207 subprocess-without-timeout»
+                return HttpResponse("started")
+
+
+            def report(request):
+                return HttpResponse("report")
+
+
+            def healthz(request):
+                return HttpResponse("ok")
+
+
+            @require_staff
+            @require_POST
+            def purge(request):
+                return HttpResponse("purged")
+
+
+            @require_audit
+            @require_POST
+            def replay(request):
+                return HttpResponse("replayed")
+
+
+            class {noun.title()}List(ListView):
+                model = None
+
+
+            class {noun.title()}Create(LoginRequiredMixin, CreateView):
+                model = None
+
+
+            class {noun.title()}Import(CreateView):
+                model = None
+
+
+            @method_decorator(login_required, name="dispatch")
+            class Rebuild(PlainView):
+                def post(self, request):
+                    return HttpResponse("rebuilt")
+
+
+            class Compact(StaffView):
+                def post(self, request):
+                    return HttpResponse("compacted")
+
+
+            class Sync(PlainView):
+                def post(self, request):
+                    return HttpResponse("synced")
+
+
+            class {noun.title()}ViewSet(viewsets.ModelViewSet):
+                queryset = None
+
+
+            class Audit{noun.title()}ViewSet(viewsets.ReadOnlyModelViewSet):
+                permission_classes = [IsAuthenticated]
+        '''),
+        f"{dj}/{noun}/urls.py": _dedent(f'''
+            from django.urls import path
+            from rest_framework.routers import DefaultRouter
+
+            from . import views
+
+            router = DefaultRouter()
+            router.register(r"{noun}", views.{noun.title()}ViewSet)  «D REL501 drf-model-viewset-allow-any»
+            router.register(r"audit", views.Audit{noun.title()}ViewSet)  «N drf-permission-classes»
+
+            urlpatterns = [
+                path("", views.{noun.title()}List.as_view()),  «D REL503 django-list-view»
+                path("new/", views.{noun.title()}Create.as_view()),  «N django-login-required-mixin»
+                path("import/", views.{noun.title()}Import.as_view()),  «D REL501 django-create-view»
+                path("purge/", views.purge),  «N django-project-decorator-that-checks»
+                path("replay/", views.replay),  «D REL501 django-lookalike-decorator»
+                path("rebuild/", views.Rebuild.as_view()),  «N django-method-decorator-dispatch»
+                path("compact/", views.Compact.as_view()),  «N django-project-base-with-mixin»
+                path("sync/", views.Sync.as_view()),  «D REL501 django-project-base-without-auth»
+            ]
+        '''),
+    }
+    locked = f"{name}_djlocked"
+    for relative, text in list(files.items()):
+        if relative.startswith(f"{dj}/"):
+            text = MARK.sub("", text) if relative.endswith("urls.py") else text
+            files[relative.replace(dj, locked, 1)] = text
+    files[f"{locked}/proj/settings.py"] = files[f"{dj}/proj/settings.py"].replace(
+        '    "proj.middleware.RequestTiming",\n', '    "django.contrib.auth.middleware.LoginRequiredMiddleware",\n'
+    )
+    files[f"{locked}/proj/urls.py"] = _dedent(f'''
+        from django.urls import include, path
+
+        from {noun} import views
+
+        urlpatterns = [
+            path("{noun}/", include("{noun}.urls")),  «N django-login-middleware»
+            path("{verb}/", views.{verb}_all),  «N django-login-middleware»
+            path("status/", views.status),  «D REL501 django-login-not-required»
+        ]
+    ''')
+    files[f"{locked}/{noun}/views.py"] = files[f"{dj}/{noun}/views.py"] + "\n\n" + _dedent('''
+
+
+        from django.contrib.auth.decorators import login_not_required
+
+
+        @login_not_required
+        def status(request):
+            subprocess.run(["status.sh"])  «O REL207 subprocess-without-timeout»
+            return HttpResponse("ok")
     ''')
     return files
 

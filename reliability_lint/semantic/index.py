@@ -106,7 +106,7 @@ class Index:
             data = read_bytes(path) if unsaved is None else unsaved
             digest = content_hash(data)
             summary = store.load_summary(path, digest) if store is not None else None
-            if summary is None:
+            if summary is None or "auth" not in summary:  # stored by a build without auth facts
                 summary = self._make(SourceFile.from_bytes(path, data))
                 if store is not None:
                     store.store_summary(path, digest, summary)
@@ -121,7 +121,7 @@ class Index:
         module = Module(package=self.package_of(src.path), origin=str(src.path), defer=True)
         feed(module, src.tree)
         try:
-            return summarize(module, str(src.path))
+            return summarize(module, str(src.path), src.tree)
         finally:
             module.release()
 
@@ -230,6 +230,26 @@ class Index:
         if entry[0] != "function" or rest or len(entry) < 4:
             return None
         return bool(entry[3])
+
+    def auth_facts(self, path: Path) -> dict[str, Any] | None:
+        """The auth facts of a project module (see auth_facts.py), None when it cannot be read."""
+        summary = self.summary(path)
+        return summary.get("auth") if summary is not None else None
+
+    def locate(self, qualname: str, origin: str) -> tuple[Path, str, str] | None:
+        """Where a project function or class named `qualname` in `origin` is defined, through
+        aliases, re-exports and star imports: (module file, "function" or "class", its name
+        in that module); None for libraries and for anything else."""
+        found = self._lookup(qualname, Path(origin))
+        if not isinstance(found, tuple) or found[2] or found[1][0] not in ("function", "class"):
+            return None
+        path, entry, _ = found
+        if entry[0] == "class":
+            return path, "class", entry[1]
+        summary = self.summary(path)
+        # _lookup hands back the summary's own entry: its key is the function's name there
+        name = next((n for n, e in (summary or {}).get("names", {}).items() if e is entry), None)
+        return (path, "function", name) if name is not None else None
 
     def ground(self, value: Any, origin: str, library: Library) -> Type:
         """A type read from the summary of `origin`, with its references resolved."""

@@ -5,6 +5,8 @@
     classes: dotted -> {"bases": [...], "attributes": {name: T}, "methods": {name: [is_async, T]},
                         "members": [every name the class body or `self.x = ...` defines]}
     stars:   modules re-exported with `from x import *`
+    auth:    what the auth rules read of the module (see auth_facts.py); only in summaries
+             made from a tree (`summarize(..., tree=...)`, as the index does)
 
 Types are the model's, made from the module alone: whatever another module decides stays a
 `Ref` (see types.py), resolved by the index when a summary is read.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import ast
 from typing import Any
 
+from reliability_lint.semantic import auth_facts
 from reliability_lint.semantic.model import Module, _is_property
 from reliability_lint.semantic.reporting import reports_errors
 from reliability_lint.semantic.scopes import FUNCTIONS, Binding, ClassInfo, Scope, plain_name
@@ -23,8 +26,9 @@ from reliability_lint.semantic.types import UNKNOWN, ProjectClass, Ref, to_json
 Summary = dict[str, Any]
 
 
-def summarize(module: Module, path: str) -> Summary:
-    """The summary of a module whose walk is over (built with `defer=True`, no project)."""
+def summarize(module: Module, path: str, tree: ast.Module | None = None) -> Summary:
+    """The summary of a module whose walk is over (built with `defer=True`, no project);
+    with the module's tree, also its auth facts."""
     assert module.defer and module.project is None
     module.finish()
 
@@ -35,7 +39,10 @@ def summarize(module: Module, path: str) -> Summary:
     for name, bindings in module.root.bindings.items():
         names[name] = _entry(module, bindings, export)
     classes = {info.dotted: _class(module, info, export) for info in module.classes if _is_exported(info)}
-    return {"names": names, "classes": classes, "stars": list(module.star_imports)}
+    summary = {"names": names, "classes": classes, "stars": list(module.star_imports)}
+    if tree is not None:
+        summary["auth"] = auth_facts.facts(module, tree)
+    return summary
 
 
 def _entry(module: Module, bindings: list[Binding], export: Any) -> list[Any]:

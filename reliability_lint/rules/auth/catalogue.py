@@ -46,6 +46,7 @@ TRUSTED_DECORATORS = frozenset({
     "django.contrib.auth.decorators.login_required",
     "django.contrib.auth.decorators.permission_required",
     "django.contrib.admin.views.decorators.staff_member_required",
+    "django.contrib.auth.decorators.user_passes_test",
 })  # fmt: skip
 # A decorator of this bare name is trusted wherever it comes from: a `login_required` that
 # does not check is not a mistake this family can tell from one that does.
@@ -79,18 +80,6 @@ NON_AUTH_DECORATORS = frozenset({
 # Methods of objects, by attribute name, that are known not to authenticate
 # (`@limiter.limit(...)`, `@cache.cached(...)`, `@bp.response(...)`).
 NON_AUTH_METHODS = frozenset({"limit", "exempt", "cached", "memoize", "response", "arguments", "doc"})
-
-# Words in a handler body that mean it changes or exports something (REL501 rather than REL503).
-WRITE_CALLS = frozenset({
-    "publish", "insert_rows", "insert_rows_json", "load_table_from_uri", "load_table_from_file",
-    "load_table_from_dataframe", "load_table_from_json", "extract_table", "copy_table",
-    "delete_table", "delete_dataset", "create_table", "create_dataset", "upload_from_string",
-    "upload_from_filename", "upload_from_file", "delete_blob", "delete_blobs", "copy_blob",
-    "set", "add", "update", "delete", "commit", "create", "to_gbq", "to_sql", "execute",
-    "run", "Popen", "call", "check_call", "check_output", "system", "spawn", "remove",
-    "unlink", "rmtree", "write_text", "write_bytes", "trigger", "send",
-})  # fmt: skip
-SUBPROCESS_MODULES = frozenset({"subprocess", "os"})
 
 DEFAULT_EXEMPT = ["/health*", "/ready*", "/live*", "/", "/metrics", "/_ah/health", "/healthz", "/readyz", "/livez"]
 
@@ -144,3 +133,93 @@ rule("REL516", "subscription-without-dead-letter",
      "Pub/Sub subscription with no dead-letter topic: a message that always fails is retried until it expires",
      "P2", family=FAMILY,
      page="REL516-subscription-without-dead-letter.md")
+
+# ------------------------------------------------------------------ Django and REST framework
+
+DJANGO_ROUTE_CALLS = frozenset({"django.urls.path", "django.urls.re_path", "django.conf.urls.url", "django.urls.conf.path", "django.urls.conf.re_path"})
+DJANGO_INCLUDE = frozenset({"django.urls.include", "django.conf.urls.include", "django.urls.conf.include"})
+DJANGO_PATTERN_WRAPPERS = frozenset({"django.conf.urls.i18n.i18n_patterns", "rest_framework.urlpatterns.format_suffix_patterns"})
+DRF_ROUTERS = frozenset({"rest_framework.routers.DefaultRouter", "rest_framework.routers.SimpleRouter"})
+# Bases that make a class view authenticate (by bare name: django-braces has its own).
+TRUSTED_MIXINS = frozenset({
+    "LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "StaffuserRequiredMixin",
+    "SuperuserRequiredMixin", "GroupRequiredMixin", "StaffRequiredMixin",
+})  # fmt: skip
+# Library view classes known not to authenticate, with the HTTP methods they handle (their
+# subclasses add their own `get`/`post`...); "drf:" marks REST framework classes, whose
+# permission_classes decide.
+_GENERIC = "django.views.generic."
+_DRF = "rest_framework."
+DJANGO_VIEW_BASES: dict[str, tuple[str, ...]] = {
+    "django.views.View": (), "django.views.generic.View": (), "django.views.generic.base.View": (),
+    _GENERIC + "TemplateView": ("GET",), _GENERIC + "base.TemplateView": ("GET",),
+    _GENERIC + "RedirectView": ("GET", "POST", "PUT", "PATCH", "DELETE"),
+    _GENERIC + "ListView": ("GET",), _GENERIC + "DetailView": ("GET",),
+    _GENERIC + "list.ListView": ("GET",), _GENERIC + "detail.DetailView": ("GET",),
+    _GENERIC + "CreateView": ("GET", "POST"), _GENERIC + "UpdateView": ("GET", "POST"),
+    _GENERIC + "DeleteView": ("GET", "POST"), _GENERIC + "FormView": ("GET", "POST"),
+    _GENERIC + "edit.CreateView": ("GET", "POST"), _GENERIC + "edit.UpdateView": ("GET", "POST"),
+    _GENERIC + "edit.DeleteView": ("GET", "POST"), _GENERIC + "edit.FormView": ("GET", "POST"),
+    _GENERIC + "ArchiveIndexView": ("GET",), _GENERIC + "YearArchiveView": ("GET",),
+    _DRF + "views.APIView": (), _DRF + "generics.GenericAPIView": (),
+    _DRF + "generics.ListAPIView": ("GET",), _DRF + "generics.RetrieveAPIView": ("GET",),
+    _DRF + "generics.CreateAPIView": ("POST",), _DRF + "generics.DestroyAPIView": ("DELETE",),
+    _DRF + "generics.UpdateAPIView": ("PUT", "PATCH"), _DRF + "generics.ListCreateAPIView": ("GET", "POST"),
+    _DRF + "generics.RetrieveUpdateAPIView": ("GET", "PUT", "PATCH"),
+    _DRF + "generics.RetrieveDestroyAPIView": ("GET", "DELETE"),
+    _DRF + "generics.RetrieveUpdateDestroyAPIView": ("GET", "PUT", "PATCH", "DELETE"),
+    _DRF + "viewsets.ViewSet": (), _DRF + "viewsets.GenericViewSet": (),
+    _DRF + "viewsets.ModelViewSet": ("GET", "POST", "PUT", "PATCH", "DELETE"),
+    _DRF + "viewsets.ReadOnlyModelViewSet": ("GET",),
+    _DRF + "mixins.ListModelMixin": ("GET",), _DRF + "mixins.RetrieveModelMixin": ("GET",),
+    _DRF + "mixins.CreateModelMixin": ("POST",), _DRF + "mixins.UpdateModelMixin": ("PUT", "PATCH"),
+    _DRF + "mixins.DestroyModelMixin": ("DELETE",),
+}  # fmt: skip
+VIEWSET_ACTIONS = {"list": "GET", "retrieve": "GET", "create": "POST", "update": "PUT", "partial_update": "PATCH", "destroy": "DELETE"}
+# REST framework permission classes (bare names) that require an authenticated caller, and
+# the one that lets anyone in.
+DRF_AUTH_PERMISSIONS = frozenset({
+    "IsAuthenticated", "IsAdminUser", "IsAuthenticatedOrReadOnly", "DjangoModelPermissions",
+    "DjangoObjectPermissions", "DjangoModelPermissionsOrAnonReadOnly", "TokenHasScope",
+    "TokenHasReadWriteScope", "IsAuthenticatedOrTokenHasScope",
+})  # fmt: skip
+DRF_OPEN_PERMISSIONS = frozenset({"AllowAny"})
+# Django decorators that restrict methods, and the methods they leave.
+DJANGO_METHOD_DECORATORS = {
+    "django.views.decorators.http.require_GET": ("GET",),
+    "django.views.decorators.http.require_POST": ("POST",),
+    "django.views.decorators.http.require_safe": ("GET", "HEAD"),
+}
+DJANGO_METHODS_FROM_ARGS = frozenset({"django.views.decorators.http.require_http_methods", "rest_framework.decorators.api_view"})
+DJANGO_METHOD_DECORATOR = "django.utils.decorators.method_decorator"
+DRF_PERMISSION_DECORATOR = "rest_framework.decorators.permission_classes"
+DJANGO_LOGIN_NOT_REQUIRED = "django.contrib.auth.decorators.login_not_required"
+# Middleware that refuses an anonymous caller on every view (Django 5.1's, and the common
+# packages'); a view marked `@login_not_required` is let through.
+AUTH_ENFORCING_MIDDLEWARE = frozenset({
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "login_required.middleware.LoginRequiredMiddleware",
+    "django_auth_adfs.middleware.LoginRequiredMiddleware",
+    "lockdown.middleware.LockdownMiddleware",
+})  # fmt: skip
+# Middleware known not to refuse anyone (AuthenticationMiddleware only sets request.user).
+NON_AUTH_MIDDLEWARE_PACKAGES = ("django.", "whitenoise.", "corsheaders.", "debug_toolbar.", "csp.", "silk.", "allauth.account.middleware.", "django_htmx.", "simple_history.")
+DJANGO_NON_AUTH_DECORATORS = frozenset({
+    "django.views.decorators.csrf.csrf_exempt", "django.views.decorators.csrf.csrf_protect",
+    "django.views.decorators.csrf.ensure_csrf_cookie", "django.views.decorators.csrf.requires_csrf_token",
+    "django.views.decorators.http.require_GET", "django.views.decorators.http.require_POST",
+    "django.views.decorators.http.require_safe", "django.views.decorators.http.require_http_methods",
+    "django.views.decorators.http.condition", "django.views.decorators.http.etag",
+    "django.views.decorators.http.last_modified", "django.views.decorators.cache.cache_page",
+    "django.views.decorators.cache.never_cache", "django.views.decorators.cache.cache_control",
+    "django.views.decorators.vary.vary_on_headers", "django.views.decorators.vary.vary_on_cookie",
+    "django.views.decorators.gzip.gzip_page", "django.db.transaction.atomic",
+    "django.views.decorators.clickjacking.xframe_options_exempt",
+    "django.views.decorators.clickjacking.xframe_options_deny",
+    "django.views.decorators.clickjacking.xframe_options_sameorigin",
+    "django.contrib.auth.decorators.login_not_required",
+    "rest_framework.decorators.api_view", "rest_framework.decorators.throttle_classes",
+    "rest_framework.decorators.renderer_classes", "rest_framework.decorators.parser_classes",
+    "rest_framework.decorators.authentication_classes", "rest_framework.decorators.schema",
+    "rest_framework.decorators.action",
+})  # fmt: skip

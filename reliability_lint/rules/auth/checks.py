@@ -4,6 +4,8 @@ unauthenticated-read-route: one pass over a module's routes."""
 from __future__ import annotations
 
 import ast
+import fnmatch
+import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -13,18 +15,20 @@ from reliability_lint.config import glob_matches
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext, FixError
 from reliability_lint.registry import checker
-from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth import project
 from reliability_lint.rules.auth.credentials import Trust
 from reliability_lint.rules.auth.decide import Decision, decide
+from reliability_lint.rules.auth.django_urls import entries
+from reliability_lint.rules.auth.django_views import decide_view, project_settings
+from reliability_lint.rules.auth.imported import own_facts
 from reliability_lint.rules.auth.module import Module, build, load
 from reliability_lint.rules.auth.routes import Route, handler_bodies
+from reliability_lint.semantic import auth_facts
 
 # Files that import none of these hold no route this family recognises (a fast prefilter).
 FRAMEWORK_WORDS = ("flask", "fastapi", "starlette", "functions_framework")
 _MIN_SIBLINGS = 3
-_WRITE_SQL = ("INSERT ", "UPDATE ", "DELETE ", "MERGE ", "EXPORT DATA", "CREATE ", "DROP ", "TRUNCATE ")
 
 
 def private_reason(path: str, opts: dict[str, Any]) -> str | None:
@@ -70,14 +74,18 @@ def _sibling_mark(siblings: list[Decision]) -> str | None:
     return written.most_common(1)[0][0]  # as most siblings write it
 
 
-def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | None = None) -> list[tuple[Path, Route]]:
+def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | None = None, index: Any = None) -> list[tuple[Path, Route]]:
     """Open routes of a deployed source folder (for REL515): every route of a Cloud Run
-    service; for a Cloud Function, its entry point in `main.py`, decorated or not."""
+    service; for a Cloud Function, its entry point in `main.py`, decorated or not. Each
+    source file read is consulted in the project index, so the deploy's finding is keyed
+    on it."""
     if entry_point is not None:
         main = folder / "main.py"
         if project.parse(main) is None:
             return []
-        module = load(main)
+        if index is not None:
+            index.summary(main)
+        module = load(main, index)
         func = module.functions.get(entry_point)
         if func is None or func not in module.tree.body:
             return []
@@ -92,19 +100,26 @@ def open_routes_under(folder: Path, opts: dict[str, Any], entry_point: str | Non
             continue
         if not any(word in text for word in FRAMEWORK_WORDS) or project.parse(path) is None:
             continue
-        found.extend((path, decision.route) for decision, _ in open_routes(load(path), opts))
+        if index is not None:
+            index.summary(path)
+        found.extend((path, decision.route) for decision, _ in open_routes(load(path, index), opts))
     return found
 
 
 @checker("REL501", "REL502", "REL503", kinds=("python",))
 def unauthenticated_routes(ctx: CheckContext) -> None:
     text = ctx.source.text
-    if not any(word in text for word in FRAMEWORK_WORDS):
+    django = "urlpatterns" in text or ("rest_framework" in text and "register(" in text)
+    if not django and not any(word in text for word in FRAMEWORK_WORDS):
         return
     opts = ctx.options.get(cat.FAMILY, {})
     if private_reason(ctx.path, opts) or _is_test_file(PurePosixPath(Path(ctx.path).as_posix())):
         return
-    module = build(ctx.source.path, ctx.source.tree)
+    if django:
+        django_views(ctx, opts)
+    if not any(word in text for word in _FRAMEWORK_WORDS):
+        return
+    module = build(ctx.source.path, ctx.source.tree, ctx.project)
     for decision, mark in open_routes(module, opts):
         route = decision.route
         handler = route.handler
@@ -123,6 +138,62 @@ def unauthenticated_routes(ctx: CheckContext) -> None:
         else:
             message = f"{route.label} has no authentication: anyone who can reach the service can read it"
             ctx.report("REL503", handler, message, position=position)
+
+
+def django_views(ctx: CheckContext, opts: dict[str, Any]) -> None:
+    """REL501 / REL503 for the views a `urls.py` names, at their `path(...)` entry."""
+    place, qualify = own_facts(ctx)
+    found = entries(ctx.source.tree, qualify)
+    if not found:
+        return
+    trust = Trust(opts)
+    settings = project_settings(place, trust)
+    exempt = opts.get("exempt-routes", cat.DEFAULT_EXEMPT)
+    for entry in found:
+        verdict = decide_view(entry, place, settings, trust)
+        if verdict.state != "open":
+            continue
+        changing = [m for m in verdict.methods or () if m not in cat.READ_METHODS]
+        effect = f"accepts {'/'.join(changing)}" if changing else verdict.effect
+        # A urls module other than ROOT_URLCONF is included under a prefix it does not know.
+        whole = settings.root and entry.prefixed
+        route = entry.route if whole or entry.route is None else "..." + entry.route
+        if effect is None and _exempt_view(entry.route, whole, exempt):
+            continue
+        label = f"Django view `{entry.name}` at `{route or '?'}`{_defined_at(verdict, place.path)}"
+        if effect is not None:
+            message = (
+                f"{label} has no authentication and {effect}: anyone who can reach the service can call it; "
+                "add `login_required`, a permission class or an auth mixin, or declare the service private (`private-services`)"
+            )
+            ctx.report("REL501", entry.node, message, position=_first_line(entry.node, ctx))
+        else:
+            message = f"{label} has no authentication: anyone who can reach the service can read it"
+            ctx.report("REL503", entry.node, message, position=_first_line(entry.node, ctx))
+
+
+def _exempt_view(route: str | None, whole: bool, patterns: list[str]) -> bool:
+    """Exempt by path: the empty path of an included module is not the site's `/`."""
+    if route is None or (route == "/" and not whole):
+        return False
+    return any(fnmatch.fnmatchcase(route, pattern) for pattern in patterns)
+
+
+def _defined_at(verdict: Any, urls: Path) -> str:
+    """Where the view is defined, by file only: a line number would make every edit above
+    the view change the facts the finding is keyed on."""
+    if verdict.where is None or verdict.where == urls:
+        return ""
+    return f" (defined in {Path(os.path.relpath(verdict.where, urls.parent)).as_posix()})"
+
+
+def _first_line(node: ast.AST, ctx: CheckContext) -> tuple[int, int, int, int]:
+    """The entry's call on its first line (a `path(...)` may span several)."""
+    line = getattr(node, "lineno")
+    col = ctx.source.char_col(line, getattr(node, "col_offset"))
+    end_line = getattr(node, "end_lineno", line)
+    end = ctx.source.char_col(line, getattr(node, "end_col_offset")) if end_line == line else len(ctx.source.line(line))
+    return (line, col, line, end)
 
 
 def _is_test_file(path: PurePosixPath) -> bool:
@@ -157,24 +228,7 @@ def _effect(route: Route) -> str | None:
         changing = [m for m in route.methods if m not in cat.READ_METHODS]
         if changing:
             return f"accepts {'/'.join(changing)}"
-    for body in handler_bodies(route):
-        for node in ast.walk(body):
-            if isinstance(node, ast.Call):
-                name = dotted_name(node.func)
-                method = name.rpartition(".")[2]
-                head = name.partition(".")[0]
-                if head in cat.SUBPROCESS_MODULES and method in ("run", "Popen", "call", "check_call", "check_output", "system"):
-                    return f"starts a process (`{name}`)"
-                if method in _WRITE_METHODS or (method in ("set", "add", "update", "delete") and ("document(" in name or "collection(" in name)):
-                    return f"writes or triggers something (`{method}`)"
-            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
-                upper = node.value.lstrip().upper()
-                if upper.startswith(_WRITE_SQL):
-                    return "runs a statement that writes or exports data"
-    return None
-
-
-_WRITE_METHODS = cat.WRITE_CALLS - {"set", "add", "update", "delete", "run", "call", "execute", "send", "create", "commit", "remove", "spawn", "system", "Popen", "check_call", "check_output"}
+    return auth_facts.body_effect(handler_bodies(route))
 
 
 def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> Fix | None:

@@ -1,38 +1,20 @@
 """The auth decision: does a decorator, a dependency, a hook or a handler body check the
 caller's credentials? True (it does), False (known not to), None (cannot tell: never
-reported). `callable_checks_credentials` is the one function that looks into other
-modules (through `Module.resolve_import`); the project model replaces that lookup.
+reported). A name imported from another project module is decided from that module's
+auth facts in the project index (`imported.callable_checks`), so the findings are keyed
+on the modules they read.
 """
 
 from __future__ import annotations
 
 import ast
-import re
-from collections.abc import Iterable
 
 from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth.module import Module
+from reliability_lint.semantic import auth_facts as facts
 
 _MAX_DEPTH = 4
-# Header, query and cookie names that carry a credential.
-_CREDENTIAL_KEY = re.compile(
-    r"(?i)^(?:authorization|proxy-authorization|x-api-key|api[-_]?key|apikey|x-auth-token|auth[-_]?token|"
-    r"access[-_]?token|id[-_]?token|token|x-goog-iap-jwt-assertion|x-hub-signature(?:-256)?|"
-    r"x-cloudtasks-queuename|x-appengine-cron|x-serverless-authorization|bearer ?)$"
-)
-_VERIFY_CALLS = frozenset({
-    "verify_oauth2_token", "verify_id_token", "verify_token", "verify_firebase_token", "decode_token",
-    "compare_digest", "check_password_hash", "verify_jwt_in_request", "verify_password", "verify_api_key",
-    "validate_api_key", "verify_signature", "verify_iap_jwt", "validate_token",
-})  # fmt: skip
-_REJECT_NAMES = re.compile(r"(?i)HTTP_40[13]|UNAUTHORIZED|FORBIDDEN")
-# Exceptions raised to refuse a caller: werkzeug's Unauthorized, DRF's NotAuthenticated,
-# a project's AuthError or InvalidToken.
-_REJECT_EXCEPTION = re.compile(r"(?i)auth|permission|forbidden|denied|credential|token|unauthori[sz]ed")
-# Objects whose use means the caller's identity is being looked at (Flask's session,
-# Flask-Login's current_user, the `g.user` of Flask's tutorial).
-_IDENTITY = frozenset({"flask.session", "flask_login.current_user", "g.user"})
 
 
 class Trust:
@@ -90,15 +72,12 @@ def callable_checks_credentials(qualified: str, module: Module, trust: Trust, de
         return None  # a class used as a decorator or dependency: not followed
     if "." not in qualified.lstrip(".") and not qualified.startswith("."):
         return None  # a local name bound to something else (a variable, a lambda)
-    found = module.resolve_import(qualified)
-    if found is None:
-        return None  # an installed package, or a module that cannot be found
-    other, name = found
-    if name in other.functions:
-        return function_checks_credentials(other.functions[name], other, trust, depth + 1)
-    if name in other.imports:  # re-exported: `from .checks import require_key` in a package
-        return callable_checks_credentials(other.imports[name], other, trust, depth + 1)
-    return None
+    absolute = module.absolute(qualified)
+    if module.index is None or not absolute:
+        return None  # no project to look in (a file on its own), or an unknown package
+    from reliability_lint.rules.auth.imported import callable_checks
+
+    return callable_checks(absolute, str(module.path), module.index, trust, depth + 1)
 
 
 def function_checks_credentials(
@@ -106,12 +85,9 @@ def function_checks_credentials(
 ) -> bool:
     """A body that reads a credential and rejects the request without one (401/403), or
     declares a FastAPI security dependency, or calls a function that does either."""
-    if _declares_security(func, module, trust):
+    if _declares_security(func, module, trust) or facts.body_checks(func, module.qualify):
         return True
-    nodes = list(_walk(func.body))
-    reads = _reads_credential(nodes) or _credential_parameter(func, module) or _reads_identity(nodes, module)
-    if reads and _rejects(nodes):
-        return True
+    nodes = facts.walk(func.body)
     return any(
         callable_checks_credentials(module.qualify(node.func), module, trust, depth + 1) is True
         for node in nodes[:400]
@@ -120,68 +96,10 @@ def function_checks_credentials(
     )
 
 
-def _credential_parameter(func: ast.FunctionDef | ast.AsyncFunctionDef, module: Module) -> bool:
-    """FastAPI's `x_api_key: str = Header(...)` / `authorization: Annotated[str, Header()]`."""
-    args = func.args
-    positional = [*args.posonlyargs, *args.args]
-    pairs = list(zip(positional[len(positional) - len(args.defaults):], args.defaults))
-    pairs += [(a, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d is not None]
-    for arg in [*positional, *args.kwonlyargs]:
-        annotation = arg.annotation
-        if isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple):
-            pairs += [(arg, e) for e in annotation.slice.elts[1:]]
-    for arg, default in pairs:
-        if isinstance(default, ast.Call) and module.qualify(default.func).rpartition(".")[2] in ("Header", "Cookie", "Query"):
-            alias = next((k.value.value for k in default.keywords if k.arg == "alias" and isinstance(k.value, ast.Constant)), None)
-            name = alias if isinstance(alias, str) else arg.arg.replace("_", "-")
-            if _CREDENTIAL_KEY.match(name):
-                return True
-    return False
-
-
 def _callee_worth_following(call: ast.Call, module: Module) -> bool:
     name = dotted_name(call.func)
     head = name.partition(".")[0]
     return name in module.functions or head in module.imports
-
-
-def _walk(body: Iterable[ast.stmt]) -> Iterable[ast.AST]:
-    for statement in body:
-        yield from ast.walk(statement)
-
-
-def _reads_credential(nodes: list[ast.AST]) -> bool:
-    for node in nodes:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _CREDENTIAL_KEY.match(node.value.strip()):
-            return True
-        if isinstance(node, ast.Attribute) and node.attr in ("authorization", "is_authenticated"):
-            return True
-        if isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2] in _VERIFY_CALLS:
-            return True
-        if isinstance(node, ast.Call) and dotted_name(node.func) in ("jwt.decode", "jose.jwt.decode"):
-            return True
-    return False
-
-
-def _reads_identity(nodes: list[ast.AST], module: Module) -> bool:
-    return any(
-        isinstance(node, (ast.Name, ast.Attribute)) and module.qualify(node) in _IDENTITY for node in nodes
-    )
-
-
-def _rejects(nodes: list[ast.AST]) -> bool:
-    for node in nodes:
-        if isinstance(node, ast.Constant) and type(node.value) is int and node.value in (401, 403):
-            return True
-        if isinstance(node, (ast.Name, ast.Attribute)) and _REJECT_NAMES.search(dotted_name(node) or ""):
-            return True
-        if isinstance(node, ast.Raise) and node.exc is not None:
-            raised = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-            if _REJECT_EXCEPTION.search(dotted_name(raised).rpartition(".")[2]):
-                return True
-        if isinstance(node, ast.Call) and dotted_name(node.func).rpartition(".")[2] in ("unauthorized", "redirect"):
-            return True  # Flask-Login's login_manager.unauthorized(), a redirect to the login page
-    return False
 
 
 def _declares_security(func: ast.FunctionDef | ast.AsyncFunctionDef, module: Module, trust: Trust) -> bool:

@@ -79,8 +79,9 @@ def mark_key(expr: ast.expr, module: Module) -> str:
     """The same decorator however it is imported (`require_key`, `auth.require_key`, `rk`)."""
     func = expr.func if isinstance(expr, ast.Call) else expr
     qualified = module.qualify(func)
-    found = module.resolve_import(qualified) if qualified not in module.functions else None
-    key = f"{found[0].path}:{found[1]}" if found else f"{module.path}:{qualified}"
+    absolute = module.absolute(qualified) if qualified not in module.functions else ""
+    found = module.index.locate(absolute, str(module.path)) if absolute and module.index is not None else None
+    key = f"{found[0]}:{found[2]}" if found else f"{module.path}:{qualified}"
     if isinstance(expr, ast.Call):
         key += "(" + ", ".join(ast.unparse(a) for a in [*expr.args, *expr.keywords]) + ")"
     return key
@@ -137,7 +138,9 @@ def _registrations_elsewhere(name: str, module: Module) -> list[tuple[Module, st
     for path in files:
         if path.absolute() == here or project.parse(path) is None:
             continue
-        other = load(path)
+        if module.index is not None:
+            module.index.summary(path)  # its wiring is in its summary: the finding is keyed on it
+        other = load(path, module.index)
         for node in ast.walk(other.tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args):
                 continue

@@ -87,7 +87,7 @@ def _public_deploy(ctx: CheckContext, item: Gcloud, shown: str, opts: dict, repo
     fix = _no_allow_fix(ctx, item)
     folder = _source_folder(ctx.source.path, item.flags.get("source"))
     entry = item.flags.get("entry-point") or item.target if item.command[0] == "functions" else None
-    open_routes = open_routes_under(folder, opts, entry) if folder is not None else []
+    open_routes = open_routes_under(folder, opts, entry, ctx.project) if folder is not None else []
     if open_routes:
         path, route = open_routes[0]
         where = f"{_display(path)}:{route.handler.lineno}"

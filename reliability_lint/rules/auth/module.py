@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from reliability_lint.rules._names import dotted_name
 from reliability_lint.rules.auth import project
@@ -20,6 +21,7 @@ class Module:
     classes: dict[str, ast.ClassDef] = field(default_factory=dict)
     created: dict[str, ast.Call] = field(default_factory=dict)  # name -> the call it was assigned from
     module_level: set[str] = field(default_factory=set)  # names bound at the top level
+    index: Any = None  # the run's project index (semantic.index.Index), None for a file alone
 
     def qualify(self, node: ast.AST) -> str:
         """`flask.Flask` for `Flask` after `from flask import Flask`; local names as written;
@@ -36,8 +38,22 @@ class Module:
         call = self.created.get(name)
         return self.qualify(call.func) if call is not None else None
 
+    def absolute(self, qualified: str) -> str:
+        """A qualified name with its relative import resolved (`.auth.x` -> `pkg.auth.x`),
+        '' when the package is not known."""
+        level = len(qualified) - len(qualified.lstrip("."))
+        if not level:
+            return qualified
+        package = self.index.package_of(self.path) if self.index is not None else ""
+        parts = package.split(".") if package else []
+        if level - 1 > len(parts) - 1 or not parts:
+            return ""
+        anchor = ".".join(parts[: len(parts) - (level - 1)])
+        return f"{anchor}.{qualified[level:]}" if qualified[level:] else anchor
+
     def resolve_import(self, qualified: str) -> tuple[Module, str] | None:
-        """The project module a qualified name comes from and the name inside it."""
+        """The project module a qualified name comes from and the name inside it (its
+        summary is consulted, so the findings that read it are keyed on it)."""
         level = len(qualified) - len(qualified.lstrip("."))
         dotted = qualified[level:]
         module_path, _, attr = dotted.rpartition(".")
@@ -46,11 +62,13 @@ class Module:
         path = project.resolve_module(self.path, module_path, level)
         if path is None or path.absolute() == self.path.absolute():
             return None
-        return (load(path), attr) if project.parse(path) is not None else None
+        if self.index is not None:
+            self.index.summary(path)
+        return (load(path, self.index), attr) if project.parse(path) is not None else None
 
 
-def build(path: Path, tree: ast.Module) -> Module:
-    module = Module(path, tree)
+def build(path: Path, tree: ast.Module, index: Any = None) -> Module:
+    module = Module(path, tree, index=index)
     for statement in tree.body:
         if isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             module.module_level.update(_bound(statement))
@@ -90,19 +108,16 @@ def _bound(statement: ast.stmt) -> set[str]:
     return {statement.name}  # type: ignore[attr-defined]
 
 
-def load(path: Path) -> Module:
+def load(path: Path, index: Any = None) -> Module:
     tree = project.parse(path)
     assert tree is not None
-    return _load(str(path.absolute()), id(tree), tree)
-
-
-_LOADED: dict[tuple[str, int], Module] = {}
-
-
-def _load(key: str, tree_id: int, tree: ast.Module) -> Module:
-    found = _LOADED.get((key, tree_id))
-    if found is None or found.tree is not tree:
+    key = (str(path.absolute()), id(tree), id(index))
+    found = _LOADED.get(key)
+    if found is None or found.tree is not tree or found.index is not index:
         if len(_LOADED) > 512:
             _LOADED.clear()
-        found = _LOADED[(key, tree_id)] = build(Path(key), tree)
+        found = _LOADED[key] = build(Path(key[0]), tree, index)
     return found
+
+
+_LOADED: dict[tuple[str, int, int], Module] = {}

@@ -1,5 +1,10 @@
-"""Other modules of the project, read lazily: the one place the auth family looks beyond
-the file it checks. The project's semantic model (issue 11) replaces this module.
+"""Other modules of the project, read lazily as syntax trees, for what the auth facts of
+the project index do not hold: the hooks of an app or blueprint imported from another
+module, the modules that register a blueprint or router, and the source folder of a
+deploy (REL515). Decorators and dependencies are decided through the index instead
+(`imported.py`), and every module read here is also consulted in the index, so the
+findings that depend on it are keyed on its summary (whose auth facts hold its hooks'
+checks and its wiring calls).
 
 What it resolves: a module named by an `import` or `from ... import` of the checked file
 (absolute, or relative to the file's package) to a `.py` file under one of the import
