@@ -117,7 +117,7 @@ def unauthenticated_routes(ctx: CheckContext) -> None:
         return
     if django:
         django_views(ctx, opts)
-    if not any(word in text for word in _FRAMEWORK_WORDS):
+    if not any(word in text for word in FRAMEWORK_WORDS):
         return
     module = build(ctx.source.path, ctx.source.tree, ctx.project)
     for decision, mark in open_routes(module, opts):
