@@ -1,20 +1,21 @@
 """The cache's storage: one table per cache folder, read once per run, and one journal per
-process that writes.
+process that writes. Both hold one line per entry:
 
-    table.json          {"format": 1, "entries": {name: [body, mac], ...}}
-    journal-*.jsonl     one [name, body, mac] line per entry a process wrote
+    MAC <tab> NAME <tab> BODY
 
-A name is "kind:absolute path", a body the entry's JSON text. The MAC (HMAC-SHA256 under
-the per-machine key, over name and body) is checked before a body is parsed, so an entry
-that this machine's runs did not write is never read: a committed or forged table or
-journal is ignored entry by entry, as is a body moved under another name.
+NAME is "kind:absolute path" and BODY the entry, each as JSON text (so neither holds a tab
+or a line break); the table opens with a line naming its format. The MAC (HMAC-SHA256
+under the per-machine key, over name and body) is checked before a body is parsed, so an
+entry that this machine's runs did not write is never read: a committed or forged table
+or journal is ignored entry by entry, as is a body moved under another name. Only the
+bodies of the entries a run asks for are parsed.
 
 No process rewrites a file that another may be reading. Each appends to a journal of its
 own, made under a temporary name and locked before it gets its journal name; a run that
 finds journals merges them, under the folder's lock, into a new table written to a
 temporary file and renamed over the old one, then deletes the journals it merged: only
 those whose writer is gone (their lock is free). A line a killed run left half-written
-does not parse and is skipped; a table being replaced is read whole, the old or the new.
+does not verify and is skipped; a table being replaced is read whole, the old or the new.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ try:
 except ImportError:  # no advisory locks: a journal is merged once it is a day old
     fcntl = None  # type: ignore[assignment]
 
-FORMAT = 1
-TABLE = "table.json"
+FORMAT = b"reliability-lint cache table 1\n"
+TABLE = "table"
 _LOCK = "lock"
 _JOURNAL_PREFIX, _JOURNAL_SUFFIX = "journal-", ".jsonl"
 _MAX_BYTES = 256 * 1024 * 1024  # a bigger file in the cache folder is not ours: not read
@@ -46,8 +47,12 @@ _STALE_SECONDS = 24 * 3600  # a temporary file (or, without locks, a journal) th
 _MERGE_SHARE, _MERGE_COUNT = 0.25, 8
 
 
-def sign(key: bytes, name: str, body: str) -> str:
-    return hmac.new(key, f"{name}\n{body}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+def sign(key: bytes, name: bytes, body: bytes) -> bytes:
+    return hmac.new(key, name + b"\n" + body, hashlib.sha256).hexdigest().encode("ascii")
+
+
+def line(mac: bytes, name: bytes, body: bytes) -> bytes:
+    return b"\t".join((mac, name, body)) + b"\n"
 
 
 class Table:
@@ -56,7 +61,7 @@ class Table:
     def __init__(self, folder: Path, key: bytes) -> None:
         self.folder = folder
         self._key = key
-        self._entries: dict[str, Any] | None = None  # name -> [body, mac], as read
+        self._entries: dict[bytes, tuple[bytes, bytes]] | None = None  # name -> (mac, body), as read
         self._journal: int | None = None
         self._journal_pid = 0
 
@@ -64,46 +69,43 @@ class Table:
         """The entry stored under `name`, or None: missing, damaged or not authenticated."""
         if self._entries is None:
             self._entries = self._read()
-        item = self._entries.get(name)
-        if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str)):
+        encoded = _encode(name)
+        item = self._entries.get(encoded)
+        if item is None or not hmac.compare_digest(item[0], sign(self._key, encoded, item[1])):
             return None
-        body, mac = item
         try:
-            if not hmac.compare_digest(mac.encode("ascii"), sign(self._key, name, body).encode("ascii")):
-                return None
-            entry = json.loads(body)
-        except (UnicodeError, ValueError):
+            entry = json.loads(item[1])
+        except ValueError:
             return None
         return entry if isinstance(entry, dict) else None
 
     def put(self, name: str, entry: dict[str, Any]) -> None:
         """Store an entry: at once in this process's journal (a full or read-only disk
         costs speed, not correctness)."""
-        body = json.dumps(entry, separators=(",", ":"))
-        mac = sign(self._key, name, body)
+        encoded = _encode(name)
+        body = json.dumps(entry, separators=(",", ":")).encode("ascii")  # ensure_ascii: no encoding errors
+        mac = sign(self._key, encoded, body)
         if self._entries is None:
             self._entries = self._read()
-        self._entries[name] = [body, mac]
-        line = (json.dumps([name, body, mac]) + "\n").encode("ascii")  # ensure_ascii: no encoding errors
+        self._entries[encoded] = (mac, body)
+        data = line(mac, encoded, body)
         try:
             descriptor = self._journal_descriptor()
-            while line:
-                line = line[os.write(descriptor, line) :]
+            while data:
+                data = data[os.write(descriptor, data) :]
         except OSError:
             pass
 
     # ------------------------------------------------------------------ reading
 
-    def _read(self) -> dict[str, Any]:
-        entries: dict[str, Any] = {}
-        table, size = _table_entries(self.folder / TABLE)
-        entries.update(table)
+    def _read(self) -> dict[bytes, tuple[bytes, bytes]]:
+        entries, size = _table_entries(self.folder / TABLE)
         journals = _journals(self.folder)
         journal_bytes = 0
         for path in journals:
-            data = _read_file(path)
-            journal_bytes += len(data or b"")
-            entries.update(_journal_entries(data))
+            data = _read_file(path) or b""
+            journal_bytes += len(data)
+            entries.update(_lines(data))
         if journals and (len(journals) >= _MERGE_COUNT or journal_bytes >= size * _MERGE_SHARE):
             self._merge()
         return entries
@@ -134,10 +136,9 @@ class Table:
                 descriptor = _finished(path)
                 if descriptor is not None:  # else its writer still runs: read, not merged
                     finished.append((path, descriptor))
-                    merged.update(_journal_entries(_read_descriptor(descriptor)))
-            kept = {name: item for name, item in merged.items() if self._worth_keeping(name, item)}
-            text = json.dumps({"format": FORMAT, "entries": kept}, separators=(",", ":"))
-            _write_atomic(self.folder / TABLE, text.encode("ascii"))
+                    merged.update(_lines(_read_descriptor(descriptor) or b""))
+            kept = [line(mac, name, body) for name, (mac, body) in merged.items() if self._worth_keeping(name, mac, body)]
+            _write_atomic(self.folder / TABLE, FORMAT + b"".join(kept))
             for path, descriptor in finished:
                 with contextlib.suppress(OSError):
                     os.unlink(path)
@@ -148,16 +149,14 @@ class Table:
         finally:
             _unlock(self.folder / _LOCK, lock)
 
-    def _worth_keeping(self, name: str, item: Any) -> bool:
+    def _worth_keeping(self, name: bytes, mac: bytes, body: bytes) -> bool:
         """Authentic, and of a file that still exists."""
-        if not (isinstance(item, list) and len(item) == 2 and all(isinstance(part, str) for part in item)):
+        if not hmac.compare_digest(mac, sign(self._key, name, body)):
             return False
         try:
-            if not hmac.compare_digest(item[1].encode("ascii"), sign(self._key, name, item[0]).encode("ascii")):
-                return False
-        except UnicodeError:
+            return os.path.lexists(json.loads(name).partition(":")[2])
+        except (ValueError, AttributeError):
             return False
-        return os.path.lexists(name.partition(":")[2])
 
 
 def prepare(folder: Path) -> None:
@@ -168,28 +167,25 @@ def prepare(folder: Path) -> None:
         ignore.write_text("# Created by reliability-lint\n*\n", encoding="utf-8")
 
 
-def _table_entries(path: Path) -> tuple[dict[str, Any], int]:
+def _encode(name: str) -> bytes:
+    return json.dumps(name).encode("ascii")
+
+
+def _table_entries(path: Path) -> tuple[dict[bytes, tuple[bytes, bytes]], int]:
     data = _read_file(path)
-    if not data:
+    if not data or not data.startswith(FORMAT):
         return {}, 0
-    try:
-        table = json.loads(data)
-    except ValueError:
-        return {}, 0
-    if not isinstance(table, dict) or table.get("format") != FORMAT or not isinstance(table.get("entries"), dict):
-        return {}, 0
-    return table["entries"], len(data)
+    return _lines(data[len(FORMAT) :]), len(data)
 
 
-def _journal_entries(data: bytes | None) -> dict[str, Any]:
-    entries: dict[str, Any] = {}
-    for line in (data or b"").splitlines():
-        try:
-            item = json.loads(line)
-        except ValueError:
-            continue  # the last line of a killed run
-        if isinstance(item, list) and len(item) == 3 and isinstance(item[0], str):
-            entries[item[0]] = item[1:]
+def _lines(data: bytes) -> dict[bytes, tuple[bytes, bytes]]:
+    """name -> (mac, body) of each line; a later line replaces an earlier one. A damaged
+    line (the last one of a killed run) is kept as it is: its MAC does not verify."""
+    entries = {}
+    for text in data.split(b"\n"):
+        parts = text.split(b"\t", 2)
+        if len(parts) == 3:
+            entries[parts[1]] = (parts[0], parts[2])
     return entries
 
 

@@ -1,5 +1,5 @@
 """The cache folder's files as a run reads them, and rewritten as a test (or an attacker)
-would: entries by name, each a [body, mac] pair (reliability_lint/cache_table.py)."""
+would: entries by name, each a [body, mac] pair of text (reliability_lint/cache_table.py)."""
 
 from __future__ import annotations
 
@@ -7,11 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from reliability_lint.cache_table import FORMAT, TABLE, _journal_entries, _journals, _table_entries, sign
-
-
-def folder_of(root: Path, name: str = ".reliability_lint_cache") -> Path:
-    return root / name
+from reliability_lint.cache_table import FORMAT, TABLE, _journals, _lines, _table_entries, sign
 
 
 def files(folder: Path) -> list[Path]:
@@ -19,12 +15,12 @@ def files(folder: Path) -> list[Path]:
     return sorted(p for p in (folder / TABLE, *folder.glob("journal-*.jsonl")) if p.exists())
 
 
-def raw(folder: Path) -> dict[str, Any]:
+def raw(folder: Path) -> dict[str, list[str]]:
     """name -> [body, mac] as the next run reads them: the table, then the journals in order."""
     items = dict(_table_entries(folder / TABLE)[0])
     for journal in _journals(folder):
-        items.update(_journal_entries(journal.read_bytes()))
-    return items
+        items.update(_lines(journal.read_bytes()))
+    return {json.loads(name): [body.decode(), mac.decode()] for name, (mac, body) in items.items()}
 
 
 def entries(folder: Path, kind: str = "findings") -> dict[str, dict[str, Any]]:
@@ -34,17 +30,19 @@ def entries(folder: Path, kind: str = "findings") -> dict[str, dict[str, Any]]:
     }
 
 
-def rewrite(folder: Path, items: dict[str, Any]) -> None:
-    """Replace the table and the journals by one table of these items."""
+def rewrite(folder: Path, items: dict[str, list[Any]]) -> None:
+    """Replace the table and the journals by one table of these [body, mac] items (a
+    missing or odd mac is written as it is)."""
     for journal in folder.glob("journal-*.jsonl"):
         journal.unlink()
-    (folder / TABLE).write_text(json.dumps({"format": FORMAT, "entries": items}))
+    lines = [[*map(str, item[1:]), json.dumps(name), item[0]] for name, item in items.items()]
+    (folder / TABLE).write_bytes(FORMAT + "".join("\t".join(parts) + "\n" for parts in lines).encode())
 
 
 def signed(key: bytes, name: str, entry: dict[str, Any]) -> list[str]:
     """An item as the tool signs it, under `key`."""
     body = json.dumps(entry)
-    return [body, sign(key, name, body)]
+    return [body, sign(key, json.dumps(name).encode(), body.encode()).decode()]
 
 
 def resign(folder: Path, key: bytes, change: Any) -> int:

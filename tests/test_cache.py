@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 import cache_files
+from reliability_lint.cache_table import FORMAT
 from conftest import run_tool
 
 SWALLOW = "def f():\n    try:\n        g()\n    except:\n        pass\n"
@@ -69,7 +70,9 @@ def test_corrupt_and_truncated_entries_are_ignored_and_rewritten(tmp_path: Path)
     (tmp_path / "a.py").write_text(SWALLOW)
     expected = findings(tmp_path)
     findings(tmp_path)  # merges the first run's journal into the table
-    for damage in (b"", b"{\"format\": ", b"\x00\xff garbage", b"[]", b'{"format": 1, "entries": []}', b'{"format": 1}'):
+    table = (folder(tmp_path) / "table").read_bytes() if (folder(tmp_path) / "table").exists() else b""
+    damages = [b"", b"\x00\xff garbage", b"{}", FORMAT, FORMAT + b"0\t\"findings:x\"\t{}\n", table[: len(table) // 2]]
+    for damage in damages:
         for path in cache_files.files(folder(tmp_path)):
             path.write_bytes(damage)
         assert findings(tmp_path) == expected
