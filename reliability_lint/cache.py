@@ -27,10 +27,10 @@ import stat
 import sys
 import tempfile
 import time
-from dataclasses import asdict, fields
-from pathlib import Path
 from collections.abc import Callable
+from dataclasses import asdict, fields
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from reliability_lint import __version__

@@ -89,15 +89,14 @@ def _list_folder(folder: Path, settings: Settings) -> tuple[list[str], list[tupl
     """The names (relative to the folder) of the files to check in it."""
     base = settings.relative(folder).as_posix()
     base = "" if base == "." else base + "/"
-    if not settings.is_excluded(settings.relative(folder)):
-        excluded = CompiledGlobs(settings.exclude)
+    excluded = CompiledGlobs(settings.exclude)
+    # A folder given on the command line is checked where the config excludes it; what is
+    # excluded below it still is (matched from the folder down).
+    below = "" if settings.is_excluded(settings.relative(folder)) else base
 
-        def is_excluded(name: str) -> bool:
-            return excluded.matches(base + name)
+    def is_excluded(name: str) -> bool:
+        return excluded.matches(below + name)
 
-    else:  # given on the command line: checked where the config excludes it, its contents are not
-        below = CompiledGlobs(settings.exclude)
-        is_excluded = below.matches
     listed = git_listing(folder)
     if listed is None:
         return _walk(folder, is_excluded)

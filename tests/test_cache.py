@@ -7,11 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import cache_files
-from reliability_lint.cache_table import FORMAT
+import pytest
 from conftest import run_tool
+
+from reliability_lint.cache_table import FORMAT
 
 SWALLOW = "def f():\n    try:\n        g()\n    except:\n        pass\n"
 

@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import cache_files
+import pytest
 from conftest import run_tool
+
 from reliability_lint.cache import RACY_WINDOW_NS, Cache, content_hash, machine_key
 from reliability_lint.cache_table import FORMAT, Table
 from reliability_lint.findings import Finding
@@ -116,6 +116,14 @@ def test_a_half_written_line_is_skipped_and_the_rest_read(tmp_path: Path) -> Non
     assert again.load(other, content_hash(other.read_bytes()), "config", None) is None
 
 
+WRITER = """
+import sys
+from pathlib import Path
+from reliability_lint.cache_table import Table
+Table(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])).put(sys.argv[3], {"n": 1})
+"""
+
+
 def test_journals_of_finished_writers_are_merged_and_live_ones_kept(tmp_path: Path) -> None:
     key = machine_key()
     assert key is not None
@@ -128,8 +136,7 @@ def test_journals_of_finished_writers_are_merged_and_live_ones_kept(tmp_path: Pa
     live = Table(folder, key)
     live.put(names[0], {"n": 0})  # its journal stays locked while `live` exists
     finished = subprocess.run(
-        [sys.executable, "-c", "import sys; from pathlib import Path; from reliability_lint.cache_table import Table;"
-         "Table(Path(sys.argv[1]), bytes.fromhex(sys.argv[2])).put(sys.argv[3], {'n': 1})", str(folder), key.hex(), names[1]],
+        [sys.executable, "-c", WRITER, str(folder), key.hex(), names[1]],
         env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), check=True,
     )  # fmt: skip
     assert finished.returncode == 0 and len(list(folder.glob("journal-*.jsonl"))) == 2

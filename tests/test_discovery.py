@@ -140,3 +140,26 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
 def test_non_python_files_named_explicitly_are_skipped(tmp_path: Path) -> None:
     write(tmp_path, "notes.xyz", "except:\n")
     assert run_tool("check", "notes.xyz", cwd=tmp_path).returncode == 0
+
+
+def test_compiled_exclusion_matches_as_the_glob_set_does() -> None:
+    """Discovery's compiled globs decide every path as config.GlobSet (fnmatch per glob)."""
+    from itertools import product
+    from pathlib import PurePosixPath
+
+    from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet
+    from reliability_lint.discovery import CompiledGlobs
+
+    patterns = [
+        [*DEFAULT_EXCLUDE], ["legacy", "gen_*.py"], ["./build/", "src/*/generated", "docs/*.md"], ["[!a]*.py", "?.py"],
+        ["*.min.js", "a[bc]/d"], ["src"], [], ["Weird (1).py", "ü*"], ["**/tmp"], ["src/"],
+    ]  # fmt: skip
+    paths = [
+        "a.py", "b.py", "ab.py", "src/a.py", "src/x/generated/y.py", "src/x/generated", "src/generated/y.py",
+        "legacy/old.py", "pkg/legacy/old.py", "gen_models.py", "pkg/gen_models.py", ".venv/lib/site.py",
+        "build/lib/x.py", "x/build/y.py", "docs/a.md", "docs/sub/a.md", "ab/d", "ac/d/e", "ad/d", "Weird (1).py",
+        "ünïcode.py", "deep/tmp/x", "tmp/x", "srcs/a.py", "node_modules/x/y.js", "lib.min.js",
+    ]  # fmt: skip
+    for chosen, path in product(patterns, paths):
+        expected = GlobSet(chosen).matches(PurePosixPath(path))
+        assert CompiledGlobs(chosen).matches(path) == expected, (chosen, path)

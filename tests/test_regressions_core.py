@@ -15,10 +15,10 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import cache_files
 import pytest
 from click.testing import CliRunner
 
-import cache_files
 import reliability_lint
 from reliability_lint.cli import cli
 
