@@ -163,3 +163,28 @@ def test_compiled_exclusion_matches_as_the_glob_set_does() -> None:
     for chosen, path in product(patterns, paths):
         expected = GlobSet(chosen).matches(PurePosixPath(path))
         assert CompiledGlobs(chosen).matches(path) == expected, (chosen, path)
+
+
+def test_paths_relative_to_the_root_as_pathlib_makes_them(tmp_path: Path, monkeypatch) -> None:
+    """Settings.relative's string operations give what Path.relative_to gives."""
+    from pathlib import PurePosixPath
+
+    from reliability_lint.settings import Settings
+
+    def by_pathlib(root: Path, path: Path) -> PurePosixPath:
+        try:
+            return PurePosixPath(path.absolute().relative_to(root).as_posix())
+        except ValueError:
+            return PurePosixPath(path.absolute().as_posix().lstrip("/"))
+
+    (tmp_path / "project" / "src").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "project")
+    roots = [tmp_path / "project", Path("/"), tmp_path / "project" / "src", Path("relative"), tmp_path]
+    paths = [
+        Path("."), Path("a.py"), Path("src/x.py"), tmp_path / "project", tmp_path / "project" / "a" / "b.py",
+        Path("/etc/hosts"), Path("../x.py"), Path("src"), Path(f"{tmp_path}/projectile/y.py"), Path("relative/a"),
+    ]  # fmt: skip
+    for root in roots:
+        settings = Settings(root=root, enabled=frozenset())
+        for path in paths:
+            assert settings.relative(path) == by_pathlib(root, path), (root, path)
