@@ -165,6 +165,7 @@ def test_an_entry_of_a_deleted_file_is_dropped_when_merged(tmp_path: Path) -> No
     assert list(cache_files.raw(folder)) == [f"findings:{kept}"]
 
 
+@pytest.mark.slow
 def test_a_run_killed_mid_way_leaves_a_cache_the_next_run_reads(tmp_path: Path) -> None:
     for index in range(120):
         (tmp_path / f"m{index:03}.py").write_text(SWALLOW if index % 3 else "x = 1\n")
