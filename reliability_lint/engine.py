@@ -187,12 +187,11 @@ def process(task: Task, mode: str) -> FileResult:
         if reason:
             result.skipped = reason
             return result
-    cached = _CACHE is not None and task.data is None
-    if cached:
-        assert _CACHE is not None
+    cache = _CACHE if task.data is None else None
+    if cache is not None:
         config, git = _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), _git_key(settings, enabled, task.kinds)
         current = _INDEX.summary_hash if _INDEX is not None else None
-        if _reuse(_CACHE.load_unchanged(task.path, config, git, current, task.display), mode, settings, result):
+        if _reuse(cache.load_unchanged(task.path, config, git, current, task.display), mode, settings, result):
             return result  # the file's status is the recorded one: not even read
     try:
         data, status = read_regular(task.path) if task.data is None else (task.data, None)
@@ -200,10 +199,9 @@ def process(task: Task, mode: str) -> FileResult:
         result.findings.append(error(task.display, str(exc)))
         return result
     key = None
-    if cached:
-        assert _CACHE is not None
+    if cache is not None:
         key = (content_hash(data), config, git, status)
-        if _reuse(_CACHE.load(task.path, *key[:3], current, status, task.display), mode, settings, result):
+        if _reuse(cache.load(task.path, *key[:3], current, status, task.display), mode, settings, result):
             return result
     if _INDEX is not None:
         _INDEX.consulted = {}  # what this file's findings read of other modules
