@@ -1,11 +1,13 @@
 """The content cache: findings of unchanged files under unchanged configuration.
 
-One small JSON entry per checked path, named by a hash of the path, holding the hash of
-the content it was computed from, the fingerprint of the configuration in force for the
-file and, for rules that read git state, a token of that state. An entry that does not
-match, cannot be read or does not parse is ignored and rewritten: never trusted, never
-fatal. Entries are written through a temporary file and a rename, so concurrent runs see
-either a whole entry or none. Findings are stored as reported: secrets already redacted.
+One entry per checked path, holding the status (size, times, inode) and the hash of the
+content it was computed from, the fingerprint of the configuration in force for the file
+and, for rules that read git state, a token of that state. A file whose status is the
+recorded one is not read at all; one whose status changed is read and hashed, and its
+entry still serves when the content is the same. An entry that does not match, cannot be
+read or does not parse is ignored and rewritten: never trusted, never fatal. The entries
+of a folder are one table, read once per run (cache_table.py: how concurrent and killed
+runs leave it whole). Findings are stored as reported: secrets already redacted.
 
 The cache folder may sit where a pull request can write (a committed folder, or `cache-dir`
 pointing into the tree), so no entry is trusted for what it says: each carries an HMAC
@@ -18,25 +20,29 @@ the versions of the detectors they call, so a changed rule never reuses old find
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import os
 import secrets
 import stat
 import sys
 import tempfile
-from dataclasses import asdict
-from pathlib import Path
+import time
 from collections.abc import Callable
+from dataclasses import asdict, fields
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from reliability_lint import __version__
+from reliability_lint.cache_table import Table
 from reliability_lint.findings import Edit, Finding, Fix
 
 DEFAULT_DIR = ".reliability_lint_cache"
 _KEY_NAME = "cache-key"
 _KEY_BYTES = 32
+# Generous for the timestamp granularity of file systems (2 s on FAT, 1 s on HFS+ and
+# some network mounts, a clock tick on ext4) and for a lagging file-system clock.
+RACY_WINDOW_NS = 2_000_000_000
 # The third-party detectors whose versions decide findings.
 _DETECTORS = ("detect_secrets", "bandit", "libcst")
 
@@ -162,22 +168,51 @@ def _read_key(path: Path) -> bytes | None:
     return key if len(key) == _KEY_BYTES else None
 
 
-def _mac(key: bytes, name: str, entry: dict[str, Any]) -> str:
-    """The MAC of everything an entry says (findings, dependencies or a summary) under its name."""
-    body = json.dumps([name, {k: v for k, v in entry.items() if k != "mac"}], sort_keys=True)
-    return hmac.new(key, body.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+def _name(kind: str, path: Path) -> str:
+    # as str(path.absolute()), without pathlib's parsing (a task's path is already normal)
+    return f"{kind}:{path if path.is_absolute() else os.path.join(os.getcwd(), path)}"
+
+
+def _status(status: os.stat_result) -> list[int]:
+    """What stat-based validation compares: size, modification and change times, inode."""
+    return [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+
+
+def _trusted_status(entry: dict[str, Any], status: os.stat_result) -> bool:
+    """Whether a file's status proves its content is the one the entry was made from: the
+    status is the recorded one, and was not racy. A file changed again within the file
+    system's timestamp granularity of when it was read can keep its status with new
+    content (git's "racy git" problem), so an entry whose times are that close to the
+    start of the run that made it is confirmed by its content hash instead."""
+    recorded, made = entry.get("stat"), entry.get("at")
+    if recorded != _status(status) or not isinstance(made, int):
+        return False
+    return max(status.st_mtime_ns, status.st_ctime_ns) < made - RACY_WINDOW_NS
 
 
 class Cache:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._ready = False
-        self._key = machine_key()
+        key = machine_key()
+        self._table = Table(folder, key) if key is not None else None
+        # Before any file this process reads: the time against which racy entries are told.
+        self._opened = time.time_ns()
 
-    def _entry(self, path: Path, kind: str = "findings") -> Path:
-        # fsencode: a file name that is not valid UTF-8 (surrogate escapes) still has a key
-        name = hashlib.blake2b(kind.encode() + b":" + os.fsencode(str(path.absolute())), digest_size=16).hexdigest()
-        return self.folder / name[:2] / f"{name}.json"
+    def load_unchanged(
+        self, path: Path, config: str, git: str | None, current: Callable[[str], str] | None = None, display: str | None = None
+    ) -> list[Finding] | None:
+        """The findings stored for a file whose status (size, times, inode) is the one
+        recorded with them, under this configuration and git state: nothing is read."""
+        entry = self._table.get(_name("findings", path)) if self._table is not None else None
+        if entry is None:
+            return None
+        try:
+            status = os.stat(path)
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode) or not _trusted_status(entry, status):
+            return None
+        return _findings(entry, display) if _applies(entry, config, git, current) else None
 
     def load(
         self,
@@ -186,20 +221,22 @@ class Cache:
         config: str,
         git: str | None,
         current: Callable[[str], str] | None = None,
+        status: os.stat_result | None = None,
+        display: str | None = None,
     ) -> list[Finding] | None:
         """The findings stored for this content, configuration and git state, provided the
         summaries of the modules they were computed from are unchanged (`current(path)`
-        gives a module's summary hash now)."""
-        entry = self._read(self._entry(path))
-        try:
-            if entry is None or (entry["content"], entry["config"], entry["git"]) != (digest, config, git):
-                return None
-            deps = entry.get("deps") or {}
-            if deps and (current is None or any(current(p) != h for p, h in deps.items())):
-                return None
-            return [_finding(item) for item in entry["findings"]]
-        except (ValueError, KeyError, TypeError, AttributeError):
-            return None  # from another version
+        gives a module's summary hash now). `status` is the file's when it was read: an
+        entry found by its content is re-recorded under it, so the next run trusts it."""
+        name = _name("findings", path)
+        entry = self._table.get(name) if self._table is not None else None
+        if entry is None or entry.get("content") != digest or not _applies(entry, config, git, current):
+            return None
+        if status is not None and self._table is not None and not _trusted_status(entry, status):
+            refreshed = dict(entry, stat=_status(status), at=self._opened)
+            if _trusted_status(refreshed, status):  # else it stays racy: no write that would not help
+                self._table.put(name, refreshed)
+        return _findings(entry, display)
 
     def store(
         self,
@@ -209,19 +246,26 @@ class Cache:
         git: str | None,
         findings: list[Finding],
         deps: dict[str, str] | None = None,
+        status: os.stat_result | None = None,
     ) -> None:
+        """Record a file's findings; `status` is the file's when it was read (None: the
+        entry is found by content only)."""
+        if self._table is None:
+            return
         entry = {
+            "stat": _status(status) if status is not None else None,
+            "at": self._opened,
             "content": digest,
             "config": config,
             "git": git,
             "deps": deps or {},
             "findings": [_plain(finding) for finding in findings],
         }
-        self._write(self._entry(path), entry)
+        self._table.put(_name("findings", path), entry)
 
     def load_summary(self, path: Path, digest: str) -> dict[str, Any] | None:
         """A module's summary for the project index, when made from this content."""
-        entry = self._read(self._entry(path, "summary"))
+        entry = self._table.get(_name("summary", path)) if self._table is not None else None
         if entry is None or entry.get("content") != digest or entry.get("version") != __version__:
             return None
         summary = entry.get("summary")
@@ -231,43 +275,26 @@ class Cache:
         return summary
 
     def store_summary(self, path: Path, digest: str, summary: dict[str, Any]) -> None:
-        self._write(self._entry(path, "summary"), {"content": digest, "version": __version__, "summary": summary})
+        if self._table is not None:
+            self._table.put(_name("summary", path), {"content": digest, "version": __version__, "summary": summary})
 
-    def _read(self, target: Path) -> dict[str, Any] | None:
-        """An entry this machine's runs wrote, or None: missing, truncated, corrupt, or not
-        authenticated by the machine key (forged, committed, or from elsewhere)."""
-        if self._key is None:
-            return None
-        try:
-            with target.open("rb") as handle:
-                entry = json.load(handle)
-            if not isinstance(entry, dict) or not hmac.compare_digest(str(entry["mac"]), _mac(self._key, target.stem, entry)):
-                return None
-            return entry
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
 
-    def _write(self, target: Path, entry: dict[str, Any]) -> None:
-        if self._key is None:
-            return
-        entry["mac"] = _mac(self._key, target.stem, json.loads(json.dumps(entry)))
-        try:
-            self._prepare(target.parent)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(entry, stream)
-            os.replace(temporary, target)
-        except OSError:
-            pass  # a read-only or full disk costs speed, not correctness
+def _applies(entry: dict[str, Any], config: str, git: str | None, current: Callable[[str], str] | None) -> bool:
+    """The entry was made under this configuration and git state, from the summaries of
+    other modules that are current."""
+    if (entry.get("config"), entry.get("git")) != (config, git):
+        return False
+    deps = entry.get("deps") or {}
+    if not isinstance(deps, dict):
+        return False
+    return not deps or (current is not None and all(current(p) == h for p, h in deps.items()))
 
-    def _prepare(self, folder: Path) -> None:
-        if not self._ready:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# Created by reliability-lint\n*\n", encoding="utf-8")
-            self._ready = True
-        folder.mkdir(exist_ok=True)
+
+def _findings(entry: dict[str, Any], display: str | None) -> list[Finding] | None:
+    try:
+        return [_finding(item, display) for item in entry["findings"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # from another version
 
 
 def _plain(finding: Finding) -> dict[str, Any]:
@@ -277,11 +304,23 @@ def _plain(finding: Finding) -> dict[str, Any]:
     return data
 
 
-def _finding(data: dict[str, Any]) -> Finding:
-    fix = data.pop("fix")
+_FIELDS = frozenset(field.name for field in fields(Finding))
+
+
+def _finding(data: dict[str, Any], display: str | None = None) -> Finding:
+    """A stored finding, reported under `display` when given (the path as this run shows
+    it). Restored as unpickling restores a dataclass, by its __dict__: the frozen __init__
+    sets each of its 16 fields through object.__setattr__, which was a third of a warm run."""
+    if data.keys() != _FIELDS:
+        raise KeyError("fields")  # from another version
+    if display is not None:
+        data["path"] = display
+    fix = data["fix"]
     if fix is not None:
         edits = tuple(Edit(tuple(e["start"]), tuple(e["end"]), e["content"]) for e in fix["edits"])
-        fix = Fix(fix["applicability"], fix["message"], edits, fix.get("diff", ""))
+        data["fix"] = Fix(fix["applicability"], fix["message"], edits, fix.get("diff", ""))
     data["noqa_lines"] = tuple(data["noqa_lines"])
-    data["changed_by"] = tuple(data.get("changed_by", (0, 0)))
-    return Finding(fix=fix, **data)
+    data["changed_by"] = tuple(data["changed_by"])
+    finding = object.__new__(Finding)
+    finding.__dict__.update(data)
+    return finding

@@ -53,6 +53,7 @@ _INDEX: Index | None = None  # the project index of the file being processed
 _INDEXES: dict[Path, Index] = {}  # one per configuration folder: its roots are relative to it
 _PLANS: dict[tuple[frozenset[str], frozenset[str], int], tuple[dict[str, dict[str, Any]], Plan]] = {}
 _FINGERPRINTS: dict[tuple[Path, frozenset[str], bool], str] = {}
+_GIT_KEYS: dict[tuple[int, frozenset[str], frozenset[str]], str | None] = {}
 
 
 def _init_pool_worker(settings: Settings) -> None:
@@ -69,6 +70,7 @@ def _init_worker(settings: Settings) -> None:
     _INDEXES.clear()
     _INDEX = _index_for(settings)
     _FINGERPRINTS.clear()  # keyed on the rules only: another run in this process has other options
+    _GIT_KEYS.clear()
     for each in settings.nearest.all() if settings.nearest is not None else [settings]:
         load_rules(each.local_rule_dirs, each.rule_packs)
 
@@ -203,19 +205,21 @@ def process(task: Task, mode: str) -> FileResult:
         if reason:
             result.skipped = reason
             return result
+    cache = _CACHE if task.data is None else None
+    if cache is not None:
+        config, git = _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), _git_key(settings, enabled, task.kinds)
+        current = _INDEX.dependency_hash if _INDEX is not None else None
+        if _reuse(cache.load_unchanged(task.path, config, git, current, task.display), mode, settings, result):
+            return result  # the file's status is the recorded one: not even read
     try:
         data, status = read_regular(task.path) if task.data is None else (task.data, None)
     except SourceError as exc:
         result.findings.append(error(task.display, str(exc)))
         return result
     key = None
-    if _CACHE is not None and task.data is None:
-        git = settings.git_token if reads_git(enabled, settings.options, task.kinds) else None
-        key = (content_hash(data), _fingerprint(settings, enabled, mode == CHECK_WITH_EDITS), git)
-        cached = _CACHE.load(task.path, *key, current=_INDEX.dependency_hash if _INDEX is not None else None)
-        # In fix mode a cached entry saves the work only when nothing in it is fixable.
-        if cached is not None and (mode in (CHECK, CHECK_WITH_EDITS) or not any(fixable(f, settings) for f in cached)):
-            result.findings = [replace(finding, path=task.display) for finding in cached]
+    if cache is not None:
+        key = (content_hash(data), config, git, status)
+        if _reuse(cache.load(task.path, *key[:3], current, status, task.display), mode, settings, result):
             return result
     if _INDEX is not None:
         _INDEX.consulted = {}  # what this file's findings read of other modules
@@ -267,7 +271,23 @@ def process(task: Task, mode: str) -> FileResult:
     return result
 
 
-def _store(task: Task, key: tuple[str, str, str | None] | None, mode: str, result: FileResult) -> None:
+def _git_key(settings: Settings, enabled: frozenset[str], kinds: frozenset[str]) -> str | None:
+    """The git state the findings of files of these kinds depend on (None: none)."""
+    key = (id(settings), enabled, kinds)  # one settings object per configuration, kept by the run
+    if key not in _GIT_KEYS:
+        _GIT_KEYS[key] = settings.git_token if reads_git(enabled, settings.options, kinds) else None
+    return _GIT_KEYS[key]
+
+
+def _reuse(cached: list[Finding] | None, mode: str, settings: Settings, result: FileResult) -> bool:
+    """Take the cached findings; in fix mode only when nothing in them is fixable."""
+    if cached is None or (mode not in (CHECK, CHECK_WITH_EDITS) and any(fixable(f, settings) for f in cached)):
+        return False
+    result.findings = cached
+    return True
+
+
+def _store(task: Task, key: tuple[str, str, str | None, os.stat_result | None] | None, mode: str, result: FileResult) -> None:
     """Cache a check's findings with the summaries of the other modules they read; never a
     rule's crash (once the rule is fixed, the file must be checked again)."""
     if _CACHE is None or key is None or mode not in (CHECK, CHECK_WITH_EDITS):
@@ -276,7 +296,8 @@ def _store(task: Task, key: tuple[str, str, str | None] | None, mode: str, resul
         return
     deps = dict(_INDEX.consulted) if _INDEX is not None else {}
     deps.pop(str(task.path.absolute()), None)
-    _CACHE.store(task.path, *key, result.findings, deps)
+    digest, config, git, status = key
+    _CACHE.store(task.path, digest, config, git, result.findings, deps, status)
 
 
 def _inventory(task: Task, settings: Settings, result: FileResult) -> FileResult:

@@ -4,6 +4,7 @@ says on top of it. One builder, `resolve`, serves the command line, the flake8 p
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
@@ -48,11 +49,16 @@ class Settings:
         return self if self.nearest is None else self.nearest.settings_for(path)
 
     def relative(self, path: Path) -> PurePosixPath:
-        absolute = path.absolute()
+        if os.sep == "/":  # as below, by string operations on paths pathlib has made normal (once per file)
+            absolute = str(path) if path.is_absolute() else os.path.join(os.getcwd(), path)
+            root = str(self.root).rstrip("/") + "/"
+            if absolute.startswith(root) or absolute + "/" == root:
+                return PurePosixPath(absolute[len(root) :] or ".")
+            return PurePosixPath(absolute.lstrip("/"))
         try:
-            return PurePosixPath(absolute.relative_to(self.root).as_posix())
+            return PurePosixPath(path.absolute().relative_to(self.root).as_posix())
         except ValueError:
-            return PurePosixPath(absolute.as_posix().lstrip("/"))
+            return PurePosixPath(path.absolute().as_posix().lstrip("/"))
 
     def enabled_for(self, relative: PurePosixPath) -> frozenset[str]:
         ignored: set[str] = set()

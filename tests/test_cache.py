@@ -7,15 +7,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cache_files
 import pytest
-
 from conftest import run_tool
+
+from reliability_lint.cache_table import FORMAT
 
 SWALLOW = "def f():\n    try:\n        g()\n    except:\n        pass\n"
 
 
-def entries(root: Path) -> list[Path]:
-    return sorted((root / ".reliability_lint_cache").glob("*/*.json"))
+def folder(root: Path) -> Path:
+    return root / ".reliability_lint_cache"
 
 
 def findings(root: Path, *args: str) -> list[tuple[str, int, str]]:
@@ -27,21 +29,21 @@ def findings(root: Path, *args: str) -> list[tuple[str, int, str]]:
 def test_cache_is_created_with_its_gitignore_and_reused(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(SWALLOW)
     first = findings(tmp_path)
-    assert (tmp_path / ".reliability_lint_cache" / ".gitignore").read_text().endswith("*\n")
-    (entry,) = entries(tmp_path)
+    assert (folder(tmp_path) / ".gitignore").read_text().endswith("*\n")
+    ((name, item),) = [(n, i) for n, i in cache_files.raw(folder(tmp_path)).items() if n.startswith("findings:")]
+    assert name == f"findings:{tmp_path / 'a.py'}"
     # prove the second run reads the entry: plant a marker finding in it, signed with this
     # machine's key (an edit without the key is ignored: see test_gate_attacks)
-    from reliability_lint.cache import _mac, machine_key
+    from reliability_lint.cache import machine_key
 
-    data = json.loads(entry.read_text())
+    data = json.loads(item[0])
     data["findings"][0]["message"] = "from the cache"
-    entry.write_text(json.dumps(data))
+    cache_files.rewrite(folder(tmp_path), {name: [json.dumps(data), item[1]]})
     unsigned = run_tool("check", "--output-format", "concise", ".", cwd=tmp_path).stdout
     assert "from the cache" not in unsigned
     key = machine_key()
     assert key is not None
-    data["mac"] = _mac(key, entry.stem, data)
-    entry.write_text(json.dumps(data))
+    cache_files.rewrite(folder(tmp_path), {name: cache_files.signed(key, name, data)})
     out = run_tool("check", "--output-format", "concise", ".", cwd=tmp_path).stdout
     assert "from the cache" in out
     assert "from the cache" not in run_tool("check", "--no-cache", "--output-format", "concise", ".", cwd=tmp_path).stdout
@@ -67,11 +69,15 @@ def test_a_changed_configuration_invalidates(tmp_path: Path) -> None:
 def test_corrupt_and_truncated_entries_are_ignored_and_rewritten(tmp_path: Path) -> None:
     (tmp_path / "a.py").write_text(SWALLOW)
     expected = findings(tmp_path)
-    (entry,) = entries(tmp_path)
-    for damage in (b"", b"{\"content\": ", b"\x00\xff garbage", b"[]", b'{"content": 1}'):
-        entry.write_bytes(damage)
+    findings(tmp_path)  # merges the first run's journal into the table
+    table = (folder(tmp_path) / "table").read_bytes() if (folder(tmp_path) / "table").exists() else b""
+    damages = [b"", b"\x00\xff garbage", b"{}", FORMAT, FORMAT + b"0\t\"findings:x\"\t{}\n", table[: len(table) // 2]]
+    for damage in damages:
+        for path in cache_files.files(folder(tmp_path)):
+            path.write_bytes(damage)
         assert findings(tmp_path) == expected
-        assert json.loads(entry.read_text())["findings"]  # rewritten whole
+        (entry,) = cache_files.entries(folder(tmp_path)).values()
+        assert entry["findings"]  # rewritten whole
 
 
 @pytest.mark.slow
@@ -124,11 +130,16 @@ def test_git_state_invalidates_committed_env_findings_but_not_python_files(tmp_p
     git("add", ".env", "a.py", cwd=tmp_path)
     git("commit", "-qm", "init", cwd=tmp_path)
     assert [code for _, code in findings(tmp_path)] == ["REL303"]
-    (python_entry,) = [p for p in entries(tmp_path) if b'"git": null' in p.read_bytes()]
-    before = python_entry.read_bytes()
+    python = str(tmp_path / "a.py")
+
+    def made(entry: dict) -> dict:
+        return {k: v for k, v in entry.items() if k not in ("stat", "at")}  # not when it was checked
+
+    before = cache_files.entries(folder(tmp_path))[python]
+    assert before["git"] is None
     git("rm", "-q", "--cached", ".env", cwd=tmp_path)
     (tmp_path / ".gitignore").write_text(".env\n")
     git("add", ".gitignore", cwd=tmp_path)
     git("commit", "-qm", "stop tracking .env", cwd=tmp_path)
     assert findings(tmp_path) == []  # same .env bytes, new git state: checked again
-    assert python_entry.read_bytes() == before  # the Python file's entry does not depend on git
+    assert made(cache_files.entries(folder(tmp_path))[python]) == made(before)  # the Python file's does not depend on git

@@ -140,3 +140,51 @@ def test_missing_path_is_reported(tmp_path: Path) -> None:
 def test_non_python_files_named_explicitly_are_skipped(tmp_path: Path) -> None:
     write(tmp_path, "notes.xyz", "except:\n")
     assert run_tool("check", "notes.xyz", cwd=tmp_path).returncode == 0
+
+
+def test_compiled_exclusion_matches_as_the_glob_set_does() -> None:
+    """Discovery's compiled globs decide every path as config.GlobSet (fnmatch per glob)."""
+    from itertools import product
+    from pathlib import PurePosixPath
+
+    from reliability_lint.config import DEFAULT_EXCLUDE, GlobSet
+    from reliability_lint.discovery import CompiledGlobs
+
+    patterns = [
+        [*DEFAULT_EXCLUDE], ["legacy", "gen_*.py"], ["./build/", "src/*/generated", "docs/*.md"], ["[!a]*.py", "?.py"],
+        ["*.min.js", "a[bc]/d"], ["src"], [], ["Weird (1).py", "ü*"], ["**/tmp"], ["src/"],
+    ]  # fmt: skip
+    paths = [
+        "a.py", "b.py", "ab.py", "src/a.py", "src/x/generated/y.py", "src/x/generated", "src/generated/y.py",
+        "legacy/old.py", "pkg/legacy/old.py", "gen_models.py", "pkg/gen_models.py", ".venv/lib/site.py",
+        "build/lib/x.py", "x/build/y.py", "docs/a.md", "docs/sub/a.md", "ab/d", "ac/d/e", "ad/d", "Weird (1).py",
+        "ünïcode.py", "deep/tmp/x", "tmp/x", "srcs/a.py", "node_modules/x/y.js", "lib.min.js",
+    ]  # fmt: skip
+    for chosen, path in product(patterns, paths):
+        expected = GlobSet(chosen).matches(PurePosixPath(path))
+        assert CompiledGlobs(chosen).matches(path) == expected, (chosen, path)
+
+
+def test_paths_relative_to_the_root_as_pathlib_makes_them(tmp_path: Path, monkeypatch) -> None:
+    """Settings.relative's string operations give what Path.relative_to gives."""
+    from pathlib import PurePosixPath
+
+    from reliability_lint.settings import Settings
+
+    def by_pathlib(root: Path, path: Path) -> PurePosixPath:
+        try:
+            return PurePosixPath(path.absolute().relative_to(root).as_posix())
+        except ValueError:
+            return PurePosixPath(path.absolute().as_posix().lstrip("/"))
+
+    (tmp_path / "project" / "src").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "project")
+    roots = [tmp_path / "project", Path("/"), tmp_path / "project" / "src", Path("relative"), tmp_path]
+    paths = [
+        Path("."), Path("a.py"), Path("src/x.py"), tmp_path / "project", tmp_path / "project" / "a" / "b.py",
+        Path("/etc/hosts"), Path("../x.py"), Path("src"), Path(f"{tmp_path}/projectile/y.py"), Path("relative/a"),
+    ]  # fmt: skip
+    for root in roots:
+        settings = Settings(root=root, enabled=frozenset())
+        for path in paths:
+            assert settings.relative(path) == by_pathlib(root, path), (root, path)

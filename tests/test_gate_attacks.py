@@ -15,8 +15,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import cache_files
 import pytest
-
 from conftest import git
 
 SECRET = "ghp_" + "Q7r8A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6"
@@ -80,18 +80,9 @@ def _forge_cache(root: Path, folder: str, attacker: Path) -> None:
     finding removed, signed with their own machine's key (all they can have)."""
     result = tool("check", "--output-format", "concise", ".", cwd=root, cache_home=attacker)
     assert "REL301" in result.stdout
-    from reliability_lint.cache import _mac
-
     key = (attacker / "reliability-lint" / "cache-key").read_bytes()
-    entries = list((root / folder).glob("*/*.json"))
-    assert entries
-    for entry in entries:
-        data = json.loads(entry.read_text())
-        if "findings" not in data:
-            continue  # a module summary of the project index
-        data["findings"] = []
-        data["mac"] = _mac(key, entry.stem, data)  # the tool's own signature, under their key
-        entry.write_text(json.dumps(data))
+    # the tool's own signature, under their key
+    assert cache_files.resign(root / folder, key, lambda entry: entry.update(findings=[]))
     (root / folder / ".gitignore").unlink(missing_ok=True)
 
 
@@ -117,12 +108,12 @@ def test_entries_without_a_valid_mac_are_ignored_and_the_key_is_private(repo: Pa
     key = ci_cache / "reliability-lint" / "cache-key"
     assert key.stat().st_mode & 0o777 == 0o600 and len(key.read_bytes()) == 32
     assert not list(repo.rglob("cache-key"))  # the key is never in the tree
-    for damage in ({"mac": "0" * 64}, {"mac": None}, {}):
-        for entry in (repo / ".reliability_lint_cache").glob("*/*.json"):
-            data = json.loads(entry.read_text())
-            data.pop("mac", None)
-            data.update(damage, findings=[])
-            entry.write_text(json.dumps(data))
+    folder = repo / ".reliability_lint_cache"
+    for damage in (["0" * 64], [None], [], ["0" * 64, "extra"]):
+        items = cache_files.raw(folder)
+        for name, (body, _) in items.items():
+            items[name] = [json.dumps(dict(json.loads(body), findings=[])), *damage]
+        cache_files.rewrite(folder, items)
         assert ("app.py", "REL301") in codes(tool("check", "--output-format", "concise", ".", cwd=repo, cache_home=ci_cache))
 
 
@@ -131,11 +122,12 @@ def test_a_key_others_can_read_is_not_trusted(repo: Path, ci_cache: Path) -> Non
     tool("check", ".", cwd=repo, cache_home=ci_cache)
     key = ci_cache / "reliability-lint" / "cache-key"
     key.chmod(0o644)
-    for entry in (repo / ".reliability_lint_cache").glob("*/*.json"):
+    folder = repo / ".reliability_lint_cache"
+    for entry in cache_files.files(folder):
         entry.unlink()
     result = tool("check", "--output-format", "concise", ".", cwd=repo, cache_home=ci_cache)
     assert ("app.py", "REL301") in codes(result)
-    assert not list((repo / ".reliability_lint_cache").glob("*/*.json"))  # no key: no cache at all
+    assert not cache_files.files(folder)  # no key: no cache at all
 
 
 LOCAL_RULE = '''

@@ -15,6 +15,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import cache_files
 import pytest
 from click.testing import CliRunner
 
@@ -99,25 +100,19 @@ def test_a_file_error_is_never_recorded_in_a_baseline(tmp_path: Path, monkeypatc
 # ------------------------------------------------------------------ cache
 
 
-def cache_entries(root: Path) -> list[Path]:
-    return sorted((root / ".reliability_lint_cache").glob("*/*.json"))
-
-
 def plant_marker(root: Path) -> None:
     """Change the message of every cached finding (and sign it again, as only this
     machine can), to see whether a run reads the entry."""
-    from reliability_lint.cache import _mac, machine_key
+    from reliability_lint.cache import machine_key
 
     key = machine_key()
     assert key is not None
-    for entry in cache_entries(root):
-        data = json.loads(entry.read_text())
-        if "findings" not in data:
-            continue  # a module summary of the project index
-        for finding in data["findings"]:
+
+    def mark(entry: dict) -> None:
+        for finding in entry["findings"]:
             finding["message"] = "FROM THE CACHE"
-        data["mac"] = _mac(key, entry.stem, data)  # signed as this machine's runs sign entries
-        entry.write_text(json.dumps(data))
+
+    assert cache_files.resign(root / ".reliability_lint_cache", key, mark)
 
 
 def text_of(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
@@ -172,18 +167,20 @@ def test_changing_a_fix_class_is_seen_through_the_cache(
     assert after in second and before not in second, second
 
 
-def test_a_cache_entry_is_replaced_whole_never_rewritten_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_cache_file_is_replaced_whole_never_rewritten_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     job = tmp_path / "job.py"
-    job.write_text(SWALLOW)
-    text_of(tmp_path, monkeypatch, ".")
-    (entry,) = cache_entries(tmp_path)
-    with entry.open("rb") as reader:  # a concurrent run that opened the entry before it is rewritten
-        job.write_text(SWALLOW.replace("except:", "except ValueError:"))
+    folder = tmp_path / ".reliability_lint_cache"
+    for source in (SWALLOW, SWALLOW.replace("except:", "except ValueError:"), SWALLOW):
+        job.write_text(source)
+        before = {path: path.read_bytes() for path in cache_files.files(folder)}
+        readers = [path.open("rb") for path in before]  # a concurrent run that opened them first
         text_of(tmp_path, monkeypatch, ".")
-        still = json.loads(reader.read())  # the reader's file is the whole old entry
-    assert sorted(f["code"] for f in still["findings"]) == ["REL101", "REL102"]
-    assert json.loads(entry.read_text())["findings"] == []  # and the new entry is in place
-    assert not list((tmp_path / ".reliability_lint_cache").glob("*/*.tmp"))
+        for reader, old in zip(readers, before.values()):
+            assert reader.read() == old  # what it reads is the whole old file
+            reader.close()
+        (entry,) = cache_files.entries(folder).values()  # and the new entry is in place
+        assert bool(entry["findings"]) == (source == SWALLOW)
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
 
 
 # ------------------------------------------------------------------ changed lines

@@ -16,5 +16,6 @@ def scratch_git_dir(work_tree: Path) -> Iterator[dict[str, str]]:
     """The environment in which git sees `work_tree` as the work tree of an empty bare
     repository that is removed afterwards: the folder's .gitignore files still speak."""
     with tempfile.TemporaryDirectory(prefix="reliability-lint-git-") as scratch:
-        run_git(["git", "init", "-q", "--bare", scratch], check=False, capture_output=True)
+        # No template: the hooks and samples it would copy are never used, only written and removed.
+        run_git(["git", "init", "-q", "--bare", "--template=", scratch], check=False, capture_output=True)
         yield dict(os.environ, GIT_DIR=scratch, GIT_WORK_TREE=str(work_tree))
