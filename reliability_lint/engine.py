@@ -18,7 +18,7 @@ from reliability_lint.config import codes_matching
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
 from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, file_origin, fix_error, parses,
+    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, file_origin, fix_error, parsed,
     unified_diff, write_atomic,
 )  # fmt: skip
 from reliability_lint.registry import REGISTRY, load_rules
@@ -351,14 +351,15 @@ def fix_source(
         if not edits:
             break
         new_text = apply_edits(src, edits)
-        if not parses(new_text, task.path):
+        tree = parsed(new_text, task.path)
+        if tree is False:
             failure = fix_error(task.display, applied[0], "the fixed code does not parse")
             src, applied_count = original, 0
             findings = analyze(src, task, settings, enabled)
             break
         applied_count += len(applied)
         sensitive = src.sensitive
-        src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
+        src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom, tree=tree if tree is not True else None)
         src.sensitive = sensitive
         findings = analyze(src, task, settings, enabled)
     return src, findings + ([failure] if failure else []), applied_count

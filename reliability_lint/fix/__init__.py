@@ -17,10 +17,10 @@ from reliability_lint.fix.diff import unified_diff
 from reliability_lint.fix.edits import MAX_ROUNDS, apply_edits, choose_edits, compute_edits, text_edits
 from reliability_lint.fix.errors import FixError, fix_error
 from reliability_lint.fix.imports import import_edits
-from reliability_lint.fix.verify import parses
+from reliability_lint.fix.verify import parsed, parses
 from reliability_lint.fix.write import FileChangedError, file_origin, write_atomic
 
 __all__ = [
     "MAX_ROUNDS", "FileChangedError", "FixContext", "FixError", "apply_edits", "file_origin", "import_edits",
-    "choose_edits", "compute_edits", "fix_error", "parses", "text_edits", "unified_diff", "write_atomic",
+    "choose_edits", "compute_edits", "fix_error", "parsed", "parses", "text_edits", "unified_diff", "write_atomic",
 ]  # fmt: skip
