@@ -84,12 +84,10 @@ class FixContext:
         code = region.module.deep_replace(old, new).code
         if not code.startswith(region.prefix):
             raise FixError("the replaced statement lost its place")
-        local = SourceFile(Path(), region.text)
+        shift = region.first - 1  # the region's lines are the file's lines from `first` on
         edits = [
-            Edit((start[0] + region.first - 1, start[1]), (end[0] + region.first - 1, end[1]), content)
-            for start, end, content in (
-                (e.start, e.end, e.content) for e in text_edits(local, code[len(region.prefix) :])
-            )
+            Edit((e.start[0] + shift, e.start[1]), (e.end[0] + shift, e.end[1]), e.content)
+            for e in text_edits(SourceFile(Path(), region.text), code[len(region.prefix) :])
         ]
         return edits + [edit for edit in self.import_edits(imports) if edit not in edits]
 
