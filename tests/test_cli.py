@@ -216,6 +216,18 @@ def test_libcst_failure_leaves_the_file_and_reports_it(cli, tmp_path: Path) -> N
     assert "logging.exception(" in fixed
 
 
+def test_tree_fixes_have_no_file_size_limit(cli, tmp_path: Path) -> None:
+    """libcst parses only the stub's lines: REL402's fix applies at the end of a
+    50,000-line module (it used to be refused past 20,000 lines)."""
+    body = "".join(f"value_{n} = {n}\n" for n in range(50_000))
+    path = write(tmp_path, "huge.py", body + "\n\ndef send():\n    # TODO: smtplib\n    pass\n")
+    code, out, _ = cli("fix", "--unsafe-fixes", "--select", "REL402", ".", cwd=tmp_path)
+    assert code == 0 and "Fixed 1 problem" in out, out
+    assert path.read_text() == body + (
+        '\n\ndef send():\n    # TODO: smtplib\n    raise NotImplementedError("send: smtplib")\n'
+    )
+
+
 def test_explain_and_rules(cli, tmp_path: Path) -> None:
     code, out, _ = cli("explain", "REL101", cwd=tmp_path)
     assert code == 0 and out.startswith("# REL101 bare-except") and "## Why is this bad?" in out
