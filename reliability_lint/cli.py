@@ -212,7 +212,7 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
     from reliability_lint.config import ConfigError
     from reliability_lint.diff_lines import DiffError, changed_lines, touches
-    from reliability_lint.progress import Progress
+    from reliability_lint.progress import Progress, estimated_work
     from reliability_lint.registry import RegistryError
     from reliability_lint.report import FORMATS_WITH_EDITS
 
@@ -248,7 +248,8 @@ def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], l
     try:
         if not (options.no_progress or options.quiet) and sys.stderr.isatty():
             label = "Fixing" if mode in (engine.FIX, engine.DIFF) else "Checking"
-            with Progress(len(tasks), label) as progress:
+            work = estimated_work((t.path, t.kinds, None if t.data is None else len(t.data)) for t in tasks)
+            with Progress(len(tasks), label, weights=work) as progress:
                 results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
         else:
             results = engine.run(tasks, settings, mode, jobs)

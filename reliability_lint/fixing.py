@@ -12,7 +12,7 @@ from reliability_lint.discovery import Task
 from reliability_lint.engine import DIFF, FileResult, _stop_if_interrupted, analyze, fixable
 from reliability_lint.findings import Finding, error
 from reliability_lint.fix import (
-    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parses, unified_diff,
+    MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parsed, unified_diff,
     write_atomic,
 )  # fmt: skip
 from reliability_lint.fix_preview import preview
@@ -63,7 +63,8 @@ def fix_source(
         if not edits:
             break
         new_text = apply_edits(src, edits)
-        if not parses(new_text, task.path):
+        tree = parsed(new_text, task.path)
+        if tree is False:
             failure = fix_error(task.display, applied[0], "the fixed code does not parse")
             src, applied_count = original, 0
             findings = analyze(src, task, settings, enabled)
@@ -72,7 +73,8 @@ def fix_source(
         sensitive = src.sensitive
         if src is not original:
             src.release()
-        src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom)
+        # The verification's parse is the next round's tree (True: parsed, but not kept).
+        src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom, tree=tree if tree is not True else None)
         src.sensitive = sensitive
         findings = analyze(src, task, settings, enabled)
     return src, findings + ([failure] if failure else []), applied_count

@@ -202,13 +202,30 @@ def test_read_only_file_is_reported_and_left_alone(cli, tmp_path: Path) -> None:
 
 
 def test_libcst_failure_leaves_the_file_and_reports_it(cli, tmp_path: Path) -> None:
-    deep = "x = " + "[" * 150 + "]" * 150 + "\n"
-    path = write(tmp_path, "deep.py", deep + "try:\n    g()\nexcept Exception:\n    pass\n")
+    """libcst parses only the statement a tree fix changes (REL402's stub here): nesting
+    it cannot parse there refuses that fix; the text fixes of the file still apply."""
+    deep = "[" * 150 + "]" * 150
+    stub = f"@register({deep})\ndef send():\n    # TODO: smtplib\n    pass\n"
+    swallowed = "\n\ntry:\n    g()\nexcept Exception:\n    pass\n"
+    path = write(tmp_path, "deep.py", stub + swallowed)
     code, out, _ = cli("fix", "--unsafe-fixes", ".", cwd=tmp_path)
     assert code == 1
-    assert "REL102" in out
-    assert path.read_text().startswith(deep)
-    assert "logging" not in path.read_text()
+    assert "deep.py:2:1: REL000 [P1] fix for REL402 at line 2 not applied: libcst cannot parse the statement at line 1: too deeply nested" in out
+    fixed = path.read_text()
+    assert fixed.startswith("import logging\n\n" + stub) and "NotImplementedError" not in fixed
+    assert "logging.exception(" in fixed
+
+
+def test_tree_fixes_have_no_file_size_limit(cli, tmp_path: Path) -> None:
+    """libcst parses only the stub's lines: REL402's fix applies at the end of a
+    50,000-line module (it used to be refused past 20,000 lines)."""
+    body = "".join(f"value_{n} = {n}\n" for n in range(50_000))
+    path = write(tmp_path, "huge.py", body + "\n\ndef send():\n    # TODO: smtplib\n    pass\n")
+    code, out, _ = cli("fix", "--unsafe-fixes", "--select", "REL402", ".", cwd=tmp_path)
+    assert code == 0 and "Fixed 1 problem" in out, out
+    assert path.read_text() == body + (
+        '\n\ndef send():\n    # TODO: smtplib\n    raise NotImplementedError("send: smtplib")\n'
+    )
 
 
 def test_explain_and_rules(cli, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 from conftest import as_unprivileged, run_tool
 
 # A handler that re-raises (REL101, safe fix) and one that swallows (REL101 + REL102,
-# unsafe fixes: the second goes through libcst).
+# unsafe fixes; both text edits, so no file's layout or size refuses them).
 DEFECTS = "def f():\n\ttry:\n\t\tg()\n\texcept:\n\t\traise\n\n\ndef h():\n\ttry:\n\t\tg()\n\texcept:\n\t\tpass\n"
 FOUR = "    "
 
@@ -63,12 +63,6 @@ MATRIX = [
     Hostile("unreadable.py", None, "Permission denied"),
     Hostile("read_only.py", None, None),
 ]
-# Files where the syntax-tree fix (REL102) is refused, and the reason it names.
-REFUSED = {
-    "fifty_thousand_lines.py": "fixes that need a syntax tree stop at 20,000",
-    "form_feeds.py": "libcst does not reproduce the file exactly",
-    "cr_only.py": "libcst does not reproduce the file exactly",
-}
 CHECKABLE = [h for h in MATRIX if h.diagnostic is None and h.name not in ("ten_mb_line.py",)]
 
 
@@ -204,17 +198,11 @@ def test_fix_keeps_encoding_newlines_and_whitespace(runs: dict, hostile: Hostile
     encoding = "latin-1" if b"latin-1" in original[:40] else "utf-8-sig"
     old, new = original.decode(encoding), fixed.decode(encoding)
     assert "except BaseException:" in new
-    refused = REFUSED.get(hostile.name)
-    if refused:  # the libcst fix is refused with a reason; the text fix still applies
-        lines = [r["message"] for r in _rows(runs["fix"]) if r["filename"].endswith(hostile.name) and r["code"] == "REL000"]
-        assert len(lines) == 1 and refused in lines[0] and lines[0].startswith("fix for REL102 at line "), lines
-        assert "logging" not in new
-    else:
-        assert "except Exception:" in new and "logging.exception(" in new
+    assert "except Exception:" in new and "logging.exception(" in new
     for character in "\x0céëüö":
         assert new.count(character) == old.count(character), f"{character!r} lost"
     old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-    kept = [line for line in old_lines if "except" not in line and ("pass" not in line or refused)]
+    kept = [line for line in old_lines if "except" not in line and "pass" not in line]
     remaining = iter(new_lines)
     for line in kept:  # every untouched line survives byte for byte, in order
         assert any(line == candidate for candidate in remaining), f"{line!r} changed or lost"

@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from reliability_lint.progress import Progress
+from reliability_lint.progress import Progress, estimated_work
 
 
 class Clock:
@@ -136,3 +136,49 @@ def test_check_on_a_terminal_shows_the_bar_on_stderr_only(tmp_path: Path) -> Non
         cwd=tmp_path, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert quiet.stderr == ""  # not a terminal: no bar
+
+
+def test_the_estimate_of_fix_holds_where_the_cost_of_files_differs(tmp_path: Path) -> None:
+    """The order of the benchmark corpus: small services first, then large Markdown docs
+    (only the secret scan reads them), then the pipeline code with its fixes, each file
+    costing what it costs there (about 1.4 us a byte of Python with no fix, 3.5 with
+    fixes, 0.1 for text, 2 ms a file). A count of files says a third of the time left at
+    the first display; the work estimate is within 50% from the first display on."""
+    files: list[tuple[Path, frozenset[str], int | None]] = []
+    costs = []
+    python, text = frozenset({"python"}), frozenset({"text"})
+    for number in range(100):
+        files.append((tmp_path / f"auth{number}.py", python, 1_500))
+        costs.append(0.002 + 1_500 * 1.4e-6)
+    for number in range(100):
+        files.append((tmp_path / f"doc{number}.md", text, 16_000))
+        costs.append(0.002 + 16_000 * 0.1e-6)
+    for number in range(800):
+        size = 4_000 + 250 * (number % 9)
+        files.append((tmp_path / f"job{number}.py", python, size))
+        costs.append(0.002 + size * (3.5e-6 if number % 4 else 1.4e-6))
+    (tmp_path / "unsized.py").write_text("x = 1\n" * 100)
+    assert estimated_work([(tmp_path / "unsized.py", python, None)]) == [600 + 1000]
+
+    def worst_ratio(progress: Progress, clock: Clock) -> tuple[float, float]:
+        clock.now += 0.8  # the first file pays the start-up
+        progress.update()
+        ratios = []
+        for index, cost in enumerate(costs[1:], start=1):
+            clock.now += cost
+            progress.update()
+            left = sum(costs[index + 1 :])
+            eta = progress.eta()
+            if progress.shown and left > 1:
+                assert eta is not None
+                ratios.append(eta / left)
+        return min(ratios), max(ratios)
+
+    clock = Clock()
+    counted = Progress(len(files), "Fixing", stream=io.StringIO(), clock=clock, width=100)
+    low, _ = worst_ratio(counted, clock)
+    assert low < 0.5  # the case this test is about
+    clock = Clock()
+    weighted = Progress(len(files), "Fixing", stream=io.StringIO(), clock=clock, width=100, weights=estimated_work(files))
+    low, high = worst_ratio(weighted, clock)
+    assert 0.5 <= low and high <= 1.5, (low, high)

@@ -38,7 +38,14 @@ def test_fixing_imports_libcst_only_when_a_fix_needs_it(tmp_path: Path) -> None:
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
     assert "libcst" not in imported_modules(result.stderr)
-    (tmp_path / "b.py").write_text("try:\n    g()\nexcept Exception:\n    pass\n")  # a libcst fix
+    # REL102's logging and the import it adds are text edits too
+    (tmp_path / "b.py").write_text("try:\n    g()\nexcept Exception:\n    pass\n")
     command[-1:] = ["--unsafe-fixes", "b.py"]
     result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "logging.exception(" in (tmp_path / "b.py").read_text()
+    assert "libcst" not in imported_modules(result.stderr)
+    (tmp_path / "c.py").write_text("def send():\n    # TODO: smtplib\n    pass\n")  # REL402: a libcst fix
+    command[-1:] = ["c.py"]
+    result = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert "NotImplementedError" in (tmp_path / "c.py").read_text()
     assert "libcst" in imported_modules(result.stderr)

@@ -1,15 +1,17 @@
-"""REL102's fix: log the swallowed error with the module's logger (REL101's fix, one word,
-is made where it is reported)."""
+"""REL102's fix: log the swallowed error with the module's logger, as text edits from the
+handler's ast positions (REL101's fix, one word, is made where it is reported)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import ast
+from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
-from reliability_lint.findings import Fix
+from reliability_lint.findings import Edit, Fix
 from reliability_lint.fix import FixContext
 from reliability_lint.rules.exceptions.catalogue import _SCOPES
 from reliability_lint.rules.exceptions.loggers import _logging_aliases, _module_loggers
+from reliability_lint.source import SourceFile
 
 if TYPE_CHECKING:
     from reliability_lint.rules.exceptions.checks import _Handler
@@ -21,43 +23,51 @@ def _log_fix(handler: _Handler, ctx: CheckContext) -> Fix:
     logger, add_import = _logger_for(ctx, node.lineno, inside_function)
     where = handler.qualname or f"module {ctx.source.path.stem}"
     message = f"Error in {where}; continuing"
-    line = node.lineno
-    col = ctx.source.char_col(line, node.col_offset)
 
-    def compute(fix: FixContext) -> list[Any]:
-        import libcst as cst
-
-        old = fix.node_at((cst.ExceptHandler, cst.ExceptStarHandler), line, col)
+    def compute(fix: FixContext) -> list[Edit]:
         literal = '"' + message.replace("\\", "\\\\").replace('"', '\\"') + '"'
-        statement = cst.parse_statement(f"{logger}.exception({literal})\n")
-        assert isinstance(statement, cst.SimpleStatementLine)  # a call is a simple statement
-        call = statement.body[0]
-        body = old.body
-        if isinstance(body, cst.SimpleStatementSuite):
-            rest = [] if all(_is_placeholder(s) for s in body.body) else list(body.body)
-            new_body = body.with_changes(body=[call, *rest])
-        else:
-            statements = list(body.body)
-            first = statements[0]
-            if (
-                len(statements) == 1
-                and isinstance(first, cst.SimpleStatementLine)
-                and all(_is_placeholder(s) for s in first.body)
-            ):
-                statements[0] = first.with_changes(body=[call])
-            else:
-                statements.insert(0, statement)
-            new_body = body.with_changes(body=statements)
-        return fix.replace(old, old.with_changes(body=new_body), imports=["logging"] if add_import else [])
+        edits = _log_edits(fix.source, node, f"{logger}.exception({literal})")
+        return edits + [edit for edit in fix.import_edits(["logging"] if add_import else []) if edit not in edits]
 
     return Fix("unsafe", f"Log it with `{logger}.exception(...)`", compute=compute)
 
 
-def _is_placeholder(statement: Any) -> bool:
-    import libcst as cst
+def _log_edits(src: SourceFile, handler: ast.ExceptHandler, call: str) -> list[Edit]:
+    """The handler's body starts with `call`: in place of a lone `pass` or `...` (its
+    comment kept), else on a line of its own at the body's indentation, right after the
+    `except` line; in a one-line body (`except E: pass`), before its statements."""
+    body = handler.body
+    first, last = src.node_span(body[0])[0], src.node_span(body[-1])[1]
+    line_start = src.line_starts[body[0].lineno - 1]
+    one_line = bool(src.text[line_start:first].strip())  # `except E: ...`
+    single_line = all(s.lineno == body[0].lineno for s in body) and not one_line
+    if all(map(_is_placeholder, body)) and (one_line or single_line):
+        return [Edit(src.position(first), src.position(last), call)]
+    if one_line:
+        return [Edit(src.position(first), src.position(first), f"{call}; ")]
+    indent = src.text[line_start:first]
+    header_end = _header_line(src, handler)
+    at = src.line_starts[header_end] if header_end < len(src.line_starts) else len(src.text)
+    newline = src.text[at - 2 : at] if src.text[at - 2 : at] == "\r\n" else src.text[at - 1 : at]
+    return [Edit(src.position(at), src.position(at), f"{indent}{call}{newline or src.newline}")]
 
-    return isinstance(statement, cst.Pass) or (
-        isinstance(statement, cst.Expr) and isinstance(statement.value, cst.Ellipsis)
+
+def _header_line(src: SourceFile, handler: ast.ExceptHandler) -> int:
+    """The line of the colon that ends the `except ...:` header."""
+    after = src.node_span(handler.type)[1] if handler.type is not None else src.offset(
+        handler.lineno, src.char_col(handler.lineno, handler.col_offset)
+    )
+    text, index = src.text, after
+    while text[index] != ":":  # past `)`, `as name`, spaces, line continuations, comments
+        index = text.index("\n", index) if text[index] == "#" else index + 1
+    return src.position(index)[0]
+
+
+def _is_placeholder(statement: ast.stmt) -> bool:
+    return isinstance(statement, ast.Pass) or (
+        isinstance(statement, ast.Expr)
+        and isinstance(statement.value, ast.Constant)
+        and statement.value.value is Ellipsis
     )
 
 

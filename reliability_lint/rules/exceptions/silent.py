@@ -290,9 +290,7 @@ def _answer_500_fix(ctx: CheckContext, handler: ast.ExceptHandler, status: ast.e
             at = (insert[0], len(insert[1]))
             edits.insert(0, Edit(at, at, f'{insert[2]}.exception("Request failed; answering 500"){src.newline}{insert[1]}'))
             if insert[3]:
-                from reliability_lint.fix import add_imports, text_edits
-
-                edits += text_edits(fix.source, add_imports(fix.module, ["logging"]).code)
+                edits += [edit for edit in fix.import_edits(["logging"]) if edit not in edits]
         return edits
 
     return Fix("unsafe", "Answer 500 (after logging the error) so that the sender retries", compute=compute)

@@ -298,13 +298,12 @@ def _report_call(ctx: CheckContext, site: _Site, disabling: ast.expr | None, set
             "the download); call `.result(timeout=...)` first"
         )
         fix_message = f"Wait with `.result(timeout={value})` first"
-        position = (call.lineno, src.char_col(call.lineno, call.col_offset))
         from reliability_lint.rules.timeouts.waits_bigquery import accepts_download_timeout
 
         download = accepts_download_timeout(src.path, ctx.project)  # bound the download too where the pin allows (REL206)
 
         def compute(fix: FixContext) -> list[Edit]:
-            return _wait_first_edits(fix, position, call.func.attr, value, imports, download)  # type: ignore[attr-defined]
+            return _wait_first_edits(fix, call, value, imports, download)
 
     else:
         items = [f"{check.keyword}={value}"]

@@ -1,5 +1,6 @@
-"""The edits of the timeouts fixes: an argument appended to a call in the call's own
-layout, a `.result(timeout=)` wait put before a download, the imports a value needs."""
+"""The edits of the timeouts fixes, as text edits from the ast positions: an argument
+appended to a call in the call's own layout, a `.result(timeout=)` wait put before a
+download, the imports a value needs."""
 
 from __future__ import annotations
 
@@ -12,11 +13,7 @@ from reliability_lint.source import SourceFile
 
 
 def _import_edits(fix: FixContext, imports: list[str]) -> list[Edit]:
-    if not imports:
-        return []
-    from reliability_lint.fix import add_imports, text_edits
-
-    return text_edits(fix.source, add_imports(fix.module, imports).code)
+    return fix.import_edits(imports)
 
 
 def keyword_edits(src: SourceFile, call: ast.Call, items: list[str]) -> list[Edit]:
@@ -84,12 +81,87 @@ def _skip_to(text: str, index: int, wanted: str) -> int:
 
 
 def _wait_first_edits(
-    fix: FixContext, position: tuple[int, int], method: str, value: str, imports: list[str], download: bool = False
+    fix: FixContext, call: ast.Call, value: str, imports: list[str], download: bool = False
 ) -> list[Edit]:
     """`job.to_dataframe(max_results=n)` -> `job.result(timeout=v, max_results=n).to_dataframe()`
-    (with `download`, the conversion's own `timeout=v` too, where the pinned version has it)."""
+    (with `download`, the conversion's own `timeout=v` too, where the pinned version has it),
+    as text edits; through libcst only when moving `max_results` would cross a comment."""
+    src = fix.source
+    text = src.text
+    assert isinstance(call.func, ast.Attribute)
+    moved = next((k for k in call.keywords if k.arg == "max_results"), None)
+    arguments: list[ast.expr | ast.keyword] = sorted([*call.args, *call.keywords], key=lambda node: src.node_span(node)[0])
+    close = src.node_span(call)[1] - 1  # the call's ")"
+    wait = f"timeout={value}" + (f", {text[slice(*_argument_span(src, moved, close))]}" if moved else "")
+    edits = [_insert(src, _after_parentheses(text, src.node_span(call.func.value)[1]), f".result({wait})")]
+    bound = not download or any(k.arg == "timeout" for k in call.keywords)
+    if moved is not None:
+        index = arguments.index(moved)
+        start, end = _argument_span(src, moved, close)
+        line_start, line_end = _own_lines(src, start, end)
+        if line_start is not None and len(arguments) > 1:  # an argument per line: its lines go
+            removed, gaps = (line_start, line_end), []
+        elif index + 1 < len(arguments):  # `max_results=n, ` up to the next argument
+            removed = (start, src.node_span(arguments[index + 1])[0])
+            gaps = [(end, removed[1])]
+        elif index > 0:  # `, max_results=n` from the comma after the previous argument
+            comma = text.rindex(",", _argument_span(src, arguments[index - 1], close)[1], start)
+            removed, gaps = (comma, end), [(comma, start)]
+        else:  # the only argument: the parentheses are left empty
+            opening = _skip_to(text, src.node_span(call.func)[1], "(")
+            removed, gaps = (opening + 1, close), [(opening + 1, start), (end, close)]
+        if any("#" in text[a:b] for a, b in gaps):
+            return _wait_first_tree_edits(fix, call, value, imports, download)
+        if not bound and index == len(arguments) - 1:  # the download's timeout takes its place
+            edits.append(Edit(src.position(start), src.position(end), f"timeout={value}"))
+            bound = True
+        else:
+            edits.append(Edit(src.position(removed[0]), src.position(removed[1]), ""))
+    if not bound:
+        edits += keyword_edits(src, call, [f"timeout={value}"])
+    return [*edits, *fix.import_edits(imports)]
+
+
+def _own_lines(src: SourceFile, start: int, end: int) -> tuple[int | None, int]:
+    """The span of the full lines of text[start:end] when nothing but spaces and a comma
+    shares them: where the line starts and where the next one does."""
+    first, last = src.position(start)[0], src.position(end)[0]
+    before, after = src.line(first)[: src.position(start)[1]], src.line(last)[src.position(end)[1] :]
+    if before.strip() or after.strip() not in ("", ","):
+        return None, end
+    following = src.line_starts[last] if last < len(src.line_starts) else len(src.text)
+    return src.line_starts[first - 1], following
+
+
+def _argument_span(src: SourceFile, node: ast.expr | ast.keyword, close: int) -> tuple[int, int]:
+    """An argument's character span, with the parentheses that close it."""
+    start, end = src.node_span(node)
+    return start, min(_after_parentheses(src.text, end), close)
+
+
+def _after_parentheses(text: str, index: int) -> int:
+    """Past the `)` (and the spaces among them) that close an expression ending at index."""
+    end = scan = index
+    while scan < len(text) and text[scan] in " \t)":
+        scan += 1
+        if text[scan - 1] == ")":
+            end = scan
+    return end
+
+
+def _insert(src: SourceFile, offset: int, content: str) -> Edit:
+    return Edit(src.position(offset), src.position(offset), content)
+
+
+def _wait_first_tree_edits(
+    fix: FixContext, call: ast.Call, value: str, imports: list[str], download: bool
+) -> list[Edit]:
+    """The wait-first fix through libcst, for a call whose arguments have comments among them."""
     import libcst as cst
 
+    assert isinstance(call.func, ast.Attribute)
+    method = call.func.attr
+    position = (call.lineno, fix.source.char_col(call.lineno, call.col_offset))
     node = _chained_call(fix, fix.node_at(cst.Call, *position), method)
     if node is None:
         raise FixError(f"no `.{method}()` call at line {position[0]}")
@@ -124,7 +196,7 @@ def _chained_call(fix: FixContext, anchor: Any, method: str) -> Any:
         return links + [node]
 
     below = chain(anchor)
-    for call in m.findall(fix.module, m.Call(func=m.Attribute(attr=m.Name(method)))):
+    for call in m.findall(fix.module_of(anchor), m.Call(func=m.Attribute(attr=m.Name(method)))):
         if any(link is call for link in below) or any(link is anchor for link in chain(call)):
             return call
     return None

@@ -229,3 +229,45 @@ def test_fixing_twice_changes_nothing_the_second_time() -> None:
     assert once != source
     assert fixed(once) == once
     assert check_text(once, ["REL1"]) == []
+
+
+def test_log_fix_layouts_as_text_edits() -> None:
+    """One-line bodies, a comment between the header and the body, a header split over
+    lines with a colon in a comment, tabs, and a body after a non-ASCII line."""
+    source = (
+        "import logging\n"
+        "logger = logging.getLogger(__name__)\n"
+        "\n"
+        "def f():\n"
+        "\ttry:\n"
+        "\t\tg()\n"
+        "\texcept Exception: pass\n"
+        "\ttry:\n"
+        "\t\tg()\n"
+        "\texcept Exception: x = 1; y = 2\n"
+        "\ttry:\n"
+        "\t\tg()\n"
+        "\texcept (ValueError,  # note: parse errors\n"
+        "\t\t\tException):  # catch-all\n"
+        "\t\t# keep going\n"
+        "\t\tname = 'Zoë'; g(name)\n"
+    )
+    assert fixed(source, ["REL102"]) == (
+        "import logging\n"
+        "logger = logging.getLogger(__name__)\n"
+        "\n"
+        "def f():\n"
+        "\ttry:\n"
+        "\t\tg()\n"
+        '\texcept Exception: logger.exception("Error in f; continuing")\n'
+        "\ttry:\n"
+        "\t\tg()\n"
+        '\texcept Exception: logger.exception("Error in f; continuing"); x = 1; y = 2\n'
+        "\ttry:\n"
+        "\t\tg()\n"
+        "\texcept (ValueError,  # note: parse errors\n"
+        "\t\t\tException):  # catch-all\n"
+        '\t\tlogger.exception("Error in f; continuing")\n'
+        "\t\t# keep going\n"
+        "\t\tname = 'Zoë'; g(name)\n"
+    )

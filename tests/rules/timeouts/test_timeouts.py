@@ -551,3 +551,71 @@ def test_demo_pipeline_findings_and_fix(tmp_path: Path) -> None:
         assert all("timeout=" in line for line in changed), changed
     code, _ = _demo_findings(demo, "fix", "--diff")
     assert code == 0
+
+
+def test_fix_wait_first_as_text_keeps_layout_comments_and_columns() -> None:
+    """The wait is put into the chain by offsets: `max_results` leaves a multi-line call
+    with its line (the comment above it stays), parentheses and non-ASCII before the call
+    on the same line keep the columns right, CRLF stays CRLF."""
+    source = textwrap.dedent(
+        """
+        from google.cloud import bigquery
+
+        def f(client: bigquery.Client, sql):
+            job = client.query(sql, timeout=5)
+            name = "Zoë"; a = job.to_dataframe(progress_bar_type=None, max_results=10)
+            b = client.query(sql, timeout=5).to_dataframe(
+                create_bqstorage_client=False,  # no storage here
+                max_results=5,
+            )
+            c = (
+                job
+                .to_arrow(max_results=(3),)
+            )
+            return name, a, b, c
+        """
+    )
+    expected = textwrap.dedent(
+        """
+        from google.cloud import bigquery
+
+        def f(client: bigquery.Client, sql):
+            job = client.query(sql, timeout=5)
+            name = "Zoë"; a = job.result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None)
+            b = client.query(sql, timeout=5).result(timeout=600, max_results=5).to_dataframe(
+                create_bqstorage_client=False,  # no storage here
+            )
+            c = (
+                job.result(timeout=600, max_results=(3))
+                .to_arrow()
+            )
+            return name, a, b, c
+        """
+    )
+    assert fixed(source) == expected
+    crlf = fix_text(source.replace("\n", "\r\n"), CODES, unsafe_fixes=False)
+    assert crlf == expected.replace("\n", "\r\n")
+
+
+def test_fix_wait_first_bounds_the_download_where_the_pin_allows(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.41.0\n")
+    source = textwrap.dedent(
+        """
+        from google.cloud import bigquery
+
+        def f(client: bigquery.Client, sql):
+            job = client.query(sql, timeout=5)
+            a = job.to_dataframe(max_results=10)
+            b = job.to_dataframe(max_results=10, create_bqstorage_client=False)
+            c = job.to_arrow(
+                max_results=10,
+            )
+            d = job.to_dataframe(timeout=5)
+            return a, b, c, d
+        """
+    )
+    result = fix_text(source, CODES, path=str(tmp_path / "m.py"), unsafe_fixes=False)
+    assert "a = job.result(timeout=600, max_results=10).to_dataframe(timeout=600)" in result
+    assert "b = job.result(timeout=600, max_results=10).to_dataframe(create_bqstorage_client=False, timeout=600)" in result
+    assert "c = job.result(timeout=600, max_results=10).to_arrow(\n        timeout=600,\n    )" in result
+    assert "d = job.result(timeout=600).to_dataframe(timeout=5)" in result
