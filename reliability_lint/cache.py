@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 import stat
 import sys
 import tempfile
@@ -142,6 +141,8 @@ def machine_key() -> bytes | None:
         pass
     except OSError:
         return None
+    import secrets  # only the first run on a machine makes the key
+
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=".key-")  # mode 0600
