@@ -4,6 +4,7 @@ suppressed, fixed or cached in a worker, in a process pool when there are enough
 from __future__ import annotations
 
 import gc
+import os
 import signal
 import sys
 import threading

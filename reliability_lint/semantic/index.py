@@ -85,6 +85,11 @@ class Index:
             known = self._summaries[key] = self._load(Path(key))
         return known[1]
 
+    def modules_read(self) -> list[str]:
+        """The modules whose summaries the current file's findings read so far: the keys of
+        `consulted` that are paths (not import lookups or other facts)."""
+        return [key for key in self.consulted if not key.startswith((PROBE, "<"))]
+
     def dependency_hash(self, key: str) -> str:
         """The current value of a dependency recorded in `consulted`: a module's summary
         hash, or for an import's lookup what it finds now."""

@@ -210,7 +210,8 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
     own = str(ctx.source.path.absolute())
 
     def elsewhere() -> bool:  # the modules read so far include those the session came from
-        return sessions.mounts_elsewhere([path for path in getattr(module.project, "consulted", {}) if path != own])
+        read = module.project.modules_read() if module.project is not None else []
+        return sessions.mounts_elsewhere([path for path in read if path != own])
 
     def adapters_may_bound(site: _Site) -> bool:
         if not mounted:
