@@ -165,6 +165,7 @@ def test_a_changed_installed_rule_pack_does_not_reuse_old_findings(tmp_path: Pat
     project = tmp_path / "project"
     project.mkdir()
     (project / "a.py").write_text("print(1)\n")
+    (project / "pyproject.toml").write_text('[tool.reliability-lint]\nrule-packs = ["acme"]\n')
     env = {"PYTHONPATH": os.pathsep.join([os.environ.get("PYTHONPATH", ""), str(site)])}
     assert "pack one" in tool("check", ".", cwd=project, cache_home=ci_cache, env=env).stdout
     module.write_text(LOCAL_RULE.replace("LOC1", "ACM1").replace("MESSAGE", "pack two"))
