@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.registry import Option, SuppressionMarker, file_kind, options, suppression_marker
 
 SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
@@ -24,7 +25,7 @@ _TEXT_SUFFIXES = frozenset(
 )  # fmt: skip
 _TEXT_NAMES = frozenset({"Dockerfile", "Containerfile", ".envrc", ".netrc", ".npmrc", ".pypirc", ".pgpass"})
 _DOTENV_TEMPLATES = (".example", ".sample", ".template", ".dist", ".tpl", ".defaults")
-_NAME_CHARS = re.compile(r"\W+")
+_NAME_CHARS = LazyPattern(r"\W+")
 
 
 def _accessor_problem(value: str) -> str | None:
@@ -85,7 +86,7 @@ def _skip_text_file(path: Path, opts: dict[str, dict[str, Any]]) -> str | None:
 file_kind("text", is_text_file, skip=_skip_text_file)
 
 
-_KEY_END = re.compile(r"-----END[ A-Z0-9]*-----|---- END SSH2")
+_KEY_END = LazyPattern(r"-----END[ A-Z0-9]*-----|---- END SSH2")
 
 
 def is_dotenv(name: str) -> bool:

@@ -7,7 +7,6 @@ output shows more than its first characters and its length.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +15,9 @@ from reliability_lint.registry import always_check, checker, comment_marker, red
 from reliability_lint.rules.secrets.catalogue import _KEY_END, _NAME_CHARS, SUPPRESSED_BY, is_dotenv
 from reliability_lint.rules.secrets.fixes import _env_fix
 from reliability_lint import git
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.secret_detect import (
-    Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
-    name_words, scan_line, trigger_spans,
+    Hit, is_config_file, is_placeholder, is_secret_name, name_words, scan_line, scan_text,
 )  # fmt: skip
 from reliability_lint.source import SourceFile
 
@@ -140,7 +139,7 @@ def hardcoded_secret(node: ast.AST, ctx: CheckContext) -> None:
 
 
 # A comment that assigns a quoted value to a secret-sounding key.
-_KEYWORD_COMMENT = re.compile(r"""#[^\n\r]*?(?i:pass|pwd|secret|token|key|auth|cred)[\w-]*["']?\s*(?:=|:|==)\s*[@(]?\s*["'`]""")
+_KEYWORD_COMMENT = LazyPattern(r"""#[^\n\r]*?(?i:pass|pwd|secret|token|key|auth|cred)[\w-]*["']?\s*(?:=|:|==)\s*[@(]?\s*["'`]""")
 comment_marker(_KEYWORD_COMMENT.pattern)
 
 
@@ -176,7 +175,7 @@ def _report_comment_secrets(ctx: CheckContext) -> None:
     """`# TODO password="..."`: detect-secrets' keyword plugin flags it in a comment, and so
     does this rule (the comment's text reaches TODO inventories and fixes)."""
     min_length = ctx.options["secrets"]["min-length"]
-    for comment in ctx.comments(_KEYWORD_COMMENT):
+    for comment in ctx.comments(_KEYWORD_COMMENT.compiled):
         for hit in scan_line(comment.text, config=False, shapes_only=False, min_length=min_length):
             if hit.kind != "Secret Keyword":
                 continue  # the shapes were found on the whole line already
@@ -210,17 +209,7 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     src = ctx.source
     config = not shapes_only and is_config_file(src.path.name)
     min_length = ctx.options["secrets"]["min-length"]
-    # The trigger patterns over the whole text name the lines worth scanning.
-    candidates: set[int] = set()
-    for start, end in trigger_spans(src.text, shapes_only=shapes_only):
-        candidates.update(range(src.position(start)[0], src.position(end)[0] + 1))
-    found: list[tuple[int, Hit]] = []
-    for lineno in sorted(candidates):
-        if lineno > 1 and allowed_next_line(src.line(lineno - 1)):
-            continue
-        hits = scan_line(src.line(lineno), config=config, shapes_only=shapes_only, min_length=min_length)
-        found.extend((lineno, hit) for hit in hits)
-    return found
+    return scan_text(src.text, src.line_starts, src.lines, config=config, shapes_only=shapes_only, min_length=min_length)
 
 
 @checker("REL302", kinds=("text",))
