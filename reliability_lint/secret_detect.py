@@ -44,14 +44,16 @@ _EXPORT = LazyPattern(r"^\s*export\s+[A-Za-z_]\w*=")
 _CONFIG_LINE = LazyPattern(
     r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:(?!//))\s*(?P<value>[^\s"'#][^\s#]*)\s*(?:\#.*)?$"""
 )
-_KEY_BEFORE = LazyPattern(r"""["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:|==|!=|=>)\s*[@(]?\s*["'`]?$""")
+# The key starts a run of name characters: the leftmost match always does, and the
+# lookbehind keeps a long run from being tried from each of its characters (square cost).
+_KEY_BEFORE = LazyPattern(r"""["']?(?<![\w.\-])(?P<key>[\w.\-]+)["']?\s*(?:=|:|==|!=|=>)\s*[@(]?\s*["'`]?$""")
 _ALLOW_NEXT_LINE = LazyPattern(r"pragma:\s?allowlist[ -]nextline[ -]secret")
 
 SECRET_WORDS = frozenset(
     {"password", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "credential",
      "credentials", "creds", "auth", "apikey", "privatekey", "secretkey", "accesskey", "contrasena"}
 )  # fmt: skip
-_KEY_QUALIFIERS = frozenset(
+KEY_QUALIFIERS = frozenset(
     {"api", "access", "secret", "private", "priv", "auth", "client", "encryption", "signing",
      "master", "service", "account", "db", "database", "app", "consumer", "session", "hmac"}
 )  # fmt: skip
@@ -119,7 +121,7 @@ def is_secret_name(name: str) -> bool:
     for index, word in enumerate(words):
         if word in SECRET_WORDS:
             return True
-        if word == "key" and index > 0 and words[index - 1] in _KEY_QUALIFIERS:
+        if word == "key" and index > 0 and words[index - 1] in KEY_QUALIFIERS:
             return True
     return False
 

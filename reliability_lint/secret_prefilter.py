@@ -63,7 +63,7 @@ GATES: tuple[Gate, ...] = (
     _gate("GitLabTokenDetector", "gl", r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-"),
     _gate("GitLabTokenDetector", "GR1348941", r"GR1348941"),
     # Its pattern's prefix may be empty: any `key`, `pwd`, `pass`, `token` then an assignment.
-    _gate("IbmCloudIamDetector", None, r"(?:key|pwd|pass|token)\\?[\"']?\]?[ =:]", True, shape=False),
+    *(_gate("IbmCloudIamDetector", stem, stem + r"\\?[\"']?\]?[ =:]", True, shape=False) for stem in ("key", "pwd", "pass", "token")),
     _gate("IbmCloudIamDetector", "iam", r"iam|cloud[-_]?iam", True, text=False),
     _gate("IbmCosHmacDetector", "secret", r"secret[-_]?(?:access)?[-_]?key", True),
     _gate("JwtTokenDetector", "eyJ", r"eyJ"),
@@ -161,12 +161,49 @@ def line_plugins(line: str) -> frozenset[str]:
 
 
 def line_trigger(*, shapes_only: bool) -> str:
-    """One pattern that matches a line where some gate (or shape trigger) does."""
+    """One pattern that matches a line where some gate (or shape trigger) does.
+
+    Every alternative starts with a case-sensitive literal or character class, which the
+    regex engine tests before it tries the alternative: a long alternation stays cheap.
+    """
     return "|".join(
-        f"(?i:{gate.pattern.pattern})" if gate.folded else f"(?:{gate.pattern.pattern})"
+        _case_insensitive_alternatives(gate.pattern.pattern) if gate.folded else gate.pattern.pattern
         for gate in GATES
         if (gate.shape if shapes_only else gate.text)
     )
+
+
+def _case_insensitive_alternatives(pattern: str) -> str:
+    """`iam|cloud[-_]?iam` as `[iI](?i:am)|[cC](?i:loud[-_]?iam)`: each top-level
+    alternative of a lower-case gate must start with a letter."""
+    alternatives = _top_level_split(pattern)
+    assert all(a[:1].isalpha() and a[:1].islower() for a in alternatives), pattern
+    return "|".join(f"[{a[0]}{a[0].upper()}](?i:{a[1:]})" for a in alternatives)
+
+
+def _top_level_split(pattern: str) -> list[str]:
+    parts, depth, start, index = [], 0, 0, 0
+    in_class = False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+            if pattern[index + 1 : index + 2] == "]":
+                index += 1
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            parts.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    return [*parts, pattern[start:]]
 
 
 # What REL301 reads from the syntax tree, where the text may not show the secret word as
@@ -180,6 +217,6 @@ def precondition_pattern(secret_words: Sequence[str], key_qualifiers: Sequence[s
     the text gates, and for REL301's names each secret word and `<qualifier>_key` anywhere."""
     words = sorted({*secret_words}, key=len)
     stems = [w for i, w in enumerate(words) if not any(v in w for v in words[:i])]
-    qualified = rf"(?:{'|'.join(sorted(key_qualifiers))})[^a-z0-9]*key"
-    branches = [line_trigger(shapes_only=False), f"(?i:{'|'.join(stems)}|{qualified})", *_TREE_ONLY]
-    return "|".join(branches)
+    qualified = [f"{qualifier}[^a-z0-9]*key" for qualifier in sorted(key_qualifiers)]
+    names = _case_insensitive_alternatives("|".join([*stems, *qualified]))
+    return "|".join([line_trigger(shapes_only=False), names, *_TREE_ONLY])

@@ -4,6 +4,7 @@ dotenv files and their templates, the markers that silence it, and its options."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,24 @@ def _skip_text_file(path: Path, opts: dict[str, dict[str, Any]]) -> str | None:
 
 
 file_kind("text", is_text_file, skip=_skip_text_file)
+
+
+def precondition(options: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
+    """A regex over a file's decoded text (Python or any other) without a match of which
+    none of REL301 and REL302 could report in the file: the gates the secret scan itself
+    runs (reliability_lint.secret_prefilter), and the secret names REL301 reads from the
+    syntax tree. REL303 reads the path, not the text: dotenv files are always checked
+    (always_check in checks.py)."""
+    del options  # no option widens what the rules report
+    return _precondition()
+
+
+@lru_cache(maxsize=1)
+def _precondition() -> re.Pattern[str]:
+    from reliability_lint.secret_detect import KEY_QUALIFIERS, SECRET_WORDS
+    from reliability_lint.secret_prefilter import precondition_pattern
+
+    return re.compile(precondition_pattern(sorted(SECRET_WORDS), sorted(KEY_QUALIFIERS)))
 
 
 _KEY_END = LazyPattern(r"-----END[ A-Z0-9]*-----|---- END SSH2")
