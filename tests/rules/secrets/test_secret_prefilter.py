@@ -126,7 +126,7 @@ def test_the_precondition_matches_every_file_a_secret_is_found_in(texts: list[tu
         findings = check_text(text, ["REL301", "REL302"], path=name)
         if findings:
             found += 1
-            assert pattern.search(text), name  # (so does the conftest, for every test here)
+            assert pattern.search(text), name  # (so does tests/conftest.py, for every test of this folder)
     assert found > 40
 
 
@@ -165,7 +165,7 @@ def _case_insensitive_keywords() -> str:
     ],
 )
 def test_the_precondition_sees_names_the_syntax_tree_reads(source: str) -> None:
-    assert [f.code for f in check_text(source, ["REL301"])] == ["REL301"]  # the conftest checks the rest
+    assert [f.code for f in check_text(source, ["REL301"])] == ["REL301"]  # tests/conftest.py checks the precondition
 
 
 def test_files_without_a_secret_word_or_shape_fail_the_precondition() -> None:
