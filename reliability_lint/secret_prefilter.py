@@ -11,15 +11,16 @@ alphabet to exceed its entropy limit of 4.5 bits, so its gate is a quoted or ass
 gate is led by a literal it must contain (a C-speed `in`), and the case-insensitive ones run
 on the lower-cased text.
 
-`precondition_pattern` is the same gates as one regex over a whole file, plus what REL301
-reads from the syntax tree (a secret name wherever it stands), for the engine to skip files.
+The family's precondition (rules/secrets/catalogue.py) is the same gates as one regex
+(line_trigger), plus `name_gate` for what REL301 reads from the syntax tree: a secret name
+wherever it stands.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -208,15 +209,32 @@ def _top_level_split(pattern: str) -> list[str]:
 
 # What REL301 reads from the syntax tree, where the text may not show the secret word as
 # such: an identifier NFKC-normalised from other characters, or a string key written
-# with escapes.
+# with escapes. (A key split across implicitly concatenated literals is not seen.)
 _TREE_ONLY = (r"[^\x00-\x7f]", r"\\[0-7xuUN]")
 
 
-def precondition_pattern(secret_words: Sequence[str], key_qualifiers: Sequence[str]) -> str:
-    """A regex that matches every file (Python or not) some secret rule could report in:
-    the text gates, and for REL301's names each secret word and `<qualifier>_key` anywhere."""
+def name_gate(secret_words: Sequence[str], key_qualifiers: Sequence[str]) -> str:
+    """A regex that matches a text holding a name secret_detect.is_secret_name accepts:
+    a secret word or a `<qualifier>_key`, in any case, anywhere."""
+    stems, qualified = _name_parts(secret_words, key_qualifiers)
+    return "|".join([_case_insensitive_alternatives("|".join([*stems, qualified])), *_TREE_ONLY])
+
+
+def names_gate_function(secret_words: Sequence[str], key_qualifiers: Sequence[str]) -> Callable[[str], bool]:
+    """name_gate's test, at C speed: `in` on the lower-cased text for each secret word."""
+    stems, qualified = _name_parts(secret_words, key_qualifiers)
+    qualified_key, tree_only = LazyPattern(qualified), LazyPattern("|".join(_TREE_ONLY))
+
+    def may_name_a_secret(text: str) -> bool:
+        if not text.isascii() or ("\\" in text and tree_only.search(text)):
+            return True
+        lowered = text.lower()
+        return any(stem in lowered for stem in stems) or ("key" in lowered and bool(qualified_key.search(lowered)))
+
+    return may_name_a_secret
+
+
+def _name_parts(secret_words: Sequence[str], key_qualifiers: Sequence[str]) -> tuple[list[str], str]:
     words = sorted({*secret_words}, key=len)
-    stems = [w for i, w in enumerate(words) if not any(v in w for v in words[:i])]
-    qualified = [f"{qualifier}[^a-z0-9]*key" for qualifier in sorted(key_qualifiers)]
-    names = _case_insensitive_alternatives("|".join([*stems, *qualified]))
-    return "|".join([line_trigger(shapes_only=False), names, *_TREE_ONLY])
+    stems = [word for i, word in enumerate(words) if not any(shorter in word for shorter in words[:i])]
+    return stems, "|".join(f"{qualifier}[^a-z0-9]*key" for qualifier in sorted(key_qualifiers))

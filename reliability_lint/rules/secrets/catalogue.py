@@ -99,10 +99,10 @@ def precondition(options: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
 
 @lru_cache(maxsize=1)
 def _precondition() -> re.Pattern[str]:
-    from reliability_lint.secret_detect import KEY_QUALIFIERS, SECRET_WORDS
-    from reliability_lint.secret_prefilter import precondition_pattern
+    from reliability_lint.secret_detect import NAME_GATE
+    from reliability_lint.secret_prefilter import line_trigger
 
-    return re.compile(precondition_pattern(sorted(SECRET_WORDS), sorted(KEY_QUALIFIERS)))
+    return re.compile(line_trigger(shapes_only=False) + "|" + NAME_GATE.pattern)
 
 
 _KEY_END = LazyPattern(r"-----END[ A-Z0-9]*-----|---- END SSH2")

@@ -17,7 +17,7 @@ from reliability_lint.rules.secrets.fixes import _env_fix
 from reliability_lint import git
 from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.secret_detect import (
-    Hit, is_config_file, is_placeholder, is_secret_name, name_words, scan_line, scan_text,
+    Hit, is_config_file, is_placeholder, is_secret_name, may_name_a_secret, name_words, scan_line, scan_text,
 )  # fmt: skip
 from reliability_lint.source import SourceFile
 
@@ -129,11 +129,16 @@ def _bindings(node: ast.AST) -> list[tuple[ast.Constant, str, bool]]:
 )
 def hardcoded_secret(node: ast.AST, ctx: CheckContext) -> None:
     if isinstance(node, ast.Module):
-        ctx.state["secret_bindings"] = []
+        # The shapes are found in the text; the bindings are needed for a secret name, or
+        # to name the literal a shape lies in: most modules have neither.
+        shapes = ctx.state["secret_shapes"] = _line_hits(ctx, shapes_only=True)
+        ctx.state["secret_bindings"] = [] if shapes or may_name_a_secret(ctx.source.text) else None
         ctx.at_end(lambda: _report_python_secrets(ctx))
         ctx.at_end(lambda: _report_comment_secrets(ctx))
         return
-    bindings: list[_Binding] = ctx.state["secret_bindings"]
+    bindings: list[_Binding] | None = ctx.state["secret_bindings"]
+    if bindings is None:
+        return
     for literal, name, fixable in _bindings(node):
         bindings.append(_Binding(literal, name, _env_name(name) if fixable else None))
 
@@ -146,7 +151,7 @@ comment_marker(_KEYWORD_COMMENT.pattern)
 def _report_python_secrets(ctx: CheckContext) -> None:
     min_length = ctx.options["secrets"]["min-length"]
     reported: set[int] = set()
-    bindings: list[_Binding] = ctx.state["secret_bindings"]
+    bindings: list[_Binding] = ctx.state["secret_bindings"] or []
     for index, binding in enumerate(bindings):
         value = str(binding.node.value)  # a str already: bindings hold string literals only
         if is_secret_name(binding.name) and not is_placeholder(value, min_length):
@@ -154,7 +159,8 @@ def _report_python_secrets(ctx: CheckContext) -> None:
             shown = ctx.redact_literal(binding.node, str(value))
             message = f"Hardcoded {_kind_of(binding.name)} in `{binding.name}`: {shown}"
             ctx.report("REL301", binding.node, message, fix=_env_fix(binding, ctx))
-    for lineno, hit in _line_hits(ctx, shapes_only=True):
+    shapes: list[tuple[int, Hit]] = ctx.state["secret_shapes"]
+    for lineno, hit in shapes:
         offset = ctx.source.offset(lineno, hit.col)
         holder = next((i for i, b in enumerate(bindings) if b.holds(lineno, offset, ctx.source)), None)
         if holder is not None and holder in reported:

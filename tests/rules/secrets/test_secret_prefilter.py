@@ -219,3 +219,11 @@ def test_importing_the_cli_imports_no_secret_detector() -> None:
     )  # fmt: skip
     assert "reliability_lint" in done.stderr
     assert not re.search(r"secret_detect|secret_prefilter|detect_secrets", done.stderr)
+
+
+def test_the_fast_name_test_is_the_name_gate(texts: list[tuple[str, str]]) -> None:
+    """REL301 collects bindings only in a module may_name_a_secret passes (or with a shape)."""
+    samples = [text for _, text in texts] + ['d["\\x70w"] = 1\n', "caf\u00e9 = 1\n", "API-KEY\n", "apikey", "monkey = 1\n"]
+    verdicts = [(secret_detect.may_name_a_secret(text), bool(secret_detect.NAME_GATE.search(text))) for text in samples]
+    assert all(fast == regex for fast, regex in verdicts)
+    assert 0 < sum(fast for fast, _ in verdicts) < len(verdicts)
