@@ -296,11 +296,19 @@ def _context_holds(plugin: str, value: str, before: str, min_length: int) -> boo
         return False
     if key and name_words(key) and name_words(key)[-1] in METADATA_WORDS:
         return False
-    if is_placeholder(value, min_length):
+    if is_placeholder(_unclosed(value), min_length):
         return False
     if plugin != "KeywordDetector" and is_digest_like(value) and not (key and is_secret_name(key)):
         return False
     return plugin != "KeywordDetector" or bool(key)
+
+
+def _unclosed(value: str) -> str:
+    """The value without the parentheses it does not open: `--secret=slack-bot-token)` in
+    `$(gcloud secrets ... --secret=slack-bot-token)` names the secret, `)` ends the command."""
+    while value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1]
+    return value
 
 
 def _outermost(hits: Any) -> list[Hit]:

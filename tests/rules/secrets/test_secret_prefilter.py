@@ -227,3 +227,11 @@ def test_the_fast_name_test_is_the_name_gate(texts: list[tuple[str, str]]) -> No
     verdicts = [(secret_detect.may_name_a_secret(text), bool(secret_detect.NAME_GATE.search(text))) for text in samples]
     assert all(fast == regex for fast, regex in verdicts)
     assert 0 < sum(fast for fast, _ in verdicts) < len(verdicts)
+
+
+def test_a_secret_s_name_in_a_command_substitution_is_not_a_secret() -> None:
+    """The bench corpus's runbooks: a flag naming the secret, inside `$(...)`."""
+    text = "```bash\nexport SLACK_BOT_TOKEN=$(gcloud secrets versions access latest --secret=slack-bot-token)\n```\n"
+    assert check_text(text, ["REL302"], path="RUNBOOK.md") == []
+    leak = "```bash\nexport X=$(deploy --password=k8Jd82hsL0x)\n```\n"
+    assert [(f.line, f.code) for f in check_text(leak, ["REL302"], path="RUNBOOK.md")] == [(2, "REL302")]
