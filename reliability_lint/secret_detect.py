@@ -11,13 +11,20 @@ on a line is found, and config-style lines are also scanned in the quoted form i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from reliability_lint.lazy_regex import LazyPattern
-from reliability_lint.secret_prefilter import gate_spans, gated_lines, line_plugins, line_trigger, name_gate, names_gate_function
+from reliability_lint.secret_prefilter import (
+    gate_spans,
+    gated_lines,
+    line_plugins,
+    line_trigger,
+    name_gate,
+    names_gate_function,
+)
 
 # A line worth scanning at all: some plugin's gate (reliability_lint.secret_prefilter) matches.
 SHAPE_TRIGGER = LazyPattern(line_trigger(shapes_only=True))

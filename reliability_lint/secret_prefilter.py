@@ -22,7 +22,7 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from reliability_lint.lazy_regex import LazyPattern
 
@@ -107,7 +107,7 @@ def _matches(gate: Gate, text: str, lowered: str | None) -> list[re.Match[str]]:
     return list(gate.pattern.finditer(haystack))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _case_insensitive(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern, re.IGNORECASE)
 

@@ -10,12 +10,12 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from reliability_lint import git
 from reliability_lint.analysis import CheckContext
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.registry import always_check, checker, comment_marker, redacting_rules, rule
 from reliability_lint.rules.secrets.catalogue import _KEY_END, _NAME_CHARS, SUPPRESSED_BY, is_dotenv
 from reliability_lint.rules.secrets.fixes import _env_fix
-from reliability_lint import git
-from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.secret_detect import (
     Hit, is_config_file, is_placeholder, is_secret_name, may_name_a_secret, name_words, scan_line, scan_text,
 )  # fmt: skip
