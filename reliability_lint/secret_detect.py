@@ -11,7 +11,7 @@ on a line is found, and config-style lines are also scanned in the quoted form i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -21,6 +21,7 @@ from reliability_lint.secret_prefilter import (
     gate_spans,
     gated_lines,
     line_plugins,
+    Text,
     line_trigger,
     name_gate,
     names_gate_function,
@@ -214,9 +215,7 @@ def scan_line(line: str, *, config: bool, shapes_only: bool, min_length: int) ->
     return _scan(line, None if shapes_only else line_plugins(line), config, shapes_only, min_length)
 
 
-def scan_text(
-    text: str, line_starts: Sequence[int], lines: Sequence[str], *, config: bool, shapes_only: bool, min_length: int
-) -> list[tuple[int, Hit]]:
+def scan_text(source: Text, *, config: bool, shapes_only: bool, min_length: int) -> list[tuple[int, Hit]]:
     """(1-based line, hit) for every secret of a whole file, in line and column order.
 
     Each plugin's gate runs once over the whole text, and each plugin only on the lines its
@@ -224,7 +223,9 @@ def scan_text(
     passes over the file. `pragma: allowlist nextline secret` skips the line after it.
     """
     found: list[tuple[int, Hit]] = []
-    for lineno, plugins in gated_lines(text, line_starts, shapes_only=shapes_only).items():
+    gated = gated_lines(source, shapes_only=shapes_only)
+    lines = source.lines if gated else ()
+    for lineno, plugins in gated.items():
         if lineno > 1 and allowed_next_line(lines[lineno - 2]):
             continue
         line = lines[lineno - 1]

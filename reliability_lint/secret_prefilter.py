@@ -22,7 +22,8 @@ import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
+from typing import Protocol
 
 from reliability_lint.lazy_regex import LazyPattern
 
@@ -121,27 +122,37 @@ def _lines_of(match: re.Match[str], line_starts: Sequence[int]) -> range:
     return range(first, bisect.bisect_right(line_starts, max(start, end - 1)) + 1)
 
 
-def gated_lines(text: str, line_starts: Sequence[int], *, shapes_only: bool) -> dict[int, frozenset[str] | None]:
+class Text(Protocol):
+    """A file's text and its lines (source.SourceFile), the lines read only if needed."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def line_starts(self) -> Sequence[int]: ...
+    @property
+    def lines(self) -> Sequence[str]: ...
+
+
+def gated_lines(source: Text, *, shapes_only: bool) -> dict[int, frozenset[str] | None]:
     """The lines worth scanning, each with the plugins to run there.
 
     For a Python file (`shapes_only`), the lines some shape trigger matches, with None: all
     format plugins run there, as the shape triggers are not each a plugin's gate. For other
     text, the lines some gate matches, with the plugins whose gates matched.
     """
+    text = source.text
     lowered = _folds(text)
+    matched = [(gate, match) for gate in GATES if (gate.shape if shapes_only else gate.text)
+               for match in _matches(gate, text, lowered)]  # fmt: skip
+    if not matched:
+        return {}  # most Python files: their lines are never split
+    line_starts = source.line_starts
     if shapes_only:
-        lines: set[int] = set()
-        for gate in GATES:
-            if gate.shape:
-                for match in _matches(gate, text, lowered):
-                    lines.update(_lines_of(match, line_starts))
-        return dict.fromkeys(sorted(lines))
+        return dict.fromkeys(sorted({line for _, match in matched for line in _lines_of(match, line_starts)}))
     plugins: dict[int, set[str]] = {}
-    for gate in GATES:
-        if gate.text:
-            for match in _matches(gate, text, lowered):
-                for line in _lines_of(match, line_starts):
-                    plugins.setdefault(line, set()).update(gate.plugins)
+    for gate, match in matched:
+        for line in _lines_of(match, line_starts):
+            plugins.setdefault(line, set()).update(gate.plugins)
     return {line: frozenset(plugins[line]) for line in sorted(plugins)}
 
 

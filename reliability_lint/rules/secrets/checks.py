@@ -215,7 +215,7 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     src = ctx.source
     config = not shapes_only and is_config_file(src.path.name)
     min_length = ctx.options["secrets"]["min-length"]
-    return scan_text(src.text, src.line_starts, src.lines, config=config, shapes_only=shapes_only, min_length=min_length)
+    return scan_text(src, config=config, shapes_only=shapes_only, min_length=min_length)
 
 
 @checker("REL302", kinds=("text",))

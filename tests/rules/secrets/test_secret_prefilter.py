@@ -92,13 +92,13 @@ def test_the_gated_scan_finds_what_every_plugin_on_every_line_finds(texts: list[
         src = SourceFile(Path(name), text)
         if src.path.suffix == ".py":
             expected = _brute_force(src, config=False, shapes_only=True)
-            got = secret_detect.scan_text(text, src.line_starts, src.lines, config=False, shapes_only=True, min_length=6)
+            got = secret_detect.scan_text(src, config=False, shapes_only=True, min_length=6)
             assert got == expected, name
             if name.startswith(("services", "auth")) or len(text) > 2000:
                 continue  # a bench module: REL302 reads no Python (every plugin on every line is slow)
         for config in (True, False):
             expected = _brute_force(src, config=config, shapes_only=False)
-            got = secret_detect.scan_text(text, src.line_starts, src.lines, config=config, shapes_only=False, min_length=6)
+            got = secret_detect.scan_text(src, config=config, shapes_only=False, min_length=6)
             assert got == expected, (name, config)
             scanned += bool(expected)
     assert scanned > 50  # the corpus and the strings hold secrets
@@ -112,7 +112,7 @@ def test_the_gates_keep_few_lines(texts: list[tuple[str, str]]) -> None:
     lines = plugins = 0
     for name, text in texts:
         src = SourceFile(Path(name), text)
-        gated = gated_lines(text, src.line_starts, shapes_only=False)
+        gated = gated_lines(src, shapes_only=False)
         lines += len(src.lines)
         plugins += sum(len(names or ()) for names in gated.values())
     assert plugins < lines / 2
