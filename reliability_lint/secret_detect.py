@@ -11,100 +11,31 @@ on a line is found, and config-style lines are also scanned in the quoted form i
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from collections.abc import Iterable
 from typing import Any
 
-# One pattern per line before any plugin runs: a superset of what every plugin can match.
-_TRIGGERS = (
-    r"A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA",  # AWS key ids
-    r"(?i:aws)",  # AWS secret keys (the plugin wants "aws" before the value)
-    r"(?:^|[\s=:\"])A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}",  # Artifactory
-    r"AccountKey=",  # Azure storage
-    r"://[^\s@/]+:[^\s@/]+@",  # Basic auth in URLs (also Cloudant URLs)
-    r"(?i:cl(?:ou|oudant)?[-_]?(?:api)?(?:key|pwd|pw|pass|token))",  # Cloudant
-    r"[MNO][a-zA-Z\d_-]{23,25}\.",  # Discord
-    r"gh[pousr]_",  # GitHub
-    r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-|GR1348941",  # GitLab
-    r"(?i:iam|cloud[-_]?iam)",  # IBM Cloud IAM
-    r"(?i:secret[-_]?(?:access)?[-_]?key)",  # IBM COS HMAC
-    r"eyJ",  # JWT
-    r"-us\d",  # Mailchimp
-    r"_authToken",  # npm
-    r"T3BlbkFJ",  # OpenAI
-    r"PRIVATE KEY|PuTTY-User-Key",  # private keys
-    r"pypi-AgE",  # PyPI
-    r"SG\.",  # SendGrid
-    r"(?i:xox[abposr]-|hooks\.slack\.com)",  # Slack
-    r"(?i:softlayer|sl[-_]?(?:api)?(?:key|pwd|pass|token))",  # SoftLayer
-    r"sq0csp-",  # Square
-    r"[rs]k_live_",  # Stripe
-    r"\d{8,10}:[0-9A-Za-z_-]{35}",  # Telegram
-    r"(?:AC|SK)[a-z0-9]{32}",  # Twilio
+from reliability_lint.lazy_regex import LazyPattern
+from reliability_lint.secret_prefilter import (
+    gate_spans,
+    gated_lines,
+    line_plugins,
+    Text,
+    line_trigger,
+    name_gate,
+    names_gate_function,
 )
-_CONTEXT_TRIGGERS = (
-    # The keyword plugin and the secret-like names of this module.
-    r"(?i:pass|pwd|secret|token|api_?key|auth|key|cred|contrase)",
-    # High-entropy strings: a quoted run, or an unquoted config value, long enough to pass.
-    r"[\"'][A-Za-z0-9+/=_\\-]{16}",
-    r"[=:]\s*[A-Za-z0-9+/=_\\-]{16}",
-)
-SHAPE_TRIGGER = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS))
-TRIGGER = re.compile("|".join(f"(?:{t})" for t in _TRIGGERS + _CONTEXT_TRIGGERS))
 
-# The same triggers for a whole file, fast: one alternation of 25 branches defeats the
-# regex engine's literal-prefix search and costs as much as the ast parse, so each
-# branch is gated by a literal it must contain (a C-speed `in`) and case-insensitive
-# ones run on the lower-cased text. Together they match what SHAPE_TRIGGER matches.
-_GATED_SHAPES: tuple[tuple[str | None, re.Pattern[str], bool], ...] = tuple(
-    (literal, re.compile(pattern), folded)
-    for literal, pattern, folded in (
-        (None, r"A3T[A-Z0-9]|ABIA|ACCA|AKIA|ASIA|AccountKey=", False),
-        ("A", r"A(?:KC|P[\dA-F])[a-zA-Z0-9]{8}", False),
-        ("aws", r"aws", True),
-        ("://", r"://[^\s@/]+:[^\s@/]+@", False),
-        ("cl", r"cl(?:ou|oudant)?[-_]?(?:api)?(?:key|pwd|pw|pass|token)", True),
-        (".", r"[MNO][a-zA-Z\d_-]{23,25}\.", False),
-        ("gh", r"gh[pousr]_", False),
-        ("gl", r"gl(?:pat|dt|ft|soat|rt|cbt|imt|ptt|agent|oas)-", False),
-        ("GR1348941", r"GR1348941", False),
-        ("iam", r"iam|cloud[-_]?iam", True),
-        ("secret", r"secret[-_]?(?:access)?[-_]?key", True),
-        ("eyJ", r"eyJ", False),
-        ("-us", r"-us\d", False),
-        ("_authToken", r"_authToken", False),
-        ("T3BlbkFJ", r"T3BlbkFJ", False),
-        ("P", r"PRIVATE KEY|PuTTY-User-Key", False),
-        ("pypi-AgE", r"pypi-AgE", False),
-        ("SG.", r"SG\.", False),
-        ("sq0csp-", r"sq0csp-", False),
-        ("k_live_", r"[rs]k_live_", False),
-        ("xox", r"xox[abposr]-", True),
-        ("hooks.slack.com", r"hooks\.slack\.com", True),
-        ("softlayer", r"softlayer", True),
-        ("sl", r"sl[-_]?(?:api)?(?:key|pwd|pass|token)", True),
-        (":", r":(?<=\d{8}:)[0-9A-Za-z_-]{35}", False),  # led by its literal ':', fast to find
-        ("AC", r"AC[a-z0-9]{32}", False),
-        ("SK", r"SK[a-z0-9]{32}", False),
-    )
-)
-_CONTEXT_TRIGGER = re.compile("|".join(f"(?:{t})" for t in _CONTEXT_TRIGGERS))
+# A line worth scanning at all: some plugin's gate (reliability_lint.secret_prefilter) matches.
+SHAPE_TRIGGER = LazyPattern(line_trigger(shapes_only=True))
+TRIGGER = LazyPattern(line_trigger(shapes_only=False))
 
 
 def trigger_spans(text: str, *, shapes_only: bool) -> list[tuple[int, int]]:
     """Character spans of the text that SHAPE_TRIGGER (or, for other files, TRIGGER) matches."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters lower-case to two: positions would shift
-        return [m.span() for m in (SHAPE_TRIGGER if shapes_only else TRIGGER).finditer(text)]
-    spans: list[tuple[int, int]] = []
-    for literal, pattern, folded in _GATED_SHAPES:
-        haystack = lowered if folded else text
-        if literal is None or literal in haystack:
-            spans.extend(match.span() for match in pattern.finditer(haystack))
-    if not shapes_only:
-        spans.extend(match.span() for match in _CONTEXT_TRIGGER.finditer(lowered))
-    return spans
+    return [span for lines in gate_spans(text, shapes_only=shapes_only) for span in lines]
+
 
 # Plugins that report a shape, not a context: the only ones run on Python source, where the
 # context (which name a literal is bound to) comes from the syntax tree instead.
@@ -116,19 +47,21 @@ _CONFIG_SUFFIXES = (
     ".env", ".ini", ".cfg", ".conf", ".cnf", ".cf", ".properties", ".toml", ".yaml", ".yml", ".sh", ".bash", ".zsh",
 )  # fmt: skip
 # `export NAME=value` is an assignment wherever it stands (a runbook's shell block too).
-_EXPORT = re.compile(r"^\s*export\s+[A-Za-z_]\w*=")
+_EXPORT = LazyPattern(r"^\s*export\s+[A-Za-z_]\w*=")
 # `key = value`, `key: value`, `export KEY=value`: the key and the unquoted value.
-_CONFIG_LINE = re.compile(
+_CONFIG_LINE = LazyPattern(
     r"""^\s*(?:export\s+|-\s+)?["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:(?!//))\s*(?P<value>[^\s"'#][^\s#]*)\s*(?:\#.*)?$"""
 )
-_KEY_BEFORE = re.compile(r"""["']?(?P<key>[\w.\-]+)["']?\s*(?:=|:|==|!=|=>)\s*[@(]?\s*["'`]?$""")
-_ALLOW_NEXT_LINE = re.compile(r"pragma:\s?allowlist[ -]nextline[ -]secret")
+# The key starts a run of name characters: the leftmost match always does, and the
+# lookbehind keeps a long run from being tried from each of its characters (square cost).
+_KEY_BEFORE = LazyPattern(r"""["']?(?<![\w.\-])(?P<key>[\w.\-]+)["']?\s*(?:=|:|==|!=|=>)\s*[@(]?\s*["'`]?$""")
+_ALLOW_NEXT_LINE = LazyPattern(r"pragma:\s?allowlist[ -]nextline[ -]secret")
 
 SECRET_WORDS = frozenset(
     {"password", "passwd", "pwd", "passphrase", "secret", "secrets", "token", "tokens", "credential",
      "credentials", "creds", "auth", "apikey", "privatekey", "secretkey", "accesskey", "contrasena"}
 )  # fmt: skip
-_KEY_QUALIFIERS = frozenset(
+KEY_QUALIFIERS = frozenset(
     {"api", "access", "secret", "private", "priv", "auth", "client", "encryption", "signing",
      "master", "service", "account", "db", "database", "app", "consumer", "session", "hmac"}
 )  # fmt: skip
@@ -141,8 +74,11 @@ METADATA_WORDS = frozenset(
      "provider", "class", "backend", "method", "regex", "pattern", "required", "enabled", "valid",
      "attempts", "rotation", "ref", "key_id", "location", "used", "set", "changed", "reset"}
 )  # fmt: skip
-_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
-_PLACEHOLDER = re.compile(
+# A text without a match names no secret (is_secret_name), in any syntax; and the same test fast.
+NAME_GATE = LazyPattern(name_gate(sorted(SECRET_WORDS), sorted(KEY_QUALIFIERS)))
+may_name_a_secret = names_gate_function(sorted(SECRET_WORDS), sorted(KEY_QUALIFIERS))
+_WORD = LazyPattern(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_PLACEHOLDER = LazyPattern(
     r"""(?ix)^(?:
         x{3,}|\*{3,}|\.{3,}|-{3,}|_{3,}|#{3,}
       | (?:change|replace|fill|set)[-_ ]?(?:me|it|this)\w*
@@ -151,28 +87,28 @@ _PLACEHOLDER = re.compile(
            none|null|nil|undefined|todo|tbd|test|testing|default|empty|unset|notset|n/?a)
     )$"""
 )
-_TEMPLATE = re.compile(r"\$\{.*\}|\{\{.*\}\}|%\(\w+\)s|^\$\w+$|^<[^>]*>$|^\{[^}]*\}$|%s|\{\}")
-_ENV_VAR_NAME = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$")
-_CAMEL_CASE = re.compile(r"^[a-z]+(?:[A-Z][a-z]+)+$|^(?:[A-Z][a-z]+){2,}$")
+_TEMPLATE = LazyPattern(r"\$\{.*\}|\{\{.*\}\}|%\(\w+\)s|^\$\w+$|^<[^>]*>$|^\{[^}]*\}$|%s|\{\}")
+_ENV_VAR_NAME = LazyPattern(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{3,}$")
+_CAMEL_CASE = LazyPattern(r"^[a-z]+(?:[A-Z][a-z]+)+$|^(?:[A-Z][a-z]+){2,}$")
 # detect-secrets' JWT pattern stops early in the signature; a hit covers the whole token.
 _MIN_GROUP = 8  # a captured group shorter than this is a prefix, not the credential
-_JWT_REST = re.compile(r"[A-Za-z0-9_\-.+/=]*")
-_DOTTED_NAME = re.compile(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
-_HEX = re.compile(r"^[0-9a-fA-F]+$")
+_JWT_REST = LazyPattern(r"[A-Za-z0-9_\-.+/=]*")
+_DOTTED_NAME = LazyPattern(r"^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+$")
+_HEX = LazyPattern(r"^[0-9a-fA-F]+$")
 # Values that name a credential rather than hold one (REL301's false positives on real
 # code): OIDs and dotted numbers (`SERVER_AUTH = '1.3.6.1.5.5.7.3.1'` in ssl.py), HTTP
 # header names ("Proxy-Authorization", "X-Api-Key"), Secret Manager resource names and
 # ARNs, and secret ids that are a slug of words with a secret word among them ("db-password").
-_DOTTED_NUMBER = re.compile(r"^\d+(?:\.\d+)+$")
-_HEADER_NAME = re.compile(
+_DOTTED_NUMBER = LazyPattern(r"^\d+(?:\.\d+)+$")
+_HEADER_NAME = LazyPattern(
     r"^(?:[A-Z][a-z]*|[A-Z]+)(?:-(?:[A-Z][a-z]*|[A-Z]+))*-?"
     r"(?i:authorization|authenticate|auth|key|token|cookie|secret|signature|credentials?|password)$"
 )
-_SECRET_RESOURCE = re.compile(
+_SECRET_RESOURCE = LazyPattern(
     r"^(?:projects/[^/\s]+/secrets/[^/\s]+(?:/versions/[^/\s]+)?|arn:aws[\w-]*:secretsmanager:\S+)$"
 )
-_SLUG = re.compile(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
-_UUID = re.compile(r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", re.I)
+_SLUG = LazyPattern(r"^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+$")
+_UUID = LazyPattern(r"[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}", re.I)
 
 
 @dataclass(frozen=True)
@@ -196,7 +132,7 @@ def is_secret_name(name: str) -> bool:
     for index, word in enumerate(words):
         if word in SECRET_WORDS:
             return True
-        if word == "key" and index > 0 and words[index - 1] in _KEY_QUALIFIERS:
+        if word == "key" and index > 0 and words[index - 1] in KEY_QUALIFIERS:
             return True
     return False
 
@@ -276,10 +212,43 @@ def scan_line(line: str, *, config: bool, shapes_only: bool, min_length: int) ->
     """
     if not (SHAPE_TRIGGER if shapes_only else TRIGGER).search(line):
         return []
-    from detect_secrets.filters.heuristic import is_indirect_reference
+    return _scan(line, None if shapes_only else line_plugins(line), config, shapes_only, min_length)
 
-    if not shapes_only and is_indirect_reference(line):
-        return []
+
+def scan_text(source: Text, *, config: bool, shapes_only: bool, min_length: int) -> list[tuple[int, Hit]]:
+    """(1-based line, hit) for every secret of a whole file, in line and column order.
+
+    Each plugin's gate runs once over the whole text, and each plugin only on the lines its
+    gate matched: the same hits as scan_line on every line, at the cost of a few regex
+    passes over the file. `pragma: allowlist nextline secret` skips the line after it.
+    """
+    found: list[tuple[int, Hit]] = []
+    gated = gated_lines(source, shapes_only=shapes_only)
+    lines = source.lines if gated else ()
+    for lineno, plugins in gated.items():
+        if lineno > 1 and allowed_next_line(lines[lineno - 2]):
+            continue
+        line = lines[lineno - 1]
+        if shapes_only:
+            hits = scan_line(line, config=config, shapes_only=True, min_length=min_length)
+        else:
+            hits = _scan(line, plugins, config, False, min_length)
+        found.extend((lineno, hit) for hit in hits)
+    return found
+
+
+# detect-secrets' `is_indirect_reference` (`secret = get_secret()`, `key = headers['k']`)
+# searches `([^\v=!:]*)\s*(:=?|[!=]{1,3})\s*(...)`, which costs the square of a long line;
+# its first group may be empty, so this finds the same lines from the operator on.
+_INDIRECT_REFERENCE = LazyPattern(r"(?::=?|[!=]{1,3})\s*[\w.-]+[\[\(][^\v]*[\]\)]")
+
+
+def is_indirect_reference(line: str) -> bool:
+    return len(line) <= 1000 and _INDIRECT_REFERENCE.search(line) is not None
+
+
+def _scan(line: str, plugins: frozenset[str] | None, config: bool, shapes_only: bool, min_length: int) -> list[Hit]:
+    """The hits of the plugins named (None: every plugin `shapes_only` allows) on one line."""
     config = config or (not shapes_only and _EXPORT.match(line) is not None)
     variants = [line]
     match = _CONFIG_LINE.match(line) if config else None
@@ -289,7 +258,7 @@ def scan_line(line: str, *, config: bool, shapes_only: bool, min_length: int) ->
     hits: dict[tuple[str, int], Hit] = {}
     for plugin in _plugins():
         name = type(plugin).__name__
-        if shapes_only and name in _CONTEXT_PLUGINS:
+        if (shapes_only and name in _CONTEXT_PLUGINS) or (plugins is not None and name not in plugins):
             continue
         for variant in variants:
             for value in _values(plugin, variant, config):
@@ -301,6 +270,8 @@ def scan_line(line: str, *, config: bool, shapes_only: bool, min_length: int) ->
                 if name in _CONTEXT_PLUGINS and not _context_holds(name, value, line[:col], min_length):
                     continue
                 hits.setdefault((value, col), Hit(value, plugin.secret_type, col))
+    if not hits or (not shapes_only and is_indirect_reference(line)):
+        return []
     return sorted(_outermost(hits.values()), key=lambda hit: hit.col)
 
 
@@ -333,11 +304,19 @@ def _context_holds(plugin: str, value: str, before: str, min_length: int) -> boo
         return False
     if key and name_words(key) and name_words(key)[-1] in METADATA_WORDS:
         return False
-    if is_placeholder(value, min_length):
+    if is_placeholder(_unclosed(value), min_length):
         return False
     if plugin != "KeywordDetector" and is_digest_like(value) and not (key and is_secret_name(key)):
         return False
     return plugin != "KeywordDetector" or bool(key)
+
+
+def _unclosed(value: str) -> str:
+    """The value without the parentheses it does not open: `--secret=slack-bot-token)` in
+    `$(gcloud secrets ... --secret=slack-bot-token)` names the secret, `)` ends the command."""
+    while value.endswith(")") and value.count(")") > value.count("("):
+        value = value[:-1]
+    return value
 
 
 def _outermost(hits: Any) -> list[Hit]:

@@ -78,3 +78,29 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("update_golden"))
+
+
+_SECRET_TESTS = Path(__file__).parent / "rules" / "secrets"
+
+
+@pytest.fixture(autouse=True)
+def _secrets_precondition_holds(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every secret the tests of tests/rules/secrets find is in a text the family's
+    precondition matches (the engine skips a file no precondition matches): each analysis
+    they run through reliability_lint.testing fails on a REL301 or REL302 finding in a
+    text the precondition does not match."""
+    if _SECRET_TESTS not in Path(str(request.node.path)).parents:
+        return
+    from reliability_lint import testing
+    from reliability_lint.rules.secrets.catalogue import precondition
+
+    analyze, pattern = testing.analyze, precondition({})
+    assert pattern is not None
+
+    def checked(src, *args, **kwargs):  # type: ignore[no-untyped-def]
+        findings = analyze(src, *args, **kwargs)
+        secrets = [f for f in findings if f.code in ("REL301", "REL302")]
+        assert not secrets or pattern.search(src.text), f"precondition misses {src.path}: {secrets[0].message}"
+        return findings
+
+    monkeypatch.setattr(testing, "analyze", checked)

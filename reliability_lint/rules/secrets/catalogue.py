@@ -4,9 +4,11 @@ dotenv files and their templates, the markers that silence it, and its options."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.registry import Option, SuppressionMarker, file_kind, options, suppression_marker
 
 SUPPRESSED_BY = ("nosec", "pragma: allowlist secret")
@@ -24,7 +26,7 @@ _TEXT_SUFFIXES = frozenset(
 )  # fmt: skip
 _TEXT_NAMES = frozenset({"Dockerfile", "Containerfile", ".envrc", ".netrc", ".npmrc", ".pypirc", ".pgpass"})
 _DOTENV_TEMPLATES = (".example", ".sample", ".template", ".dist", ".tpl", ".defaults")
-_NAME_CHARS = re.compile(r"\W+")
+_NAME_CHARS = LazyPattern(r"\W+")
 
 
 def _accessor_problem(value: str) -> str | None:
@@ -85,7 +87,25 @@ def _skip_text_file(path: Path, opts: dict[str, dict[str, Any]]) -> str | None:
 file_kind("text", is_text_file, skip=_skip_text_file)
 
 
-_KEY_END = re.compile(r"-----END[ A-Z0-9]*-----|---- END SSH2")
+def precondition(options: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
+    """A regex over a file's decoded text (Python or any other) without a match of which
+    none of REL301 and REL302 could report in the file: the gates the secret scan itself
+    runs (reliability_lint.secret_prefilter), and the secret names REL301 reads from the
+    syntax tree. REL303 reads the path, not the text: dotenv files are always checked
+    (always_check in checks.py)."""
+    del options  # no option widens what the rules report
+    return _precondition()
+
+
+@lru_cache(maxsize=1)
+def _precondition() -> re.Pattern[str]:
+    from reliability_lint.secret_detect import NAME_GATE
+    from reliability_lint.secret_prefilter import line_trigger
+
+    return re.compile(line_trigger(shapes_only=False) + "|" + NAME_GATE.pattern)
+
+
+_KEY_END = LazyPattern(r"-----END[ A-Z0-9]*-----|---- END SSH2")
 
 
 def is_dotenv(name: str) -> bool:

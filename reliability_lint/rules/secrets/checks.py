@@ -7,18 +7,17 @@ output shows more than its first characters and its length.
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from reliability_lint import git
 from reliability_lint.analysis import CheckContext
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.registry import always_check, checker, comment_marker, redacting_rules, rule
 from reliability_lint.rules.secrets.catalogue import _KEY_END, _NAME_CHARS, SUPPRESSED_BY, is_dotenv
 from reliability_lint.rules.secrets.fixes import _env_fix
-from reliability_lint import git
 from reliability_lint.secret_detect import (
-    Hit, allowed_next_line, is_config_file, is_placeholder, is_secret_name,
-    name_words, scan_line, trigger_spans,
+    Hit, is_config_file, is_placeholder, is_secret_name, may_name_a_secret, name_words, scan_line, scan_text,
 )  # fmt: skip
 from reliability_lint.source import SourceFile
 
@@ -130,24 +129,29 @@ def _bindings(node: ast.AST) -> list[tuple[ast.Constant, str, bool]]:
 )
 def hardcoded_secret(node: ast.AST, ctx: CheckContext) -> None:
     if isinstance(node, ast.Module):
-        ctx.state["secret_bindings"] = []
+        # The shapes are found in the text; the bindings are needed for a secret name, or
+        # to name the literal a shape lies in: most modules have neither.
+        shapes = ctx.state["secret_shapes"] = _line_hits(ctx, shapes_only=True)
+        ctx.state["secret_bindings"] = [] if shapes or may_name_a_secret(ctx.source.text) else None
         ctx.at_end(lambda: _report_python_secrets(ctx))
         ctx.at_end(lambda: _report_comment_secrets(ctx))
         return
-    bindings: list[_Binding] = ctx.state["secret_bindings"]
+    bindings: list[_Binding] | None = ctx.state["secret_bindings"]
+    if bindings is None:
+        return
     for literal, name, fixable in _bindings(node):
         bindings.append(_Binding(literal, name, _env_name(name) if fixable else None))
 
 
 # A comment that assigns a quoted value to a secret-sounding key.
-_KEYWORD_COMMENT = re.compile(r"""#[^\n\r]*?(?i:pass|pwd|secret|token|key|auth|cred)[\w-]*["']?\s*(?:=|:|==)\s*[@(]?\s*["'`]""")
+_KEYWORD_COMMENT = LazyPattern(r"""#[^\n\r]*?(?i:pass|pwd|secret|token|key|auth|cred)[\w-]*["']?\s*(?:=|:|==)\s*[@(]?\s*["'`]""")
 comment_marker(_KEYWORD_COMMENT.pattern)
 
 
 def _report_python_secrets(ctx: CheckContext) -> None:
     min_length = ctx.options["secrets"]["min-length"]
     reported: set[int] = set()
-    bindings: list[_Binding] = ctx.state["secret_bindings"]
+    bindings: list[_Binding] = ctx.state["secret_bindings"] or []
     for index, binding in enumerate(bindings):
         value = str(binding.node.value)  # a str already: bindings hold string literals only
         if is_secret_name(binding.name) and not is_placeholder(value, min_length):
@@ -155,7 +159,8 @@ def _report_python_secrets(ctx: CheckContext) -> None:
             shown = ctx.redact_literal(binding.node, str(value))
             message = f"Hardcoded {_kind_of(binding.name)} in `{binding.name}`: {shown}"
             ctx.report("REL301", binding.node, message, fix=_env_fix(binding, ctx))
-    for lineno, hit in _line_hits(ctx, shapes_only=True):
+    shapes: list[tuple[int, Hit]] = ctx.state["secret_shapes"]
+    for lineno, hit in shapes:
         offset = ctx.source.offset(lineno, hit.col)
         holder = next((i for i, b in enumerate(bindings) if b.holds(lineno, offset, ctx.source)), None)
         if holder is not None and holder in reported:
@@ -176,7 +181,7 @@ def _report_comment_secrets(ctx: CheckContext) -> None:
     """`# TODO password="..."`: detect-secrets' keyword plugin flags it in a comment, and so
     does this rule (the comment's text reaches TODO inventories and fixes)."""
     min_length = ctx.options["secrets"]["min-length"]
-    for comment in ctx.comments(_KEYWORD_COMMENT):
+    for comment in ctx.comments(_KEYWORD_COMMENT.compiled):
         for hit in scan_line(comment.text, config=False, shapes_only=False, min_length=min_length):
             if hit.kind != "Secret Keyword":
                 continue  # the shapes were found on the whole line already
@@ -210,17 +215,7 @@ def _line_hits(ctx: CheckContext, *, shapes_only: bool) -> list[tuple[int, Hit]]
     src = ctx.source
     config = not shapes_only and is_config_file(src.path.name)
     min_length = ctx.options["secrets"]["min-length"]
-    # The trigger patterns over the whole text name the lines worth scanning.
-    candidates: set[int] = set()
-    for start, end in trigger_spans(src.text, shapes_only=shapes_only):
-        candidates.update(range(src.position(start)[0], src.position(end)[0] + 1))
-    found: list[tuple[int, Hit]] = []
-    for lineno in sorted(candidates):
-        if lineno > 1 and allowed_next_line(src.line(lineno - 1)):
-            continue
-        hits = scan_line(src.line(lineno), config=config, shapes_only=shapes_only, min_length=min_length)
-        found.extend((lineno, hit) for hit in hits)
-    return found
+    return scan_text(src, config=config, shapes_only=shapes_only, min_length=min_length)
 
 
 @checker("REL302", kinds=("text",))
