@@ -341,7 +341,7 @@ def load_rules(local_dirs: Iterable[Path] = (), packs: Iterable[str] = ()) -> Re
     for info in pkgutil.iter_modules(builtin.__path__):
         if info.ispkg and not info.name.startswith("_"):  # a family is a package; `_names` is not one
             _import_once(f"{builtin.__name__}.{info.name}")
-    wanted = [name for name in packs if f"pack:{name}" not in REGISTRY.loaded]
+    wanted = [name for name in packs if name not in _LOADED_PACKS]
     if wanted:
         installed = {entry_point.name: entry_point for entry_point in _installed_packs()}
         for name in wanted:
@@ -349,7 +349,8 @@ def load_rules(local_dirs: Iterable[Path] = (), packs: Iterable[str] = ()) -> Re
             if entry_point is None:
                 known = ", ".join(sorted(installed)) or "none"
                 raise RegistryError(f"rule-packs: no installed pack named {name!r} (installed: {known})")
-            REGISTRY.loaded.add(f"pack:{name}")
+            _LOADED_PACKS.add(name)
+            REGISTRY.loaded.add(entry_point.value)  # the cache's code fingerprint hashes its package
             try:
                 entry_point.load()
             except Exception as exc:  # a broken pack must name itself, not crash the run
@@ -373,6 +374,9 @@ def load_rules(local_dirs: Iterable[Path] = (), packs: Iterable[str] = ()) -> Re
             except Exception as exc:
                 raise RegistryError(f"{path}: local rule module failed to load: {exc}") from exc
     return REGISTRY
+
+
+_LOADED_PACKS: set[str] = set()  # by entry-point name
 
 
 def _installed_packs() -> list[Any]:
