@@ -105,9 +105,16 @@ class Precondition:
     words: tuple[str, ...] = ()
     pattern: re.Pattern[str] | None = None
     kinds: tuple[str, ...] = ("python",)  # on other kinds the family always runs
+    # Or a function of the text, where the test is cheaper as code than as one regex (many
+    # patterns, each behind a literal).
+    test: Callable[[str], bool] | None = None
 
     def admits(self, text: str) -> bool:
-        return any(word in text for word in self.words) or (self.pattern is not None and self.pattern.search(text) is not None)
+        return (
+            any(word in text for word in self.words)
+            or (self.pattern is not None and self.pattern.search(text) is not None)
+            or (self.test is not None and self.test(text))
+        )
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,21 @@ def gate_spans(text: str, *, shapes_only: bool) -> list[list[tuple[int, int]]]:
     ]
 
 
+def any_gate(text: str) -> bool:
+    """Whether some gate or shape trigger matches somewhere in the text (line_trigger's
+    test as code: each gate's literal is looked for with `in` before its pattern runs)."""
+    lowered = _folds(text)
+    for gate in GATES:
+        if gate.folded and lowered is None:
+            if _case_insensitive(gate.pattern.pattern).search(text):
+                return True
+            continue
+        haystack = lowered if gate.folded and lowered is not None else text
+        if (gate.literal is None or gate.literal in haystack) and gate.pattern.search(haystack):
+            return True
+    return False
+
+
 def line_plugins(line: str) -> frozenset[str]:
     """The plugins whose gates match one line of text (empty: nothing to scan)."""
     lowered = _folds(line)

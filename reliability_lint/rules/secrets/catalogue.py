@@ -97,6 +97,14 @@ def precondition(options: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
     return _precondition()
 
 
+def may_hold_secret(text: str) -> bool:
+    """precondition()'s test, at the speed of `in`: what the family declares to the engine."""
+    from reliability_lint.secret_detect import may_name_a_secret
+    from reliability_lint.secret_prefilter import any_gate
+
+    return may_name_a_secret(text) or any_gate(text)
+
+
 @lru_cache(maxsize=1)
 def _precondition() -> re.Pattern[str]:
     from reliability_lint.secret_detect import NAME_GATE
