@@ -90,13 +90,13 @@ def test_exclude_extend_exclude_and_explicit_files(tmp_path: Path) -> None:
 
 
 def test_broken_files_get_one_line_each_and_the_rest_is_checked(tmp_path: Path) -> None:
-    write(tmp_path, "syntax.py", "def f(:\n    pass\n")
+    write(tmp_path, "syntax.py", "def f(:\n    pass  # TODO(#1)\n")  # a file a rule reads (REL000's page)
     write(tmp_path, "latin.py", "x = 'caf\xe9'\n".encode("latin-1"))
     write(tmp_path, "binary.py", b"\x7fELF\x00\x00\x01\x02")
     write(tmp_path, "empty.py", "")
     write(tmp_path, "good.py")
     locked = write(tmp_path, "locked.py")
-    write(tmp_path, "deep.py", "x = " + "(" * 300 + ")" * 300 + "\n")
+    write(tmp_path, "deep.py", "# TODO(#1)\nx = " + "(" * 300 + ")" * 300 + "\n")
     (tmp_path / "dangling.py").symlink_to(tmp_path / "missing.py")
     os.chmod(locked, 0)
     try:

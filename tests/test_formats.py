@@ -163,7 +163,7 @@ def test_junit_has_a_failure_per_finding_and_a_pass_when_clean(demo: Path, demo_
     assert {f.get("type") for f in failures} == {f["code"] for f in demo_findings}
 
     (tmp_path / "ok.py").write_text("x = 1\n", encoding="utf-8")
-    (tmp_path / "broken.py").write_text("def (:\n", encoding="utf-8")
+    (tmp_path / "broken.py").write_text("def (:  # TODO(#1)\n", encoding="utf-8")
     root = ET.fromstring(run_cli("check", "--output-format", "junit", "ok.py", cwd=tmp_path).stdout)
     assert root.get("failures") == "0" and len(root.findall("./testsuite/testcase")) == 1
     root = ET.fromstring(run_cli("check", "--output-format", "junit", "broken.py", cwd=tmp_path).stdout)

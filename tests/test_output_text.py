@@ -155,7 +155,9 @@ def test_use_color_rules() -> None:
     ],
 )
 def test_syntax_error_points_at_its_line_and_column(tmp_path: Path, source: str, position: str) -> None:
-    (tmp_path / "broken.py").write_bytes(source.encode("utf-8"))
+    newline = "\r\n" if "\r\n" in source else "\n"
+    # A comment a rule reads after the error: a file no rule could report on is not parsed.
+    (tmp_path / "broken.py").write_bytes((source + "# TODO(#1)" + newline).encode("utf-8"))
     result = run("check", "broken.py", "--output-format", "concise", cwd=tmp_path)
     assert result.stdout.startswith(f"broken.py:{position}: REL000 syntax error at line {position.split(':')[0]}")
     row = json.loads(run("check", "broken.py", "--output-format", "json", cwd=tmp_path).stdout)[0]

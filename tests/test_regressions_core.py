@@ -87,7 +87,7 @@ def test_a_baseline_of_another_version_is_refused_by_name(tmp_path: Path, monkey
 
 
 def test_a_file_error_is_never_recorded_in_a_baseline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (tmp_path / "broken.py").write_text("def f(:\n    pass\n")
+    (tmp_path / "broken.py").write_text("def f(:\n    pass  # TODO(#1)\n")
     (tmp_path / "job.py").write_text(SWALLOW)
     code, _, err = run(tmp_path, monkeypatch, "baseline")
     assert code == 0
@@ -198,8 +198,8 @@ def committed(tmp_path: Path, files: dict[str, str]) -> Path:
 
 def test_a_file_error_counts_wherever_its_file_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     body = "".join(f"x{n} = {n}\n" for n in range(10))
-    root = committed(tmp_path, {"job.py": "def f(:\n    pass\n" + body, "other.py": "def g(:\n    pass\n"})
-    (root / "job.py").write_text("def f(:\n    pass\n" + body + "y = 1\n")  # a change far from the error
+    root = committed(tmp_path, {"job.py": "def f(:\n    pass  # TODO(#1)\n" + body, "other.py": "def g(:\n    pass\n"})
+    (root / "job.py").write_text("def f(:\n    pass  # TODO(#1)\n" + body + "y = 1\n")  # a change far from the error
     assert concise(root, monkeypatch, "--no-cache", "--diff-base", "HEAD", ".") == ["job.py:1: REL000"]
 
 

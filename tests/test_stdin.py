@@ -63,7 +63,7 @@ def test_fix_of_clean_or_broken_text_gives_it_back_unchanged(project: Path) -> N
     clean = "x = 1\n"
     result = run_tool("fix", "--no-cache", "--stdin-filename", "jobs/ok.py", "-", cwd=project, input=clean)
     assert (result.returncode, result.stdout) == (0, clean)
-    broken = "def f(:\n"
+    broken = "def f(:  # TODO(#1)\n"
     result = run_tool("fix", "--no-cache", "--stdin-filename", "jobs/bad.py", "-", cwd=project, input=broken)
     assert result.stdout == broken and "jobs/bad.py:1:" in result.stderr and "REL000" in result.stderr
 
