@@ -1,9 +1,10 @@
 """Mutation testing of the core modules with mutmut: `python scripts/mutation.py [MODULE ...]`.
 
-MODULE is a dotted name under reliability_lint (`cache`, `rules._calls`, `rules.timeouts`) or
-`all` for every module [tool.mutmut] only_mutate names. Runs `mutmut run` on the mutants
-of those modules, then prints each module's score (killed / (killed + survived + timeout
-+ no tests)) and its surviving mutants; `mutmut show NAME` prints one mutant's diff.
+MODULE is a dotted name under reliability_lint: a module (`cache`, `rules.todos.checks`) or a
+package (`semantic`, `rules.timeouts`: every module below it), or `all` for the core modules
+below. Runs `mutmut run` on the mutants of those modules, then prints each module's score
+(killed / (killed + survived + timeout + no tests)) and its surviving mutants; `mutmut show
+NAME` prints one mutant's diff.
 
 mutmut copies the package into ./mutants and runs the tests in pyproject's
 [tool.mutmut] there. PYTHONPATH points at that copy, so a test that starts the real
@@ -23,14 +24,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ALL = (
     "diff_lines", "baseline", "cache", "redaction", "config", "secret_detect", "fix", "engine",
-    "rules._calls", "rules.timeouts", "rules.exceptions", "rules.secrets", "rules.todos", "rules.bandit_pack",
+    "semantic", "rules.timeouts", "rules.exceptions", "rules.secrets", "rules.todos", "rules.bandit",
 )  # fmt: skip
 _LINE = re.compile(r"^\s*(?P<name>reliability_lint\.\S+__mutmut_\d+): (?P<status>.+)$")
 _NOT_KILLED = ("survived", "timeout", "no tests", "suspicious")
 
 
 def module_of(mutant: str) -> str:
-    """`reliability_lint.rules._calls.xǁModuleǁlookup__mutmut_3` -> `rules._calls`."""
+    """`reliability_lint.semantic.scopes.xǁScopeǁlookup__mutmut_3` -> `semantic.scopes`."""
     parts = mutant.split(".")
     while parts and (parts[-1].startswith(("x_", "xǁ")) or "__mutmut_" in parts[-1]):
         parts.pop()
@@ -66,19 +67,19 @@ def main() -> int:
             continue
         name = match.group("name")
         module, status = module_of(name), match.group("status").strip()
-        if module not in modules:
+        if not any(module == wanted or module.startswith(wanted + ".") for wanted in modules):
             continue
         counts[module][status] += 1
         if status in _NOT_KILLED:
             left[module].append(f"{name} ({status})")
     print(f"\n{'module':<22} {'killed':>6} {'left':>5} {'score':>6}   (not checked: skipped, type errors)")
-    for module in modules:
-        count = counts.get(module, Counter())
+    for module in sorted(counts):  # each module below a package on a line of its own
+        count = counts[module]
         killed = count["killed"]
         total = killed + sum(count[s] for s in _NOT_KILLED)
         score = f"{100 * killed / total:5.1f}%" if total else "    -"
         print(f"{module:<22} {killed:>6} {total - killed:>5} {score:>6}")
-    for module in modules:
+    for module in sorted(left):
         if left.get(module):
             print(f"\n{module}: not killed")
             print("\n".join(f"  {name}" for name in sorted(left[module])))
