@@ -61,3 +61,46 @@ def test_report_fingerprints_are_stable_and_tell_identical_findings_apart(tmp_pa
     assert prints() == first
     job.write_text(SWALLOW.replace("except:", "except:  # other code"))
     assert set(prints()).isdisjoint(first)
+
+
+# ------------------------------------------------------------------ diff lines, as git reports them
+
+
+def test_diff_base_without_git_or_outside_a_repository_is_a_one_line_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(SWALLOW)
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--diff-base", "main", ".")
+    assert code == 2, out + err
+    assert err.startswith("error: git rev-parse failed: fatal: not a git repository") and err.count("\n") == 1
+    monkeypatch.setenv("PATH", str(tmp_path / "no-such-folder"))
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--diff-base", "main", ".")
+    assert code == 2, out + err
+    assert err == "error: --diff-base needs git: No such file or directory\n"
+
+
+def test_diff_base_names_the_git_command_that_failed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = committed(tmp_path, {"job.py": SWALLOW})
+    code, out, err = run(root, monkeypatch, "check", "--no-cache", "--diff-base", "no-such-branch", ".")
+    assert code == 2, out + err
+    assert err.startswith("error: git merge-base failed: fatal: Not a valid object name no-such-branch"), err
+
+
+def test_a_pull_request_cannot_hide_its_lines_from_the_diff_with_gitattributes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = committed(tmp_path, {"job.py": "x = 1\n"})
+    (root / ".gitattributes").write_text("*.py -diff\n")
+    git("add", ".gitattributes", cwd=root)
+    git("commit", "-qm", "binary python", cwd=root)
+    (root / "job.py").write_text("x = 1\n" + SWALLOW)
+    assert concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD~1", ".") == ["job.py:5: REL101"]
+
+
+def test_a_renamed_file_counts_only_its_changed_lines_and_unusual_names_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = SWALLOW + "\n\n" + SWALLOW.replace("load", "save") + "".join(f"x{n} = {n}\n" for n in range(8))
+    root = committed(tmp_path, {"old.py": old, "café one.py": "x = 1\n"})
+    git("mv", "old.py", "new.py", cwd=root)
+    (root / "new.py").write_text(old.replace("except:\n        pass\n\n\ndef save", "except:  # kept\n        pass\n\n\ndef save"))
+    (root / "café one.py").write_text("x = 1\n" + SWALLOW)
+    user_config = tmp_path / "user.gitconfig"  # a user who turned rename detection off
+    user_config.write_text("[diff]\n\trenames = false\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
+    found = concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".")
+    assert found == ["café one.py:5: REL101", "new.py:4: REL101"]
