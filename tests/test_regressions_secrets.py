@@ -114,3 +114,11 @@ def test_a_secret_shorter_than_twelve_characters_shows_none_of_them() -> None:
         assert finding.message.endswith(f": …({len(value)} chars)"), finding.message
     (finding,) = check_text('password = "Hx7qLm2pZr9t"\n', select=["REL301"])
     assert "Hx7q…(12 chars)" in finding.message
+
+
+def test_a_key_body_line_of_eight_characters_is_redacted_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = PRIVATE_KEY.replace("\n-----END", "\nQ8sN3bYc\n-----END")  # a last body line of 8 characters
+    (tmp_path / "keys.py").write_text(f'SIGNING_KEY = """{key}"""\n')
+    out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "keys.py")
+    assert "+SIGNING_KEY = os.environ" in out
+    assert "Q8sN3bYc" not in out

@@ -104,3 +104,17 @@ def test_a_renamed_file_counts_only_its_changed_lines_and_unusual_names_are_read
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(user_config))
     found = concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".")
     assert found == ["café one.py:5: REL101", "new.py:4: REL101"]
+
+
+def test_a_file_name_that_is_not_utf8_can_be_baselined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    try:
+        (Path(os.fsdecode(bytes(tmp_path) + b"/job\xff.py"))).write_text(SWALLOW)
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take a file name that is not UTF-8")
+    assert run(tmp_path, monkeypatch, "baseline", "--select", "REL101")[0] == 0
+    assert concise(tmp_path, monkeypatch, "--no-cache", "--baseline", ".reliability-lint-baseline.json", "--select", "REL101") == []
+    (tmp_path / "other.py").write_text(SWALLOW)
+    found = concise(tmp_path, monkeypatch, "--no-cache", "--baseline", ".reliability-lint-baseline.json", "--select", "REL101")
+    assert found == ["other.py:4: REL101"]
