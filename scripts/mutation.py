@@ -43,35 +43,21 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", default=["all"])
     parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
     parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
+    parser.add_argument("--left-only", action="store_true", help="run again only the mutants the last run did not kill (after new tests)")
     args = parser.parse_args()
     modules = list(ALL) if args.modules == ["all"] else args.modules
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "mutants"), str(ROOT / "scripts" / "mutmut_site")]))
     env.pop("MUTANT_UNDER_TEST", None)
-    if not args.report_only:
-        patterns = [f"reliability_lint.{module}.*" for module in modules]
+    patterns = [f"reliability_lint.{module}.*" for module in modules]
+    if not args.report_only and args.left_only:
+        patterns = [name for names in _results(env, modules)[1].values() for name in names]
+    if not args.report_only and patterns:  # none named would make mutmut run every mutant
         run = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *patterns]
         # A mutation run takes as long as its mutants do: bounding it would cut a run short.
         code = subprocess.run(run, cwd=ROOT, env=env, check=False).returncode  # noqa: REL207
         if code != 0:
             print(f"mutmut run exited {code}", file=sys.stderr)
-    listing = subprocess.run(
-        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
-        timeout=600,
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    left: dict[str, list[str]] = defaultdict(list)
-    for line in listing.splitlines():
-        match = _LINE.match(line)
-        if not match:
-            continue
-        name = match.group("name")
-        module, status = module_of(name), match.group("status").strip()
-        if not any(module == wanted or module.startswith(wanted + ".") for wanted in modules):
-            continue
-        counts[module][status] += 1
-        if status in _NOT_KILLED:
-            left[module].append(f"{name} ({status})")
+    counts, left = _results(env, modules)
     print(f"\n{'module':<22} {'killed':>6} {'left':>5} {'score':>6}   (not checked: skipped, type errors)")
     for module in sorted(counts):  # each module below a package on a line of its own
         count = counts[module]
@@ -82,8 +68,31 @@ def main() -> int:
     for module in sorted(left):
         if left.get(module):
             print(f"\n{module}: not killed")
-            print("\n".join(f"  {name}" for name in sorted(left[module])))
+            print("\n".join(f"  {name} ({status})" for name, status in sorted(left[module].items())))
     return 0
+
+
+def _results(env: dict[str, str], modules: list[str]) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
+    """Each module's count of mutants by status, and its mutants not killed (name: status)."""
+    listing = subprocess.run(
+        [sys.executable, "-m", "mutmut", "results", "--all", "true"],
+        timeout=600,
+        cwd=ROOT, env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    left: dict[str, dict[str, str]] = defaultdict(dict)
+    for line in listing.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        name = match.group("name")
+        module, status = module_of(name), match.group("status").strip()
+        if not any(module == wanted or module.startswith(wanted + ".") for wanted in modules):
+            continue
+        counts[module][status] += 1
+        if status in _NOT_KILLED:
+            left[module][name] = status
+    return counts, left
 
 
 if __name__ == "__main__":

@@ -118,3 +118,18 @@ def test_a_file_name_that_is_not_utf8_can_be_baselined(tmp_path: Path, monkeypat
     (tmp_path / "other.py").write_text(SWALLOW)
     found = concise(tmp_path, monkeypatch, "--no-cache", "--baseline", ".reliability-lint-baseline.json", "--select", "REL101")
     assert found == ["other.py:4: REL101"]
+
+
+def test_diff_base_reads_file_names_that_are_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    root = committed(tmp_path, {"old.py": "x = 1\n"})
+    try:  # a finding in it could not be printed by CliRunner (the real executable can): none
+        (root / os.fsdecode(b"new\xff.py")).write_text("x = 2\n")
+    except (OSError, UnicodeError):
+        pytest.skip("this file system does not take a file name that is not UTF-8")
+    (root / "old.py").write_text("x = 1\n" + SWALLOW)
+    # untracked, listed by git ls-files
+    assert concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".") == ["old.py:5: REL101"]
+    git("add", ".", cwd=root)  # staged: now in the diff itself, named raw (core.quotePath=false)
+    assert concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".") == ["old.py:5: REL101"]
