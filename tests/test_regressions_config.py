@@ -57,6 +57,10 @@ def error_of(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
         ("todos = { reference-pattern = '(' }", "tool.reliability-lint.todos.reference-pattern is not a valid regular expression"),
         ("todos = { owner = 'x' }", "unknown key 'tool.reliability-lint.todos.owner'"),
         ("exceptions = { include-specific = 1 }", "tool.reliability-lint.exceptions.include-specific must be a boolean"),
+        ("timeouts = { wait = [600] }", "tool.reliability-lint.timeouts.wait must be an integer or a number or a string"),
+        ("timeouts = { wait = true }", "tool.reliability-lint.timeouts.wait must be an integer or a number or a string"),
+        ("todos = { reference-pattern = 3 }", "tool.reliability-lint.todos.reference-pattern must be a string"),
+        ("auth = { private-services = ['api'] }", "tool.reliability-lint.auth.private-services must be dict"),
     ],
 )
 def test_a_wrong_value_is_named_by_its_key_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, config: str, message: str) -> None:
@@ -192,28 +196,32 @@ def test_config_selection_and_flags_add_up(tmp_path: Path, monkeypatch: pytest.M
 
 
 def test_excludes_match_names_globs_and_folder_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    names = ("a/vendored/x.py", "a/b_pb2.py", "a/keep.py", "gen/deep/y.py", "src/gen/z.py", "src/gen_tools.py")
+    names = ("a/vendored/x.py", "a/b_pb2.py", "a/keep.py", "gen/deep/y.py", "src/gen/z.py", "src/gen_tools.py", "out/X/c.py", "out/d.py")
     for name in names:
         write(tmp_path, name, SWALLOW)
-    write(tmp_path, "pyproject.toml", TABLE + "select = ['REL101']\nextend-exclude = ['vendored', '*_pb2.py', './gen/', 'src/gen/']\n")
+    write(tmp_path, "pyproject.toml", TABLE + "select = ['REL101']\nextend-exclude = ['vendored', '*_pb2.py', './gen/', 'src/gen/', 'out/X']\n")
     found = concise(tmp_path, monkeypatch, "--no-cache", ".")
-    assert found == ["a/keep.py:4: REL101", "src/gen_tools.py:4: REL101"]
+    assert found == ["a/keep.py:4: REL101", "out/d.py:4: REL101", "src/gen_tools.py:4: REL101"]
     # exclude replaces the defaults and the configured list; extend-exclude still applies
     found = concise(tmp_path, monkeypatch, "--no-cache", "--exclude", "keep.py", ".")
-    assert found == ["src/gen_tools.py:4: REL101"]
+    assert found == ["out/d.py:4: REL101", "src/gen_tools.py:4: REL101"]
 
 
 def test_per_file_ignores_match_globs_and_ignore_only_their_codes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("tests/test_a.py", "src/x/tests_b.py", "src/main.py", "scripts/run.py"):
         write(tmp_path, name, SWALLOW)
+    write(tmp_path, "tools/ZZX/a.py", SWALLOW)
+    write(tmp_path, "tools/ZZ/b.py", SWALLOW)
     write(
         tmp_path,
         "pyproject.toml",
-        TABLE + "[tool.reliability-lint.per-file-ignores]\n'tests/*' = ['REL101']\n'**/tests_*.py' = ['REL1']\n'./scripts/' = ['REL102']\n",
+        TABLE + "[tool.reliability-lint.per-file-ignores]\n'tests/*' = ['REL101']\n'**/tests_*.py' = ['REL1']\n"
+        "'./scripts/' = ['REL102']\n'tools/ZZX' = ['REL1']\n",
     )
     found = concise(tmp_path, monkeypatch, "--no-cache", ".")
     assert found == [
         "scripts/run.py:4: REL101",
         "src/main.py:4: REL101", "src/main.py:4: REL102",
         "tests/test_a.py:4: REL102",
+        "tools/ZZ/b.py:4: REL101", "tools/ZZ/b.py:4: REL102",
     ]  # fmt: skip
