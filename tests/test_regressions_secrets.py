@@ -122,3 +122,15 @@ def test_a_key_body_line_of_eight_characters_is_redacted_too(tmp_path: Path, mon
     out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "keys.py")
     assert "+SIGNING_KEY = os.environ" in out
     assert "Q8sN3bYc" not in out
+
+
+def test_a_secret_written_in_pieces_or_with_escapes_shows_none_of_its_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "creds.py").write_text(
+        'password = (\n    "Hx7qLm2pZr9t"\n    "Kw4vQ8sN3bYc"\n)\ntoken = "Zx7q\\x4cm2pZr9tKw4vQ8sN"\n'
+    )
+    out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "creds.py")
+    assert "+password = os.environ" in out and "+token = os.environ" in out
+    for piece in ("Hx7qLm2pZr9t", "Kw4vQ8sN3bYc", "x4cm2pZr9t", "Zx7q\\x4c"):
+        assert piece not in out, piece
+    out = run(tmp_path, monkeypatch, "check", "--output-format", "json", "--select", "REL301", "creds.py")
+    assert "Hx7qLm2p" not in out and "Kw4vQ8sN3bYc" not in out and "x4cm2pZr9t" not in out

@@ -171,3 +171,25 @@ def test_a_marker_counts_inside_the_function_and_its_indented_comments_only(tmp_
         "def b():\n    pass\n    # FIXME: indented below\n"
     )
     assert [(row, message.split("`")[1]) for row, *_, message in stubs(tmp_path, monkeypatch, text)] == [(6, "b")]
+
+
+def test_the_inventory_and_the_stub_fix_show_credentials_in_a_todo_redacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(
+        "def send(rows):\n"
+        '    # TODO: log in with password="Hx7qLm2pZr9tKw4v" at https://bot:Zq8vW3nR6tY1@mail.example.com/\n'
+        "    # FIXME(AKIAIOSFODNN7EXAMPLE): rotate, key AKIAIOSFODNN7EXAMPLE\n"
+        "    pass\n"
+    )
+    code, out, err = run(tmp_path, monkeypatch, "todos", "--format", "json", ".")
+    assert code == 0, out + err
+    for secret in ("Hx7qLm2pZr9tKw4v", "Zq8vW3nR6tY1", "AKIAIOSFODNN7EXAMPLE"):
+        assert secret not in out, secret
+    todos = {t["line"]: t for t in json.loads(out)["todos"]}
+    assert todos[2]["text"] == 'log in with password="Hx7q…(16 chars)" at https://bot:…(16 chars)@mail.example.com/'
+    assert todos[3]["owner"] == "AKIA…(20 chars)" and todos[3]["text"] == "rotate, key AKIA…(20 chars)"
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--select", "REL402", "--unsafe-fixes", "--output-format", "json", ".")
+    assert code == 1, out + err
+    (finding,) = json.loads(out)
+    assert "Hx7qLm2pZr9tKw4v" not in out and "Zq8vW3nR6tY1" not in out
+    (edit,) = finding["fix"]["edits"]  # the words of the TODO, their credentials redacted
+    assert edit["content"] == 'raise NotImplementedError("send: log in with password=\\"Hx7q…(16 chars)\\" at https://bot:…(16 chars)@mail.example.com/")'
