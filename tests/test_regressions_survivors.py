@@ -133,3 +133,19 @@ def test_diff_base_reads_file_names_that_are_not_utf8(tmp_path: Path, monkeypatc
     assert concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".") == ["old.py:5: REL101"]
     git("add", ".", cwd=root)  # staged: now in the diff itself, named raw (core.quotePath=false)
     assert concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".") == ["old.py:5: REL101"]
+
+
+def test_a_change_to_the_last_line_of_a_file_without_a_final_newline_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # git marks both sides with "\ No newline at end of file" inside the hunk
+    root = committed(tmp_path, {"job.py": SWALLOW + "x = 1"})
+    (root / "job.py").write_text(SWALLOW + "x = 2\n\n" + SWALLOW.replace("load", "save").rstrip("\n"))
+    found = concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".")
+    assert found == ["job.py:11: REL101"]
+
+
+def test_every_line_of_a_long_added_block_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = committed(tmp_path, {"job.py": "x = 1\n", "other.py": "y = 1\n"})
+    (root / "job.py").write_text("x = 1\n" + "".join(f"a{n} = {n}\n" for n in range(6)) + SWALLOW + "z = 1\n")
+    (root / "other.py").write_text("y = 2\n" + SWALLOW)  # a hunk that replaces a line, then adds
+    found = concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".")
+    assert found == ["job.py:11: REL101", "other.py:5: REL101"]
