@@ -43,14 +43,14 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", default=["all"])
     parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
     parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
-    parser.add_argument("--left-only", action="store_true", help="run again only the mutants the last run did not kill (after new tests)")
+    parser.add_argument("--left-only", action="store_true", help="run only the mutants not killed or not yet checked (after new tests, or a run cut short)")
     args = parser.parse_args()
     modules = list(ALL) if args.modules == ["all"] else args.modules
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "mutants"), str(ROOT / "scripts" / "mutmut_site")]))
     env.pop("MUTANT_UNDER_TEST", None)
     patterns = [f"reliability_lint.{module}.*" for module in modules]
     if not args.report_only and args.left_only:
-        patterns = [name for names in _results(env, modules)[1].values() for name in names]
+        patterns = [name for names in _results(env, modules, unchecked=True)[1].values() for name in names]
     if not args.report_only and patterns:  # none named would make mutmut run every mutant
         run = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *patterns]
         # A mutation run takes as long as its mutants do: bounding it would cut a run short.
@@ -72,8 +72,11 @@ def main() -> int:
     return 0
 
 
-def _results(env: dict[str, str], modules: list[str]) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
-    """Each module's count of mutants by status, and its mutants not killed (name: status)."""
+def _results(
+    env: dict[str, str], modules: list[str], unchecked: bool = False
+) -> tuple[dict[str, Counter[str]], dict[str, dict[str, str]]]:
+    """Each module's count of mutants by status, and its mutants not killed (name: status),
+    with those not yet checked too when `unchecked`."""
     listing = subprocess.run(
         [sys.executable, "-m", "mutmut", "results", "--all", "true"],
         timeout=600,
@@ -90,7 +93,7 @@ def _results(env: dict[str, str], modules: list[str]) -> tuple[dict[str, Counter
         if not any(module == wanted or module.startswith(wanted + ".") for wanted in modules):
             continue
         counts[module][status] += 1
-        if status in _NOT_KILLED:
+        if status in _NOT_KILLED or (unchecked and status == "not checked"):
             left[module][name] = status
     return counts, left
 
