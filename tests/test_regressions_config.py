@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from test_regressions_core import SWALLOW, concise, run
 
 TABLE = "[tool.reliability-lint]\n"

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_regressions_core import SWALLOW, committed, concise, git, run
 
 

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_regressions_core import concise, run
 
 
