@@ -148,3 +148,76 @@ def test_every_line_of_a_long_added_block_counts(tmp_path: Path, monkeypatch: py
     (root / "other.py").write_text("y = 2\n" + SWALLOW)  # a hunk that replaces a line, then adds
     found = concise(root, monkeypatch, "--no-cache", "--select", "REL101", "--diff-base", "HEAD", ".")
     assert found == ["job.py:11: REL101", "other.py:5: REL101"]
+
+
+# ------------------------------------------------------------------ baseline files
+
+
+def baseline_error(root: Path, monkeypatch: pytest.MonkeyPatch, text: str | None = None, *args: str) -> str:
+    if text is not None:
+        (root / ".reliability-lint-baseline.json").write_text(text)
+    code, out, err = run(root, monkeypatch, "check", "--no-cache", "--baseline", ".reliability-lint-baseline.json", *args, ".")
+    assert code == 2, out + err
+    assert err.count("\n") == 1, err
+    return err.strip()
+
+
+def test_a_broken_baseline_is_named_with_what_is_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(SWALLOW)
+    name = ".reliability-lint-baseline.json"
+    assert baseline_error(tmp_path, monkeypatch) == f"error: {name}: no such baseline; create it with `reliability-lint baseline`"
+    assert baseline_error(tmp_path, monkeypatch, "{").startswith(f"error: {name}: not a baseline (invalid JSON: ")
+    good = {"version": 1, "salt": "ab", "findings": []}
+    for salt in ("", 5, None):
+        assert baseline_error(tmp_path, monkeypatch, json.dumps({**good, "salt": salt})) == f"error: {name}: baseline has no salt"
+    text = json.dumps({**good, "findings": {}})
+    assert baseline_error(tmp_path, monkeypatch, text) == f"error: {name}: baseline has no list of findings"
+    row = {"code": "REL101", "path": "job.py", "fingerprint": "0" * 64}
+    for bad in ({"code": "REL101", "path": "job.py"}, "REL101", {**row, "path": 3}):
+        text = json.dumps({**good, "findings": [row, bad]})
+        assert baseline_error(tmp_path, monkeypatch, text) == f"error: {name}: finding 2 needs string code, path and fingerprint"
+    (tmp_path / "accepted").mkdir()  # named by the config, which click does not check
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\nbaseline = 'accepted'\n")
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", ".")
+    assert code == 2, out + err
+    assert err == f"error: {tmp_path / 'accepted'}: cannot read: Is a directory\n"
+
+
+def test_a_baseline_that_cannot_be_written_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(SWALLOW)
+    (tmp_path / "file.txt").write_text("")
+    code, out, err = run(tmp_path, monkeypatch, "baseline", "-o", "file.txt/b.json")
+    assert code == 2, out + err
+    assert err == "error: file.txt/b.json: cannot write: Not a directory\n"
+
+
+def test_each_copy_of_an_identical_finding_is_baselined_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = SWALLOW.replace("def load():\n", "")
+    job = tmp_path / "job.py"
+    job.write_text("def load():\n" + copy + copy)
+    assert run(tmp_path, monkeypatch, "baseline", "--select", "REL101")[0] == 0
+    data = json.loads((tmp_path / ".reliability-lint-baseline.json").read_text())
+    assert data["tool"] == "reliability-lint" and len(data["findings"]) == 2
+    baselined = ("--no-cache", "--baseline", ".reliability-lint-baseline.json", "--select", "REL101", ".")
+    assert concise(tmp_path, monkeypatch, *baselined) == []
+    job.write_text("def load():\n" + copy + copy + copy)  # a third copy is new
+    assert len(concise(tmp_path, monkeypatch, *baselined)) == 1
+    job.write_text("def load():\n" + copy)
+    assert concise(tmp_path, monkeypatch, *baselined) == []
+
+
+def test_report_fingerprints_of_three_identical_findings_are_distinct(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = SWALLOW.replace("def load():\n", "")
+    (tmp_path / "job.py").write_text("def load():\n" + copy * 3)
+    code, out, _ = run(tmp_path, monkeypatch, "check", "--no-cache", "--select", "REL101", "--output-format", "gitlab", ".")
+    assert code == 1
+    assert len({issue["fingerprint"] for issue in json.loads(out)}) == 3
+
+
+def test_two_baselines_of_the_same_code_share_no_hash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(SWALLOW)
+    prints = []
+    for name in ("a.json", "b.json"):
+        assert run(tmp_path, monkeypatch, "baseline", "-o", name)[0] == 0
+        prints.append({row["fingerprint"] for row in json.loads((tmp_path / name).read_text())["findings"]})
+    assert len(prints[0]) == 2 and prints[0].isdisjoint(prints[1])  # salted: no lookup across baselines

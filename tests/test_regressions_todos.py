@@ -192,3 +192,14 @@ def test_the_inventory_and_the_stub_fix_show_credentials_in_a_todo_redacted(tmp_
     assert "Hx7qLm2pZr9tKw4v" not in out and "Zq8vW3nR6tY1" not in out
     (edit,) = finding["fix"]["edits"]  # the words of the TODO, their credentials redacted
     assert edit["content"] == 'raise NotImplementedError("send: log in with password=\\"Hx7q…(16 chars)\\" at https://bot:…(16 chars)@mail.example.com/")'
+
+
+def test_short_and_nested_credentials_in_a_todo_are_redacted_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(
+        'x = 1  # TODO: password="Zq8vW3" works\n'
+        'y = 2  # TODO: api_key="AKIAIOSFODNN7EXAMPLEXYZQ" rotate\n'
+    )
+    code, out, err = run(tmp_path, monkeypatch, "todos", "--format", "json", ".")
+    assert code == 0, out + err
+    texts = [t["text"] for t in json.loads(out)["todos"]]
+    assert texts == ['password="…(6 chars)" works', 'api_key="AKIA…(24 chars)" rotate']
