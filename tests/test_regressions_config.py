@@ -224,3 +224,15 @@ def test_per_file_ignores_match_globs_and_ignore_only_their_codes(tmp_path: Path
         "tests/test_a.py:4: REL102",
         "tools/ZZ/b.py:4: REL101", "tools/ZZ/b.py:4: REL102",
     ]  # fmt: skip
+
+
+def test_a_config_that_cannot_be_read_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "file.txt", "")
+    assert error_of(tmp_path, monkeypatch, "--config", "file.txt/lint.toml") == "error: file.txt/lint.toml: cannot read: Not a directory"
+
+
+def test_per_file_ignores_of_all_ignore_every_rule(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "gen/job.py", SWALLOW)
+    write(tmp_path, "job.py", SWALLOW)
+    write(tmp_path, "pyproject.toml", TABLE + "[tool.reliability-lint.per-file-ignores]\n'gen/*' = ['ALL']\n")
+    assert concise(tmp_path, monkeypatch, "--no-cache", ".") == ["job.py:4: REL101", "job.py:4: REL102"]

@@ -221,3 +221,12 @@ def test_two_baselines_of_the_same_code_share_no_hash(tmp_path: Path, monkeypatc
         assert run(tmp_path, monkeypatch, "baseline", "-o", name)[0] == 0
         prints.append({row["fingerprint"] for row in json.loads((tmp_path / name).read_text())["findings"]})
     assert len(prints[0]) == 2 and prints[0].isdisjoint(prints[1])  # salted: no lookup across baselines
+
+
+def test_a_git_error_that_is_not_utf8_is_still_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    root = committed(tmp_path, {"job.py": SWALLOW})
+    code, out, err = run(root, monkeypatch, "check", "--no-cache", "--diff-base", os.fsdecode(b"rev\xff"), ".")
+    assert code == 2, out + err
+    assert err.startswith("error: git merge-base failed: fatal: Not a valid object name rev\ufffd") and err.count("\n") == 1
