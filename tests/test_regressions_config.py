@@ -46,6 +46,8 @@ def error_of(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
         ("baseline = ['a']", "tool.reliability-lint.baseline must be a string (a file path)"),
         ("docs-url = 'ftp://host/rules/'", "tool.reliability-lint.docs-url must be a URL"),
         ("selct = ['REL1']", "unknown key 'tool.reliability-lint.selct'"),
+        ("todos = { tags = ['TODO'] }\nselct = ['REL1']", "unknown key 'tool.reliability-lint.selct'"),
+        ("per-file-ignores = { 'a.py' = ['XYZ1'] }", "tool.reliability-lint.per-file-ignores.a.py: unknown rule code 'XYZ1'"),
         ("extend-safe-fixes = ['REL9999']", "tool.reliability-lint.extend-safe-fixes: unknown rule code 'REL9999'"),
         ("extend-unsafe-fixes = ['XYZ']", "tool.reliability-lint.extend-unsafe-fixes: unknown rule code 'XYZ'"),
         ("todos = 'yes'", "tool.reliability-lint.todos must be a table"),
@@ -236,3 +238,30 @@ def test_per_file_ignores_of_all_ignore_every_rule(tmp_path: Path, monkeypatch: 
     write(tmp_path, "job.py", SWALLOW)
     write(tmp_path, "pyproject.toml", TABLE + "[tool.reliability-lint.per-file-ignores]\n'gen/*' = ['ALL']\n")
     assert concise(tmp_path, monkeypatch, "--no-cache", ".") == ["job.py:4: REL101", "job.py:4: REL102"]
+
+
+def test_a_config_file_of_top_level_keys_may_hold_other_tools_tables(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "job.py", SWALLOW)
+    write(tmp_path, "lint.toml", "select = ['REL102']\n[tool.other]\nx = 1\n")
+    assert concise(tmp_path, monkeypatch, "--no-cache", "--config", "lint.toml", ".") == ["job.py:4: REL102"]
+
+
+def test_local_rules_may_name_one_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "job.py", SWALLOW)
+    (tmp_path / "house_rules").mkdir()
+    write(tmp_path, "pyproject.toml", TABLE + "local-rules = 'house_rules'\nselect = ['REL101']\n")
+    assert concise(tmp_path, monkeypatch, "--no-cache", ".") == ["job.py:4: REL101"]
+
+
+def test_all_is_the_least_specific_prefix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, "job.py", "def load():\n    exec(code)\n    try:\n        run()\n    except:\n        pass\n")
+    assert every(tmp_path, monkeypatch, "--select", "B", "--ignore", "ALL") == ["job.py:2: B102", "job.py:5: B110"]
+    assert every(tmp_path, monkeypatch, "--ignore", "ALL") == []  # the default selection counts as ALL
+
+
+def test_options_given_in_memory_are_checked_and_named_as_the_configuration() -> None:
+    from reliability_lint.config import ConfigError
+    from reliability_lint.testing import check_text
+
+    with pytest.raises(ConfigError, match=r"^configuration: unknown key 'todos\.owner'$"):
+        check_text("x = 1\n", ["REL401"], options={"todos": {"owner": "x"}})
