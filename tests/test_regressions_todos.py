@@ -190,6 +190,7 @@ def test_the_inventory_and_the_stub_fix_show_credentials_in_a_todo_redacted(tmp_
     assert code == 1, out + err
     (finding,) = json.loads(out)
     assert "Hx7qLm2pZr9tKw4v" not in out and "Zq8vW3nR6tY1" not in out
+    assert finding["fix"]["message"] == "Raise `NotImplementedError` instead of returning"
     (edit,) = finding["fix"]["edits"]  # the words of the TODO, their credentials redacted
     assert edit["content"] == 'raise NotImplementedError("send: log in with password=\\"Hx7q…(16 chars)\\" at https://bot:…(16 chars)@mail.example.com/")'
 
