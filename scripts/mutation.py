@@ -44,6 +44,7 @@ def main() -> int:
     parser.add_argument("--max-children", type=int, default=2, help="parallel test processes (default 2)")
     parser.add_argument("--report-only", action="store_true", help="print the scores of the last run, run nothing")
     parser.add_argument("--left-only", action="store_true", help="run only the mutants not killed or not yet checked (after new tests, or a run cut short)")
+    parser.add_argument("--unchecked-only", action="store_true", help="run only the mutants not yet checked (a run cut short)")
     args = parser.parse_args()
     modules = list(ALL) if args.modules == ["all"] else args.modules
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "mutants"), str(ROOT / "scripts" / "mutmut_site")]))
@@ -51,6 +52,9 @@ def main() -> int:
     patterns = [f"reliability_lint.{module}.*" for module in modules]
     if not args.report_only and args.left_only:
         patterns = [name for names in _results(env, modules, unchecked=True)[1].values() for name in names]
+    if not args.report_only and args.unchecked_only:
+        left = _results(env, modules, unchecked=True)[1].values()
+        patterns = [name for names in left for name, status in names.items() if status == "not checked"]
     if not args.report_only and patterns:  # none named would make mutmut run every mutant
         run = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *patterns]
         # A mutation run takes as long as its mutants do: bounding it would cut a run short.
