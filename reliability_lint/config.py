@@ -89,6 +89,10 @@ class Config:
     @property
     def local_rule_dirs(self) -> list[Path]:
         value = self.values.get("local-rules", [])
+        problem = _str_or_list(value)
+        if problem:  # checked here too: the rules load before validate() can run
+            prefix = f"tool.{SECTION}." if self.file and self.file.name == "pyproject.toml" else ""
+            raise ConfigError(f"{self.file or 'configuration'}: {prefix}local-rules {problem}")
         return [self.root / item for item in ([value] if isinstance(value, str) else value)]
 
 

@@ -4,6 +4,7 @@ findings through `reliability_lint.testing`, output through the command line."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -114,3 +115,39 @@ def test_a_secret_shorter_than_twelve_characters_shows_none_of_them() -> None:
         assert finding.message.endswith(f": …({len(value)} chars)"), finding.message
     (finding,) = check_text('password = "Hx7qLm2pZr9t"\n', select=["REL301"])
     assert "Hx7q…(12 chars)" in finding.message
+
+
+def test_a_key_body_line_of_eight_characters_is_redacted_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = PRIVATE_KEY.replace("\n-----END", "\nQ8sN3bYc\n-----END")  # a last body line of 8 characters
+    (tmp_path / "keys.py").write_text(f'SIGNING_KEY = """{key}"""\n')
+    out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "keys.py")
+    assert "+SIGNING_KEY = os.environ" in out
+    assert "Q8sN3bYc" not in out
+
+
+def test_a_secret_written_in_pieces_or_with_escapes_shows_none_of_its_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "creds.py").write_text(
+        'password = (\n    "Hx7qLm2pZr9t"\n    "Kw4vQ8sN3bYc"\n)\ntoken = "Zx7q\\x4cm2pZr9tKw4vQ8sN"\n'
+    )
+    out = run(tmp_path, monkeypatch, "fix", "--unsafe-fixes", "--diff", "--select", "REL301", "creds.py")
+    assert "+password = os.environ" in out and "+token = os.environ" in out
+    for piece in ("Hx7qLm2pZr9t", "Kw4vQ8sN3bYc", "x4cm2pZr9t", "Zx7q\\x4c"):
+        assert piece not in out, piece
+    out = run(tmp_path, monkeypatch, "check", "--output-format", "json", "--select", "REL301", "creds.py")
+    assert "Hx7qLm2p" not in out and "Kw4vQ8sN3bYc" not in out and "x4cm2pZr9t" not in out
+
+
+def test_the_text_report_of_a_file_with_a_secret_shows_it_redacted_everywhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "creds.py").write_text(
+        'password = "Hx7qLm2pZr9tKw4v"\n\n\ndef send(alert):\n    # TODO: log in with Hx7qLm2pZr9tKw4v\n    pass\n'
+    )
+    out = run(tmp_path, monkeypatch, "check", "--unsafe-fixes", "--show-fixes", "creds.py")
+    assert "Hx7qLm2pZr9t" not in out
+    assert '1 | password = "Hx7q…(16 chars)"' in out  # the source line, redacted
+    assert "5 |     # TODO: log in with Hx7q…(16 chars)" in out
+    assert '-password = "Hx7q…(16 chars)"\n' in out and '+password = os.environ["PASSWORD"]' in out
+    stub = out[out.index("REL402") : out.index("REL401")]
+    assert "help: Raise `NotImplementedError` instead of returning (unsafe)" in stub
+    assert "@@" not in stub and "raise NotImplementedError" not in stub  # its edits would write the secret: no diff
+    reported, _ = json.JSONDecoder().raw_decode(run(tmp_path, monkeypatch, "check", "--output-format", "gitlab", "creds.py"))
+    assert len({issue["fingerprint"] for issue in reported}) == 3
