@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cache_files
 import pytest
 from test_regressions_core import SWALLOW, concise, run
 
@@ -152,14 +153,14 @@ def test_paths_in_the_config_are_relative_to_its_folder(tmp_path: Path, monkeypa
     write(tmp_path, "pkg/job.py", SWALLOW)
     code, out, err = run(tmp_path / "pkg", monkeypatch, "check", "--output-format", "concise", ".")
     assert code == 1 and "job.py" in out and "models.py" not in out, out + err
-    assert list((tmp_path / "var" / "cache").glob("*/*.json"))
+    assert cache_files.entries(tmp_path / "var" / "cache"), "the cache is in the configured folder"
     assert not (tmp_path / "pkg" / "var").exists()
 
 
 def test_a_flag_with_an_unknown_code_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, "job.py", SWALLOW)
     for flag in ("--select", "--extend-select", "--ignore"):
-        assert error_of(tmp_path, monkeypatch, flag, "REL9999").endswith(f"{flag}: unknown rule code 'REL9999'")
+        assert error_of(tmp_path, monkeypatch, flag, "REL9999").startswith(f"error: {flag}: unknown rule code 'REL9999'")
 
 
 # ------------------------------------------------------------------ selection
