@@ -25,7 +25,11 @@ _HOME = {
     "fix_error": "errors", "import_edits": "imports", "parsed": "verify", "parses": "verify",
     "FileChangedError": "write", "file_origin": "write", "write_atomic": "write",
 }  # fmt: skip
-__all__ = sorted(_HOME)
+__all__ = [
+    "MAX_ROUNDS", "FileChangedError", "FixContext", "FixError", "apply_edits", "choose_edits", "compute_edits",
+    "file_origin", "fix_error", "import_edits", "parsed", "parses", "text_edits", "unified_diff", "write_atomic",
+]  # fmt: skip
+assert sorted(__all__) == sorted(_HOME)
 
 if TYPE_CHECKING:
     from reliability_lint.fix.cst import FixContext

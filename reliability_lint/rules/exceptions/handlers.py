@@ -19,7 +19,7 @@ from typing import Any
 
 from reliability_lint.rules.exceptions.catalogue import BROAD
 from reliability_lint.semantic.model import Module
-from reliability_lint.semantic.reporting import ERROR_LEVELS, own_nodes, reports_errors
+from reliability_lint.semantic.reporting import own_nodes, reports_errors
 from reliability_lint.semantic.scopes import FUNCTIONS, Scope, start
 from reliability_lint.rules.timeouts.catalogue import SHARED_TYPES
 from reliability_lint.semantic.types import Library
