@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from reliability_lint.findings import ERROR_CODE, Finding
+from reliability_lint.settings import BASELINE_NAME
 
-BASELINE_NAME = ".reliability-lint-baseline.json"
+__all__ = ["BASELINE_NAME", "Baseline", "BaselineError", "load"]
 FORMAT_VERSION = 1
 
 

@@ -4,67 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NoReturn
+from typing import Any, Callable
 
 import click
 
 from reliability_lint import __version__
+from reliability_lint.invocation import (
+    EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, Options, collect, discover_files, fail, registry_of, settings_for_paths,
+)  # fmt: skip
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 COLOR_CHOICES = ("auto", "always", "never")
-
-
-def _codes(value: str | None) -> list[str] | None:
-    if value is None:
-        return None
-    return [code.strip().upper() for code in value.split(",") if code.strip()]
-
-
-def _globs(value: str | None) -> list[str] | None:
-    return None if value is None else [item.strip() for item in value.split(",") if item.strip()]
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-@dataclass
-class Options:
-    """The flags shared by check and fix."""
-
-    paths: tuple[Path, ...]
-    config: Path | None
-    select: str | None
-    extend_select: str | None
-    ignore: str | None
-    exclude: str | None
-    extend_exclude: str | None
-    force_exclude: bool
-    unsafe_fixes: bool
-    output_format: str
-    statistics: bool
-    jobs: int | None
-    exit_zero: bool
-    no_progress: bool
-    no_cache: bool = False
-    baseline: Path | None = None
-    diff_base: str | None = None
-    stdin_filename: str | None = None
-    stdin_data: bytes | None = None  # what was read from standard input (`-`)
-
-    @property
-    def reads_stdin(self) -> bool:
-        return self.stdin_filename is not None or self.paths == (Path("-"),)
-    show_fixes: bool = False
-    output_file: Path | None = None
-    quiet: bool = False
-    verbose: bool = False
-    color: str = "auto"
 
 
 def _selection_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -149,7 +100,7 @@ def _run(options: Options, mode: str) -> None:
     from reliability_lint.report import Report, render
     from reliability_lint.report.style import use_color
 
-    settings, results, findings = _collect(options, mode, gate=True)
+    settings, results, findings = collect(options, mode, gate=True)
     skipped = Counter(result.skipped for result in results if result.skipped)
     if mode == engine.DIFF:
         diffs = "".join(result.diff for result in results)
@@ -197,90 +148,9 @@ def _emit(text: str, options: Options, color: bool = False, err: bool = False) -
     try:
         write_report(options.output_file, text)
     except OSError as exc:
-        _fail(f"{options.output_file}: cannot write: {exc.strerror or exc}")
+        fail(f"{options.output_file}: cannot write: {exc.strerror or exc}")
     if options.verbose:
         click.echo(f"Wrote {options.output_file}", err=True)
-
-
-def _collect(options: Options, mode: str, gate: bool) -> tuple[Any, list[Any], list[Any]]:
-    """Run the engine: (settings, per-file results, sorted findings).
-
-    With `gate`, only files changed since --diff-base are checked, and only the findings
-    on changed lines and not in the baseline are kept.
-    """
-    from reliability_lint import engine
-    from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
-    from reliability_lint.config import ConfigError
-    from reliability_lint.diff_lines import DiffError, changed_lines, touches
-    from reliability_lint.progress import Progress, estimated_work
-    from reliability_lint.registry import RegistryError
-    from reliability_lint.report import FORMATS_WITH_EDITS
-
-    changed = None
-    baseline: Baseline | None = None
-    try:
-        settings = _settings(options)
-        if gate and options.diff_base is not None:
-            changed = changed_lines(options.diff_base, Path.cwd())
-        if gate and settings.baseline is not None:
-            baseline = load(settings.baseline, settings.root)
-    except (ConfigError, RegistryError, BaselineError, DiffError) as exc:
-        _fail(str(exc))
-    paths = list(options.paths) or [Path(".")]
-    problems: list[Any] = []
-    if options.reads_stdin:
-        if options.paths != (Path("-"),):
-            _fail("--stdin-filename reads standard input: give `-` as the only path")
-        tasks = _stdin_tasks(options, settings)
-    else:
-        tasks, problems = _discover(paths, settings)
-    # The baseline's hashes are not the project's text (a secret rule would see entropy).
-    recorded = (settings.baseline or settings.root / BASELINE_NAME).resolve()
-    tasks = [task for task in tasks if task.path.name != recorded.name or task.path.resolve() != recorded]
-    if changed is not None:
-        tasks = [task for task in tasks if task.path.resolve() in changed]
-    if mode == engine.CHECK and (options.output_format in FORMATS_WITH_EDITS or options.show_fixes):
-        mode = engine.CHECK_WITH_EDITS
-    jobs = options.jobs or os.cpu_count() or 1
-    started = time.monotonic()
-    if options.verbose:
-        click.echo(f"Checking {len(tasks)} files with {len(settings.enabled)} rules ({jobs} jobs; project root {settings.root}).", err=True)
-    try:
-        if not (options.no_progress or options.quiet) and sys.stderr.isatty():
-            label = "Fixing" if mode in (engine.FIX, engine.DIFF) else "Checking"
-            work = estimated_work((t.path, t.kinds, None if t.data is None else len(t.data)) for t in tasks)
-            with Progress(len(tasks), label, weights=work) as progress:
-                results = engine.run(tasks, settings, mode, jobs, on_result=lambda _: progress.update(1))
-        else:
-            results = engine.run(tasks, settings, mode, jobs)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
-    if options.verbose:
-        click.echo(f"Done in {time.monotonic() - started:.2f} s.", err=True)
-    findings = problems + [f for result in results for f in result.findings]
-    if changed is not None:
-        findings = [f for f in findings if touches(f, changed)]
-    if baseline is not None:
-        findings, _ = baseline.split(findings)
-    findings.sort(key=lambda f: f.sort_key())
-    return settings, results, findings
-
-
-def _stdin_tasks(options: Options, settings: Any) -> list[Any]:
-    """The one task of a text read from standard input, checked as --stdin-filename names it
-    (nothing when --force-exclude excludes that path or no rule reads its kind of file)."""
-    from reliability_lint import engine
-    from reliability_lint.registry import REGISTRY
-
-    options.stdin_data = sys.stdin.buffer.read()
-    if options.stdin_filename is None:
-        return [engine.Task(Path("-"), "-", frozenset({"python"}), data=options.stdin_data)]
-    path = Path(options.stdin_filename)
-    if settings.force_exclude and settings.is_excluded(settings.relative(path)):
-        return []
-    kinds = REGISTRY.kinds_of(path)
-    return [engine.Task(path, engine.display_path(path), kinds, data=options.stdin_data)] if kinds else []
 
 
 @cli.command("baseline")
@@ -290,13 +160,13 @@ def _stdin_tasks(options: Options, settings: Any) -> list[Any]:
 def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
     """Record the current findings, so `check --baseline` reports only new ones."""
     from reliability_lint import engine
-    from reliability_lint.baseline import BASELINE_NAME, Baseline, BaselineError, load
+    from reliability_lint.baseline import Baseline, BaselineError, load
 
     options = Options(
         **flags, unsafe_fixes=False, output_format="text", statistics=False, exit_zero=False, no_progress=True
     )
-    settings, _, findings = _collect(options, engine.CHECK, gate=False)
-    file = output or settings.baseline or settings.root / BASELINE_NAME
+    settings, _, findings = collect(options, engine.CHECK, gate=False)
+    file = output or settings.baseline_file
     try:
         if update:
             recorded = load(file, settings.root)
@@ -309,54 +179,10 @@ def baseline_command(update: bool, output: Path | None, **flags: Any) -> None:
             recorded.write()
             click.echo(f"Recorded {len(recorded.entries)} finding{'s' if len(recorded.entries) != 1 else ''} in {file}.", err=True)
     except BaselineError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     errors = [f for f in findings if engine.is_error(f)]
     for finding in errors:
         click.echo(f"{finding.path}:{finding.line}:{finding.col + 1}: {finding.code} {finding.message} (not recorded)", err=True)
-
-
-def _settings(options: Options) -> Any:
-    from reliability_lint.config import find_config, load_config
-    from reliability_lint.settings import Overrides, resolve
-
-    start = options.paths[0] if options.paths else Path(".")
-    if options.stdin_filename is not None:
-        start = Path(options.stdin_filename).absolute()  # the config nearest the file named
-    config_file = options.config or find_config(start if start.exists() or options.stdin_filename else Path("."))
-    overrides = Overrides(
-        select=_codes(options.select),
-        extend_select=_codes(options.extend_select),
-        ignore=_codes(options.ignore),
-        exclude=_globs(options.exclude),
-        extend_exclude=_globs(options.extend_exclude),
-        force_exclude=options.force_exclude,
-        unsafe_fixes=options.unsafe_fixes,
-        no_cache=options.no_cache,
-        baseline=options.baseline,
-    )
-    settings = resolve(load_config(config_file, Path(".")), overrides)
-    if options.config is None and not options.reads_stdin:
-        from reliability_lint.nearest import Nearest
-
-        # each file gets the configuration nearest it; --config applies one to all (as ruff's)
-        settings.nearest = Nearest(settings, config_file, overrides, Path("."))
-    return settings
-
-
-def _discover(paths: list[Path], settings: Any) -> tuple[list[Any], list[Any]]:
-    """The engine's discovery, with every file's configuration resolved before the run: a
-    wrong nested configuration stops the run (exit 2) naming its file, as the first one does."""
-    from reliability_lint import engine
-    from reliability_lint.config import ConfigError
-    from reliability_lint.registry import RegistryError
-
-    try:
-        tasks, problems = engine.discover(paths, settings)
-        for task in tasks:
-            settings.for_file(task.path)
-    except (ConfigError, RegistryError) as exc:
-        _fail(str(exc))
-    return tasks, problems
 
 
 @cli.command("rules")
@@ -367,7 +193,7 @@ def rules_command(output_format: str, config: Path | None) -> None:
     This tool's own REL rules come first, then the packs' (bandit's B codes, local rules)."""
     import json
 
-    registry = _registry(config)
+    registry = registry_of(config)
     rules = sorted(registry.rules.values(), key=lambda rule: (not rule.code.startswith("REL"), rule.code))
     if output_format == "json":
         rows = [
@@ -399,46 +225,16 @@ def explain(code: str, config: Path | None) -> None:
     """Print a rule's page: what it does, why, examples, fix and options."""
     from reliability_lint.pages import page_for
 
-    registry = _registry(config)
+    registry = registry_of(config)
     wanted = code.upper()
     rule = registry.rules.get(wanted) or next((r for r in registry.rules.values() if r.name == code), None)
     if rule is None:
-        _fail(f"unknown rule {code!r}; `reliability-lint rules` lists them")
+        fail(f"unknown rule {code!r}; `reliability-lint rules` lists them")
     page = page_for(rule)
     if page is None:
         click.echo(f"{rule.code} {rule.name} ({rule.severity}): {rule.summary}")
         return
     click.echo(page, nl=False)
-
-
-def _registry(config: Path | None) -> Any:
-    from reliability_lint.config import ConfigError, find_config, load_config, validate
-    from reliability_lint.registry import RegistryError, load_rules
-
-    try:
-        loaded = load_config(config or find_config(Path(".")), Path("."))
-        registry = load_rules(loaded.local_rule_dirs, loaded.rule_packs)
-        validate(loaded, registry)  # a wrong key is named here too, not only by check
-        return registry
-    except (ConfigError, RegistryError) as exc:
-        _fail(str(exc))
-
-
-def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int | None, **selection: Any) -> Any:
-    """Settings as check would resolve them, for the commands that take only some of its flags."""
-    from reliability_lint.config import ConfigError
-    from reliability_lint.registry import RegistryError
-
-    flags: dict[str, Any] = dict.fromkeys(("select", "extend_select", "ignore", "exclude", "extend_exclude"), None)
-    flags.update(selection)
-    options = Options(
-        paths, config, **flags, force_exclude=False, unsafe_fixes=False, output_format="text",
-        statistics=False, jobs=jobs, exit_zero=False, no_progress=True,
-    )  # fmt: skip
-    try:
-        return _settings(options)
-    except (ConfigError, RegistryError) as exc:
-        _fail(str(exc))
 
 
 @cli.command()
@@ -449,12 +245,12 @@ def _settings_for_paths(paths: tuple[Path, ...], config: Path | None, jobs: int 
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parallel processes (default: number of cores).")
 def todos(paths: tuple[Path, ...], config: Path | None, output_format: str, untracked: bool, jobs: int | None) -> None:
     """Inventory of every TODO-tagged comment, oldest first, with author and date from git blame."""
-    from reliability_lint import engine, gather
+    from reliability_lint import gather
     from reliability_lint.report import todos as inventory
 
-    settings = _settings_for_paths(paths, config, jobs)
+    settings = settings_for_paths(paths, config, jobs)
     given = list(paths) or [Path(".")]
-    tasks, problems = _discover(given, settings)
+    tasks, problems = discover_files(given, settings)
     try:
         entries, errors = gather.inventory(tasks, settings, jobs or os.cpu_count() or 1)
     except KeyboardInterrupt:
@@ -489,14 +285,14 @@ def report_command(
     from reliability_lint.baseline import BaselineError, load
     from reliability_lint.report import team
 
-    settings = _settings_for_paths(paths, config, jobs, **selection)
+    settings = settings_for_paths(paths, config, jobs, **selection)
     recorded = None
     if baseline is not None:
         try:
             recorded = load(baseline, settings.root)
         except BaselineError as exc:
-            _fail(str(exc))
-    tasks, problems = _discover(list(paths) or [Path(".")], settings)
+            fail(str(exc))
+    tasks, problems = discover_files(list(paths) or [Path(".")], settings)
     if recorded is not None:  # its hashes are not the project's text
         tasks = [task for task in tasks if task.path.resolve() != recorded.file.resolve()]
     workers = jobs or os.cpu_count() or 1
@@ -519,7 +315,7 @@ def report_command(
     try:
         write_report(output, page)  # whole or not at all, like --output-file
     except OSError as exc:
-        _fail(f"{output}: cannot write: {exc.strerror}")
+        fail(f"{output}: cannot write: {exc.strerror}")
     click.echo(f"Wrote {output}", err=True)
 
 

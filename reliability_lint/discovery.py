@@ -52,7 +52,10 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Fi
                 kinds = REGISTRY.kinds_of(path)
                 if kinds:
                     tasks[key] = Task(path, display, kinds)
-    return sorted(tasks.values(), key=lambda task: task.display), problems
+    # The tool's own baseline is not the project's text: its salted hashes look like secrets.
+    baseline = settings.baseline_file.resolve()
+    kept = (t for t in tasks.values() if t.path.name != baseline.name or t.path.resolve() != baseline)
+    return sorted(kept, key=lambda task: task.display), problems
 
 
 def display_path(path: Path) -> str:

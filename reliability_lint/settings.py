@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from reliability_lint.nearest import Nearest
 
 
+BASELINE_NAME = ".reliability-lint-baseline.json"  # the baseline's file at the project root, by default
+
 @dataclass
 class Settings:
     """Everything a worker needs, resolved once from config and command line (picklable)."""
@@ -47,6 +49,12 @@ class Settings:
         """The settings that apply to one file (raises ConfigError or RegistryError when
         its configuration is wrong)."""
         return self if self.nearest is None else self.nearest.settings_for(path)
+
+    @property
+    def baseline_file(self) -> Path:
+        """Where `baseline` writes and `check` reads the baseline: the configured file, else
+        the default name at the project's root."""
+        return self.baseline or self.root / BASELINE_NAME
 
     def relative(self, path: Path) -> PurePosixPath:
         if os.sep == "/":  # as below, by string operations on paths pathlib has made normal (once per file)
