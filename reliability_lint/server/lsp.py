@@ -201,15 +201,21 @@ async def config_check(ls: ReliabilityServer) -> None:
     relint(ls, await asyncio.to_thread(ls.linter.config_changed))
 
 
-@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-async def did_close(ls: ReliabilityServer, params: types.DidCloseTextDocumentParams) -> None:
-    uri = params.text_document.uri
+def closed(ls: ReliabilityServer, uri: str) -> Path:
+    """Forget a closed document (its pending lint, its target, what it read): its path."""
     task = ls.pending.pop(uri, None)
     if task is not None:
         task.cancel()
     path = Path(to_fs_path(uri) or uri).absolute()
     ls.targets.pop(str(path), None)
     ls.linter.forget_document(path)
+    return path
+
+
+@server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+async def did_close(ls: ReliabilityServer, params: types.DidCloseTextDocumentParams) -> None:
+    uri = params.text_document.uri
+    path = closed(ls, uri)
     ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
     if _is_module(path):
         ls.linter.set_buffer(path, None)  # the file on disk again: its dependents may read it differently

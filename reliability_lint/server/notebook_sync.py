@@ -14,8 +14,8 @@ from pygls.workspace import TextDocument
 
 from reliability_lint.server import notebooks
 from reliability_lint.server.lsp import (
-    FIX_ALL_KIND, ReliabilityServer, config_check, config_problem, diagnostic, fix_all_action, lsp_range, overlaps,
-    problems, relint, schedule, server, text_edits, wants_kind,
+    FIX_ALL_KIND, ReliabilityServer, closed, config_check, config_problem, diagnostic, fix_all_action, lsp_range,
+    overlaps, problems, relint, schedule, server, text_edits, wants_kind,
 )  # fmt: skip
 
 
@@ -88,12 +88,7 @@ async def did_save_notebook(ls: ReliabilityServer, params: types.DidSaveNotebook
 @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
 async def did_close_notebook(ls: ReliabilityServer, params: types.DidCloseNotebookDocumentParams) -> None:
     uri = params.notebook_document.uri
-    task = ls.pending.pop(uri, None)
-    if task is not None:
-        task.cancel()
-    path = Path(to_fs_path(uri) or uri).absolute()
-    ls.targets.pop(str(path), None)
-    ls.linter.forget_document(path)
+    closed(ls, uri)
     cells = ls.published.pop(uri, set()) | {cell.uri for cell in params.cell_text_documents}
     for cell in sorted(cells):
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=cell, diagnostics=[]))

@@ -5,6 +5,7 @@ download, the imports a value needs."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from typing import Any
 
 from reliability_lint.findings import Edit
@@ -14,6 +15,22 @@ from reliability_lint.source import SourceFile
 
 def _import_edits(fix: FixContext, imports: list[str]) -> list[Edit]:
     return fix.import_edits(imports)
+
+
+def bound_call(
+    call: ast.Call, disabling: tuple[int, int] | None, value: str, imports: list[str]
+) -> Callable[[FixContext], list[Edit]]:
+    """The fix that bounds a call's wait: `value` in place of the `None` at the `disabling`
+    span, else `timeout=value` appended; with the imports the value needs."""
+
+    def compute(fix: FixContext) -> list[Edit]:
+        if disabling is not None:
+            edits = [fix.edit(disabling[0], disabling[1], value)]
+        else:
+            edits = keyword_edits(fix.source, call, [f"timeout={value}"])
+        return [*edits, *_import_edits(fix, imports)]
+
+    return compute
 
 
 def keyword_edits(src: SourceFile, call: ast.Call, items: list[str]) -> list[Edit]:

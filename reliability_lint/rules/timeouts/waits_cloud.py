@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import ast
 import re
-from typing import Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
@@ -255,19 +254,10 @@ def _report_firestore(ctx: CheckContext, call: ast.Call, statement: ast.stmt, di
     value, imports = _value(ctx, "firestore")
     label = t_checks._label(call)
     src = ctx.source
-    compute: Any
     if disabling is not None:
-        span = src.node_span(disabling)
         message = f"`{label}` passes `timeout=None`, which is the library's default of 300 s per attempt"
-
-        def compute(fix: FixContext) -> list[Edit]:
-            return [fix.edit(span[0], span[1], value), *t_fixes._import_edits(fix, imports)]
-
     else:
         message = f"`{label}` waits up to the library's default of 300 s per attempt, retried for up to 300 s; pass `timeout=`"
-
-        def compute(fix: FixContext) -> list[Edit]:
-            return [*t_fixes.keyword_edits(fix.source, call, [f"timeout={value}"]), *t_fixes._import_edits(fix, imports)]
-
+    compute = t_fixes.bound_call(call, src.node_span(disabling) if disabling is not None else None, value, imports)
     fix = Fix("unsafe", f"Add `timeout={value}`", compute=compute) if t_checks._fixable(call) else None
     ctx.report("REL215", statement, message, fix=fix, position=t_checks._span(src, call))

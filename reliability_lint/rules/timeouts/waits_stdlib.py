@@ -15,8 +15,7 @@ import ast
 from typing import Any
 
 from reliability_lint.analysis import CheckContext
-from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
+from reliability_lint.findings import Fix
 from reliability_lint.registry import Option, checker, options, rule
 from reliability_lint.rules import _lazy_model
 from reliability_lint.rules.timeouts import catalogue as t_catalogue, checks as t_checks, fixes as t_fixes
@@ -154,18 +153,10 @@ def _report(ctx: CheckContext, call: ast.Call, statement: ast.stmt, check: Check
     label = t_checks._label(call)
     src = ctx.source
     if disabling is not None:
-        span = src.node_span(disabling)
         message = f"`{label}` passes `timeout=None`, which waits forever"
-
-        def compute(fix: FixContext) -> list[Edit]:
-            return [fix.edit(span[0], span[1], value), *t_fixes._import_edits(fix, imports)]
-
     else:
         message = f"`{label}` {_WHAT[check.code]}; pass `timeout=`"
-
-        def compute(fix: FixContext) -> list[Edit]:
-            return [*t_fixes.keyword_edits(fix.source, call, [f"timeout={value}"]), *t_fixes._import_edits(fix, imports)]
-
+    compute = t_fixes.bound_call(call, src.node_span(disabling) if disabling is not None else None, value, imports)
     applicability: Any = "unsafe" if check.code == "REL207" else "safe"
     fix = Fix(applicability, f"Add `timeout={value}`", compute=compute) if t_checks._fixable(call) else None
     ctx.report(check.code, statement, message, fix=fix, position=t_checks._span(src, call))
