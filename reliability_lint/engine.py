@@ -192,6 +192,19 @@ def fixable(finding: Finding, settings: Settings) -> bool:
 
 
 def process(task: Task, mode: str) -> FileResult:
+    """The result of one file: checked, fixed, or taken from the cache."""
+    result = _process(task, mode, read=True)
+    assert result is not None  # a file that may be read always has a result
+    return result
+
+
+def _unchanged(task: Task, mode: str) -> FileResult | None:
+    """A file's result where it needs no reading (skipped, or a cache entry whose file
+    status is the recorded one), else None."""
+    return _process(task, mode, read=False)
+
+
+def _process(task: Task, mode: str, read: bool) -> FileResult | None:
     global _INDEX
     assert _SETTINGS is not None, "worker not initialised"
     settings = _SETTINGS.for_file(task.path)
@@ -212,6 +225,8 @@ def process(task: Task, mode: str) -> FileResult:
         current = _INDEX.dependency_hash if _INDEX is not None else None
         if _reuse(cache.load_unchanged(task.path, config, git, current, task.display), mode, settings, result):
             return result  # the file's status is the recorded one: not even read
+    if not read:
+        return None
     try:
         data, status = read_regular(task.path) if task.data is None else (task.data, None)
     except SourceError as exc:
@@ -396,6 +411,13 @@ def _stop_if_interrupted(exc: Exception) -> None:
 
 
 def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Iterator[FileResult]:
+    if jobs > 1 and len(tasks) >= _POOL_THRESHOLD and settings.cache_dir is not None and mode != INVENTORY:
+        # The files whose cache entries hold are answered here, without a pool: a warm
+        # run then starts no worker (each would load the cache table again).
+        _init_worker(settings)
+        unchanged = [(task, _unchanged(task, mode)) for task in tasks]
+        yield from (result for _, result in unchanged if result is not None)
+        tasks = [task for task, result in unchanged if result is None]
     if jobs <= 1 or len(tasks) < _POOL_THRESHOLD:
         _init_worker(settings)
         # Only where Ctrl-C would raise KeyboardInterrupt anyway (main thread, not ignored).
