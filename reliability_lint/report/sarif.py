@@ -130,4 +130,6 @@ def render(report: Report) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    # Compact: SARIF is read by code scanning, not by people, and only json's C encoder
+    # (no indent) keeps a large log at the cost of the other formats.
+    return json.dumps(log, ensure_ascii=False) + "\n"
