@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from reliability_lint.semantic.names import dotted_name
 from reliability_lint.semantic.scopes import FUNCTIONS, Bindings, ClassInfo
 
 Qualify = Callable[[ast.expr], str]
@@ -62,17 +63,7 @@ _SETTINGS = ("MIDDLEWARE", "MIDDLEWARE_CLASSES")
 _MAX_CALLS = 400
 
 
-def dotted(node: ast.AST) -> str:
-    """`a.b.c` for an attribute chain, a call in it shown as `()` (`bigquery.Client().query`),
-    "" for anything else."""
-    parts = []
-    while isinstance(node, (ast.Attribute, ast.Call)):
-        parts.append(node.attr if isinstance(node, ast.Attribute) else "()")
-        node = node.value if isinstance(node, ast.Attribute) else node.func
-    if not isinstance(node, ast.Name):
-        return ""
-    parts.append(node.id)
-    return ".".join(reversed(parts)).replace(".()", "()")
+dotted = dotted_name  # `a.b.c`, a call in the chain as `()`
 
 
 def walk(body: Iterable[ast.stmt]) -> list[ast.AST]:

@@ -8,9 +8,6 @@ import ast
 from reliability_lint.registry import Option, options
 
 BROAD = frozenset({"Exception", "BaseException"})
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
 # Calls that surface an error as surely as a log line does.
 _REPORTING_CALLS = frozenset(
     {

@@ -18,9 +18,6 @@ _NOT_IMPLEMENTED = r"\b(?:not\s+(?:yet\s+)?implemented|unimplemented)\b"
 # Candidate lines: `#`-first patterns, measured several times faster than searching for the
 # words alone with word boundaries (31 MB of stdlib: 0.2 s against 1.3 s).
 _NOT_IMPLEMENTED_COMMENT = rf"#[^\r\n]*?(?i:{_NOT_IMPLEMENTED})"
-_LOG_METHODS = frozenset(
-    {"debug", "info", "warning", "warn", "error", "exception", "critical", "fatal", "log"}
-)
 _SKIP_DECORATORS = frozenset(
     {"abstractmethod", "abstractproperty", "abstractclassmethod", "abstractstaticmethod", "overload"}
 )
