@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 
 from reliability_lint.findings import ERROR_CODE, Finding
 from reliability_lint.settings import BASELINE_NAME
+from reliability_lint.source import SourceError, read_bytes
 
 __all__ = ["BASELINE_NAME", "Baseline", "BaselineError", "load"]
 FORMAT_VERSION = 1
@@ -152,3 +154,36 @@ def _entries(data: dict[str, Any], file: Path) -> list[Entry]:
             raise BaselineError(f"{file}: finding {number} needs string code, path and fingerprint")
         entries.append(Entry(*strings))
     return entries
+
+
+_TOP_KEYS = frozenset({"version", "tool", "salt", "findings"})
+_ROW_KEYS = frozenset({"code", "path", "fingerprint"})
+_HASH = re.compile(r"[0-9a-f]{32,64}")
+_CODE = re.compile(r"[A-Z]+[0-9]+")
+_PATH = re.compile(r"[^\s\x00]+")
+
+
+def is_baseline(file: Path) -> bool:
+    """Whether a file is exactly what `reliability-lint baseline` writes: no key, value or
+    row besides the format's, hashes that are hashes, codes that are codes. Only such a file
+    is left out of the check (its hashes would look like secrets); a file that merely has
+    the baseline's name is checked like any other, so a pull request cannot hide text in it."""
+    try:
+        data = json.loads(read_bytes(file).decode("utf-8"))
+    except (SourceError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(data, dict) or set(data) - _TOP_KEYS or data.get("version") != FORMAT_VERSION:
+        return False
+    if data.get("tool", "reliability-lint") != "reliability-lint" or not _hash(data.get("salt")):
+        return False
+    rows = data.get("findings")
+    return isinstance(rows, list) and all(
+        isinstance(row, dict) and set(row) == _ROW_KEYS and _hash(row["fingerprint"])
+        and isinstance(row["code"], str) and _CODE.fullmatch(row["code"]) is not None
+        and isinstance(row["path"], str) and _PATH.fullmatch(row["path"]) is not None
+        for row in rows
+    )  # fmt: skip
+
+
+def _hash(value: Any) -> bool:
+    return isinstance(value, str) and _HASH.fullmatch(value) is not None

@@ -54,7 +54,12 @@ def discover(paths: list[Path], settings: Settings) -> tuple[list[Task], list[Fi
                     tasks[key] = Task(path, display, kinds)
     # The tool's own baseline is not the project's text: its salted hashes look like secrets.
     baseline = settings.baseline_file.resolve()
-    kept = (t for t in tasks.values() if t.path.name != baseline.name or t.path.resolve() != baseline)
+    kept = [t for t in tasks.values() if t.path.name != baseline.name or t.path.resolve() != baseline]
+    if len(kept) < len(tasks):
+        from reliability_lint.baseline import is_baseline  # only when the file is there
+
+        if not is_baseline(baseline):
+            kept = list(tasks.values())  # a file with its name but other contents is checked
     return sorted(kept, key=lambda task: task.display), problems
 
 

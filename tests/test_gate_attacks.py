@@ -448,3 +448,16 @@ def test_fix_still_fixes_a_file_given_from_outside_the_project(tmp_path: Path, c
     here.mkdir()
     result = tool("fix", "--output-format", "concise", str(elsewhere / "job.py"), cwd=here, cache_home=ci_cache)
     assert "except BaseException:" in (elsewhere / "job.py").read_text(), result.stdout
+
+
+def test_a_file_named_like_the_baseline_is_checked_unless_it_is_one(repo: Path) -> None:
+    """The baseline is left out of the check (its hashes look like secrets); a pull request
+    must not hide a credential in a file that only has its name."""
+    (repo / "job.py").write_text("try:\n    run()\nexcept:\n    pass\n")
+    assert tool("baseline", cwd=repo).returncode == 0
+    clean = tool("check", "--no-cache", "--output-format", "concise", ".", cwd=repo)
+    assert ".reliability-lint-baseline.json" not in clean.stdout, clean.stdout
+    (repo / ".reliability-lint-baseline.json").write_text(json.dumps({"version": 1, "token": SECRET}))
+    hidden = tool("check", "--no-cache", "--output-format", "concise", ".", cwd=repo)
+    assert ".reliability-lint-baseline.json:1:" in hidden.stdout and "REL302" in hidden.stdout, hidden.stdout
+    assert SECRET not in hidden.stdout
