@@ -354,13 +354,7 @@ def score(report: bytes, root: Path, truth: dict[str, Any]) -> None:
     xmod_negatives = {k for k, kind in negatives.items() if kind.startswith("xmod_")}
     print(f"  cross-module shapes (issue 11): {len(xmod & reported)}/{len(xmod)} found, "
           f"{sum((f, line) in xmod_negatives for f, line, _ in reported)} reports on {len(xmod_negatives)} look-alikes")
-    missed = Counter(f"{code} {planted[(f, line, code)]}" for f, line, code in planted if (f, line, code) not in reported)
-    if missed:
-        print("  missed, by code and kind/acquisition: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))
-    wrong = Counter(f"{code} on {negatives.get((f, line), 'a line with no planted site')}" for f, line, code in false)
-    if wrong:
-        print("  false positives: " + ", ".join(f"{k} ({n})" for k, n in wrong.most_common(12)))
-        print("  e.g. " + ", ".join(f"{f}:{line} {code}" for f, line, code in sorted(false)[:3]))
+    print_misses(planted, reported, false, negatives)
     score_auth(findings, rel, truth)
     score_waits(findings, rel, truth)
     others = Counter(o["code"] for o in truth["other"] if o["code"] not in corpus_waits.CODES and not o["code"].startswith("REL5"))
@@ -411,9 +405,14 @@ def score_rules(
         fp = [r for r in false if code in (r[2], "total")]
         print(f"  {code:7} {len(mine):>7} {len(found):>6} {fmt(100 * len(found) / len(mine) if mine else None, '6.1f'):>6}% "
               f"{sum(code in (r[2], 'total') for r in reported):>9} {len(fp):>6} {sum((f, line) in negatives for f, line, _ in fp):>15}")
+    print_misses(planted, reported, false, negatives)
+
+
+def print_misses(planted: dict, reported: set, false: list, negatives: dict) -> None:
+    """The planted defects not found and the false reports, by code and kind."""
     missed = Counter(f"{code} {planted[(f, line, code)]}" for f, line, code in planted if (f, line, code) not in reported)
     if missed:
-        print("  missed: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))
+        print("  missed, by code and kind: " + ", ".join(f"{k} ({n})" for k, n in missed.most_common(12)))
     wrong = Counter(f"{code} on {negatives.get((f, line), 'a line with no planted site')}" for f, line, code in false)
     if wrong:
         print("  false reports: " + ", ".join(f"{k} ({n})" for k, n in wrong.most_common(12)))
