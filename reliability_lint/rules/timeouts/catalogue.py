@@ -182,6 +182,15 @@ options(
 )
 
 
+def option_value(settings: dict[str, Any], key: str) -> tuple[str, list[str]]:
+    """The value option `key` gives a fix to insert, as source text, and the imports that
+    its `<key>-import` option says the value needs."""
+    value = settings[key]
+    text = repr(value) if isinstance(value, (int, float)) else value.strip()
+    extra = settings[f"{key}-import"].strip()
+    return text, [extra] if extra else []
+
+
 @dataclass(frozen=True)
 class Extra:
     """The wrappers a project declared: callables and methods checked like the built-ins."""

@@ -32,6 +32,7 @@ from reliability_lint.rules.timeouts.catalogue import (
     Check,
     Extra,
     _setup,
+    option_value,
 )
 from reliability_lint.rules.timeouts import sessions
 from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
@@ -271,11 +272,7 @@ def _label(call: ast.Call) -> str:
 
 
 def _value(settings: dict[str, Any], code: str) -> tuple[str, list[str]]:
-    key = VALUE_OF[code]
-    value = settings[key]
-    text = repr(value) if isinstance(value, (int, float)) else value.strip()
-    imports = [settings[f"{key}-import"].strip()] if settings[f"{key}-import"].strip() else []
-    return text, imports
+    return option_value(settings, VALUE_OF[code])
 
 
 def _report_call(ctx: CheckContext, site: _Site, disabling: ast.expr | None, settings: dict[str, Any]) -> None:

@@ -206,11 +206,7 @@ def _uncancellable(ctx: CheckContext, module: Module, future: ast.expr, scope: S
 
 
 def _value(ctx: CheckContext, key: str) -> tuple[str, list[str]]:
-    settings = ctx.options[FAMILY]
-    value = settings[key]
-    text = repr(value) if isinstance(value, (int, float)) else value.strip()
-    extra = settings[f"{key}-import"].strip()
-    return text, [extra] if extra else []
+    return t_catalogue.option_value(ctx.options[FAMILY], key)
 
 
 def _report_pull_wait(ctx: CheckContext, call: ast.Call, statement: ast.stmt) -> None:

@@ -131,12 +131,7 @@ def _after_kill(ctx: CheckContext, call: ast.Call, statement: ast.stmt) -> bool:
 
 
 def _value(ctx: CheckContext, code: str) -> tuple[str, list[str]]:
-    settings = ctx.options[FAMILY]
-    key = _VALUE_OF[code]
-    value = settings[key]
-    text = repr(value) if isinstance(value, (int, float)) else value.strip()
-    extra = settings[f"{key}-import"].strip()
-    return text, [extra] if extra else []
+    return t_catalogue.option_value(ctx.options[FAMILY], _VALUE_OF[code])
 
 
 _WHAT = {
