@@ -283,14 +283,19 @@ def settings_facts(tree: ast.Module, qualify: Qualify) -> dict[str, Any]:
                 if isinstance(target, ast.Name):
                     _setting(target.id, statement.value, found)
         elif isinstance(statement, ast.AugAssign) and isinstance(statement.target, ast.Name) and statement.target.id in _SETTINGS:
-            added = _strings(statement.value)
-            if "MIDDLEWARE" in found and found["MIDDLEWARE"] is not None and added is not None:
-                found["MIDDLEWARE"] = found["MIDDLEWARE"] + added
-            elif "MIDDLEWARE" not in found and added is not None:
-                found["MIDDLEWARE+"] = found.get("MIDDLEWARE+", []) + added
-            else:
-                found["MIDDLEWARE"] = None
+            _add_middleware(found, _strings(statement.value))
     return found
+
+
+def _add_middleware(found: dict[str, Any], added: list[str] | None) -> None:
+    """Middleware added to the list (`+=`, `.append`, `.insert`): to the known list, or kept
+    apart (`MIDDLEWARE+`) until a base settings module's list is known; None: unknown."""
+    if "MIDDLEWARE" in found and found["MIDDLEWARE"] is not None and added is not None:
+        found["MIDDLEWARE"] = found["MIDDLEWARE"] + added
+    elif "MIDDLEWARE" not in found and added is not None:
+        found["MIDDLEWARE+"] = found.get("MIDDLEWARE+", []) + added
+    else:
+        found["MIDDLEWARE"] = None
 
 
 def _setting(name: str, value: ast.expr, found: dict[str, Any]) -> None:
@@ -314,13 +319,7 @@ def _settings_call(call: ast.Call, qualify: Qualify, found: dict[str, Any]) -> N
         value = call.args[1]
         found["settings_module"] = value.value if isinstance(value, ast.Constant) and isinstance(value.value, str) else None
     elif isinstance(call.func, ast.Attribute) and dotted(call.func.value) in _SETTINGS:
-        added = _strings(ast.List(elts=call.args[-1:])) if method in ("append", "insert") else None
-        if "MIDDLEWARE" in found and found["MIDDLEWARE"] is not None and added is not None:
-            found["MIDDLEWARE"] = found["MIDDLEWARE"] + added
-        elif "MIDDLEWARE" not in found and added is not None:
-            found["MIDDLEWARE+"] = found.get("MIDDLEWARE+", []) + added
-        else:
-            found["MIDDLEWARE"] = None
+        _add_middleware(found, _strings(ast.List(elts=call.args[-1:])) if method in ("append", "insert") else None)
 
 
 def _is_string(node: ast.expr, value: str) -> bool:
