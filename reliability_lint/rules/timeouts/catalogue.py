@@ -7,6 +7,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from reliability_lint.registry import Option, options
@@ -199,9 +200,16 @@ class Extra:
     methods: dict[tuple[str, str], Check]
     roots: tuple[str, ...]  # top-level packages, to skip files that mention none
 
-    @property
+    @cached_property
     def method_names(self) -> frozenset[str]:
         return frozenset(method for _, method in self.methods)
+
+    @cached_property
+    def called_names(self) -> frozenset[str]:
+        """The last part of every name a call can be checked by: a function's, a method's."""
+        return frozenset(
+            {*(name.rpartition(".")[2] for name in (*FUNCTION_CHECKS, *self.functions)), *(method for _, method in METHOD_CHECKS), *self.method_names}
+        )
 
 
 def _extra(declared: list[str]) -> Extra:

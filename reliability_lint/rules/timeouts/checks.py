@@ -92,6 +92,7 @@ class _File:
     extra: Extra
     calls: list[tuple[ast.Call, Scope, ast.stmt]] = field(default_factory=list)
     loops: list[tuple[ast.expr, Scope, ast.stmt]] = field(default_factory=list)
+    aliases: set[str] = field(default_factory=set)  # the names `import ... as` binds
 
 
 def _state(ctx: CheckContext) -> _File | None:
@@ -136,6 +137,8 @@ def timeouts(node: ast.AST, ctx: CheckContext) -> None:
         state.loops.append((node.iter, scope, node))
     elif isinstance(node, ast.comprehension):
         state.loops.append((node.iter, scope, _statement(ctx.ancestors)))
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        state.aliases.update(alias.asname for alias in node.names if alias.asname)
 
 
 # ---------------------------------------------------------------------- after the walk
@@ -149,6 +152,15 @@ class _Site:
     check: Check
     receiver: ast.expr | None  # what the method is called on
     library: str = ""  # the library class it is (or derives from)
+
+
+def _may_resolve(func: ast.expr, names: frozenset[str], aliases: set[str]) -> bool:
+    """Whether _resolve can find a check for a call of `func`: a qualified name ends with the
+    name written (an attribute, or a name from a star import) or imported under an alias,
+    and a method is looked up by its name. Most calls are neither, and cost no lookup."""
+    if isinstance(func, ast.Attribute):
+        return func.attr in names
+    return isinstance(func, ast.Name) and (func.id in names or func.id in aliases)
 
 
 def _resolve(state: _File, call: ast.Call, scope: Scope, statement: ast.stmt) -> _Site | None:
@@ -221,7 +233,10 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
         assert site.receiver is not None
         return sessions.may_be_bounded(module, site.receiver, site.scope, mounted[0], elsewhere)
 
+    names = state.extra.called_names
     for call, scope, statement in state.calls:
+        if not _may_resolve(call.func, names, state.aliases):
+            continue
         site = _resolve(state, call, scope, statement)
         if site is None:
             continue
