@@ -1,4 +1,5 @@
-"""REL301's fix: the literal is read from the environment (the project's accessor)."""
+"""REL301's fix: the literal is read from the environment (the project's accessor), as one
+text edit over the literal's span and the imports the accessor needs."""
 
 from __future__ import annotations
 
@@ -18,17 +19,27 @@ def _env_fix(binding: _Binding, ctx: CheckContext) -> Fix | None:
     settings = ctx.options["secrets"]
     expression = settings["accessor"].replace("{name}", binding.env_name)
     imports = list(settings["accessor-imports"])
-    line = binding.node.lineno
-    col = ctx.source.char_col(line, binding.node.col_offset)
+    span = _with_parentheses(ctx.source.text, *ctx.source.node_span(binding.node))
 
     def compute(fix: FixContext) -> list[Edit]:
-        import libcst as cst
-
-        old = fix.node_at((cst.ConcatenatedString, cst.SimpleString), line, col)
-        return fix.replace(old, cst.parse_expression(expression), imports=imports)
+        return [fix.edit(span[0], span[1], expression), *fix.import_edits(imports)]
 
     message = (
         f"Read it with `{expression}` (set {binding.env_name} wherever this runs); "
         "the old value stays in git history: rotate it"
     )
     return Fix("unsafe", message, compute=compute)
+
+
+def _with_parentheses(text: str, start: int, end: int) -> tuple[int, int]:
+    """The literal's span with the parentheses that only group it (`x = (\n "ab"\n "cd"\n)`),
+    as libcst counts them part of the expression; not a call's (`f("ab")`) or a tuple's."""
+    while True:
+        before = len(text[:start].rstrip())
+        after = len(text) - len(text[end:].lstrip())
+        if not (before and text[before - 1] == "(" and text[after : after + 1] == ")"):
+            return start, end
+        opener = text[: before - 1].rstrip()[-1:]
+        if opener and (opener.isidentifier() or opener.isdigit() or opener in ")]}\"'"):
+            return start, end  # the parentheses of a call
+        start, end = before - 1, after + 1

@@ -281,6 +281,21 @@ def test_fix_moves_assignments_and_keywords_to_the_environment() -> None:
     )
 
 
+def test_fix_drops_the_parentheses_that_only_group_the_literal_and_keeps_a_call_s() -> None:
+    source = (
+        "import os\n\n"
+        'password = (\n    "OwzdsvXBJ"\n    "GbaxUwL"\n)\n'
+        'token = ((\r\n  "Zx7QpLm2Vb9TnR4sWc8YdKf"))\r\n'
+        'login(password=("s3cr3tPa55"), user="ü")\n'
+    )
+    assert fix_text(source, ["REL301"]) == (
+        "import os\n\n"
+        'password = os.environ["PASSWORD"]\n'
+        'token = os.environ["TOKEN"]\r\n'
+        'login(password=os.environ["PASSWORD"], user="ü")\n'
+    )
+
+
 def test_fix_with_a_configured_accessor() -> None:
     options = {"secrets": {"accessor": 'secrets.get("{name}")', "accessor-imports": ["from pipeline import secrets"]}}
     fixed = fix_text('password = "s3cr3tPa55"\n', ["REL301"], options=options)
