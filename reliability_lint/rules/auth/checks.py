@@ -13,7 +13,7 @@ from typing import Any
 from reliability_lint.analysis import CheckContext
 from reliability_lint.config import glob_matches
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext, FixError
+from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker
 from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth import project
@@ -246,26 +246,13 @@ def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> 
             return None
         parent, _, leaf = origin.rpartition(".")
         imports = [f"from {parent} import {leaf}" if parent else origin]
-    line = handler.lineno
-    col = ctx.source.char_col(line, handler.col_offset)
+    registration = route.registration
+    src = ctx.source
+    first, last = registration.lineno, registration.end_lineno or registration.lineno
+    indent = src.line(first)[: len(src.line(first)) - len(src.line(first).lstrip())]
+    at = src.offset(last, len(src.line(last)))  # the end of the route decorator's last line
 
     def compute(fix: FixContext) -> list[Edit]:
-        import libcst as cst
-
-        old = fix.node_at(cst.FunctionDef, line, col)
-        added = cst.Decorator(decorator=cst.parse_expression(expression))
-        decorators = list(old.decorators)
-        index = next((i for i, d in enumerate(decorators) if _is_route_decorator(d)), None)
-        if index is None:
-            raise FixError("the route decorator is no longer there")
-        decorators.insert(index + 1, added)
-        return fix.replace(old, old.with_changes(decorators=decorators), imports=imports)
+        return [fix.edit(at, at, f"{src.newline}{indent}@{expression}"), *fix.import_edits(imports)]
 
     return Fix("unsafe", f"Add `{mark}` below the route decorator", compute=compute)
-
-
-def _is_route_decorator(decorator: Any) -> bool:
-    import libcst as cst
-
-    call = decorator.decorator
-    return isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and call.func.attr.value in cat.ROUTE_DECORATORS

@@ -295,6 +295,19 @@ async def d(): ...
     assert fixed.endswith('@app.post("/d")\n@require_key\nasync def d(): ...\n')
 
 
+def test_the_fix_adds_the_mark_below_a_multi_line_route_decorator_at_its_indentation() -> None:
+    siblings = "".join(f"    @app.post('/{name}')\r\n    @require_key\r\n    def {name}(): ...\r\n\r\n" for name in "abc")
+    source = (
+        "from flask import Flask\r\nfrom auth_lib import require_key\r\n\r\napp = Flask(__name__)\r\n\r\n"
+        f"if app:\r\n{siblings}"
+        "    @app.post(\r\n        '/é',  # the upload\r\n    )  # public?\r\n    def upload(): ...\r\n"
+    )
+    trusted = {"auth": {"trusted-decorators": ["auth_lib.require_key"]}}
+    assert [(f.code, f.line) for f in check_text(source, ["REL5"], path="app.py", options=trusted)] == [("REL502", 22)]
+    fixed = fix_text(source, ["REL502"], path="app.py", options=trusted)
+    assert fixed == source.replace("    )  # public?\r\n", "    )  # public?\r\n    @require_key\r\n")
+
+
 def test_session_and_current_user_hooks_that_redirect_or_raise_count_as_checks(tmp_path: Path) -> None:
     root = write_tree(tmp_path, {
         "web.py": '''
