@@ -6,7 +6,6 @@ Paths are relative to $CI_PROJECT_DIR when GitLab sets it, else to the current f
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from typing import Any
 from reliability_lint.baseline import fingerprints, relative_to
 from reliability_lint.findings import Finding
 from reliability_lint.registry import REGISTRY
-from reliability_lint.report import Report
+from reliability_lint.report import Report, json_array
 
 SEVERITIES = {"P0": "critical", "P1": "major", "P2": "minor", "P3": "info"}
 
@@ -39,4 +38,4 @@ def render(report: Report) -> str:
     root = Path(os.environ.get("CI_PROJECT_DIR") or ".").absolute()
     prints = fingerprints(report.findings, root)
     issues = [_issue(finding, fingerprint, root) for finding, fingerprint in zip(report.findings, prints)]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_array(issues)

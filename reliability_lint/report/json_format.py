@@ -9,7 +9,7 @@ from typing import Any
 
 from reliability_lint.findings import Edit, Finding
 from reliability_lint.registry import REGISTRY
-from reliability_lint.report import Report
+from reliability_lint.report import Report, json_array
 from reliability_lint.report.links import rule_url
 
 
@@ -57,4 +57,4 @@ def render(report: Report) -> str:
             for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
         ]
         return json.dumps(rows, indent=2) + "\n"
-    return json.dumps([finding_to_dict(f, report.docs_url) for f in report.findings], indent=2, ensure_ascii=False) + "\n"
+    return json_array([finding_to_dict(f, report.docs_url) for f in report.findings])
