@@ -47,7 +47,8 @@ def preview(src: SourceFile, edits: tuple[Edit, ...]) -> str:
             at = src.offset(*edit.end)
         old, new = text[start:end], "".join([*pieces, text[at:end]])
         old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
-        before = len(text[:start].splitlines())  # as splitlines counts them (form feeds too)
+        # the lines before the window as splitlines counts them (form feeds too)
+        before = first - 1 if src.breaks_only_at_newlines else len(text[:start].splitlines())
         for line in list(difflib.unified_diff(old_lines, new_lines, n=CONTEXT_LINES))[2:]:
             match = _HUNK.match(line)
             if match:

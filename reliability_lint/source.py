@@ -17,6 +17,7 @@ from functools import cached_property
 from pathlib import Path
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_OTHER_BREAKS = re.compile("[\v\f\x1c\x1d\x1e\x85\u2028\u2029]")  # str.splitlines() breaks there too
 # PEP 263: the cookie may only sit on the first or second line.
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)", re.ASCII)
 # No source file is this large; a larger one (or a device) is refused before it fills memory.
@@ -209,6 +210,11 @@ class SourceFile:
     def encode(self, text: str) -> bytes:
         data = text.encode(self.encoding)
         return codecs.BOM_UTF8 + data if self.bom else data
+
+    @cached_property
+    def breaks_only_at_newlines(self) -> bool:
+        """Whether str.splitlines() finds the same lines (it also breaks at form feeds, ...)."""
+        return _OTHER_BREAKS.search(self.text) is None
 
     @cached_property
     def newline(self) -> str:
