@@ -57,9 +57,13 @@ def fingerprints(findings: list[Finding], root: Path) -> list[str]:
     seen: Counter[tuple[str, str, str]] = Counter()
     order = sorted(range(len(findings)), key=lambda i: findings[i].sort_key())
     result = [""] * len(findings)
+    paths: dict[str, str] = {}  # a file's findings share its relative path
     for index in order:
         finding = findings[index]
-        key = (finding.code, relative_to(finding, root), finding.fingerprint_text)
+        path = paths.get(finding.path)
+        if path is None:
+            path = paths[finding.path] = relative_to(finding, root)
+        key = (finding.code, path, finding.fingerprint_text)
         result[index] = digest(*key, str(seen[key]))
         seen[key] += 1
     return result

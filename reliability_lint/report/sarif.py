@@ -44,8 +44,8 @@ def _rule(rule: Rule, docs_url: str | None) -> dict[str, Any]:
     return described
 
 
-def _artifact(finding: Finding, root: Path) -> dict[str, Any]:
-    absolute = Path(finding.path).absolute()
+def _artifact(path: str, root: Path) -> dict[str, Any]:
+    absolute = Path(path).absolute()
     try:
         return {"uri": quote(absolute.relative_to(root).as_posix()), "uriBaseId": ROOT}
     except ValueError:
@@ -61,7 +61,7 @@ def _replacement(edit: Edit) -> dict[str, Any]:
     return {"deletedRegion": _region(edit.start, edit.end), "insertedContent": {"text": edit.content}}
 
 
-def _result(finding: Finding, index: dict[str, int], fingerprint: str, root: Path) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], fingerprint: str, artifact: dict[str, Any]) -> dict[str, Any]:
     rule = REGISTRY.rules.get(finding.code)
     result: dict[str, Any] = {
         "ruleId": finding.code,
@@ -70,7 +70,7 @@ def _result(finding: Finding, index: dict[str, int], fingerprint: str, root: Pat
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": _artifact(finding, root),
+                    "artifactLocation": artifact,
                     "region": _region((finding.line, finding.col), (finding.end_line, finding.end_col)),
                 }
             }
@@ -86,7 +86,7 @@ def _result(finding: Finding, index: dict[str, int], fingerprint: str, root: Pat
                 "description": {"text": f"{fix.message} ({fix.applicability} fix)"},
                 "artifactChanges": [
                     {
-                        "artifactLocation": _artifact(finding, root),
+                        "artifactLocation": artifact,
                         "replacements": [_replacement(edit) for edit in fix.edits],
                     }
                 ],
@@ -108,6 +108,10 @@ def render(report: Report) -> str:
     rules = sorted((REGISTRY.rules[code] for code in listed), key=lambda rule: rule.code)
     index = {rule.code: number for number, rule in enumerate(rules)}
     prints = fingerprints(report.findings, root)
+    artifacts: dict[str, dict[str, Any]] = {}  # a file's findings share its location (and json writes it each time)
+    for finding in report.findings:
+        if finding.path not in artifacts:
+            artifacts[finding.path] = _artifact(finding.path, root)
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -124,7 +128,7 @@ def render(report: Report) -> str:
                 "originalUriBaseIds": {ROOT: {"uri": root.as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "results": [
-                    _result(finding, index, fingerprint, root)
+                    _result(finding, index, fingerprint, artifacts[finding.path])
                     for finding, fingerprint in zip(report.findings, prints)
                 ],
             }
