@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from reliability_lint.ast_fields import CHILD_FIELDS, LEAVES, child_fields_of
 from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import literal_pieces, pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Precondition, Registry
@@ -220,19 +221,6 @@ def _changed_by(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
     return (0, 0)
 
 
-# Fields that hold only expression contexts and operators: never visited (nothing to
-# report there), which spares the walk a third of its nodes.
-_SKIPPED_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
-
-
-def _child_fields(node_type: type[ast.AST]) -> tuple[str, ...]:
-    fields = _CHILD_FIELDS.get(node_type)
-    if fields is None:
-        fields = _CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in _SKIPPED_FIELDS)
-    return fields
-
-
 def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
     """One iterative pre-order walk in source order (deep trees must not hit the recursion
     limit). ctx.ancestors holds the path from the module to the current node's parent."""
@@ -240,8 +228,9 @@ def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
     ancestors = ctx.ancestors
     spans = ctx.literal_spans
     src = ctx.source
-    child_fields = _CHILD_FIELDS
+    child_fields = CHILD_FIELDS
     AST = ast.AST
+    skip = LEAVES.difference(by_node, (ast.Constant,) if collect_literals else ())
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     pop, push = stack.pop, stack.append
     while stack:
@@ -253,21 +242,21 @@ def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
             for callback in callbacks:
                 callback(node, ctx)
         if collect_literals and (
-            node_type is ast.JoinedStr or (isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)))
+            node_type is ast.JoinedStr or (node_type is ast.Constant and isinstance(node.value, (str, bytes)))  # type: ignore[attr-defined]
         ):
             spans.append(src.node_span(node))
         ancestors.append(node)
         depth += 1
         # Children pushed last-first, so they are visited in source order.
-        for name in reversed(child_fields.get(node_type) or _child_fields(node_type)):
+        for name in reversed(child_fields.get(node_type) or child_fields_of(node_type)):
             value = getattr(node, name, None)
             if value is None:
                 continue
             if type(value) is list:
                 for item in reversed(value):
-                    if isinstance(item, AST):
+                    if isinstance(item, AST) and type(item) not in skip:
                         push((item, depth))
-            elif isinstance(value, AST):
+            elif isinstance(value, AST) and type(value) not in skip:
                 push((value, depth))
     ancestors.clear()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 
+from reliability_lint.ast_fields import CHILD_FIELDS, LEAVES, child_fields_of
 from reliability_lint.semantic.scopes import BINDING_NODES, Bindings
 
 
@@ -13,12 +14,20 @@ def feed(bindings: Bindings, tree: ast.Module) -> None:
     order), with the same ancestors list it would see."""
     ancestors: list[ast.AST] = []
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    AST, binding_nodes = ast.AST, frozenset(BINDING_NODES)
+    leaves = LEAVES - binding_nodes  # `global x` binds
     while stack:
         node, depth = stack.pop()
         del ancestors[depth:]
-        if isinstance(node, BINDING_NODES):
+        node_type = type(node)
+        if node_type in binding_nodes:
             bindings.visit(node, ancestors)
         ancestors.append(node)
-        children = [child for child in ast.iter_child_nodes(node) if not isinstance(child, (ast.expr_context, ast.operator, ast.cmpop, ast.boolop, ast.unaryop))]
-        stack.extend((child, depth + 1) for child in reversed(children))
+        depth += 1
+        for name in reversed(CHILD_FIELDS.get(node_type) or child_fields_of(node_type)):
+            value = getattr(node, name, None)
+            if type(value) is list:
+                stack.extend((item, depth) for item in reversed(value) if isinstance(item, AST) and type(item) not in leaves)
+            elif isinstance(value, AST) and type(value) not in leaves:
+                stack.append((value, depth))
     bindings.finish()

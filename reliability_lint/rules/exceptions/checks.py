@@ -132,53 +132,41 @@ def _qualname(ancestors: list[ast.AST]) -> str:
     return ".".join(names)
 
 
-@checker("REL102", nodes=(ast.ExceptHandler, ast.Raise, ast.Call, ast.Name))
-def swallowed_exception(node: ast.AST, ctx: CheckContext) -> None:
+@checker("REL102", nodes=(ast.ExceptHandler,))
+def swallowed_exception(node: ast.ExceptHandler, ctx: CheckContext) -> None:
+    if not (_is_broad(node.type) or ctx.options["exceptions"]["include-specific"]):
+        return
     handlers: list[_Handler] | None = ctx.state.get("handlers")
-    if isinstance(node, ast.ExceptHandler):
-        if not (_is_broad(node.type) or ctx.options["exceptions"]["include-specific"]):
-            return
-        if handlers is None:
-            handlers = ctx.state["handlers"] = []
-            ctx.at_end(lambda: _report_swallowed(ctx))
-        end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
-        handlers.append(_Handler(node, _qualname(ctx.ancestors), (node.body[0].lineno, node.body[0].col_offset), end, ancestors=list(ctx.ancestors)))
-        ctx.state["handlers-end"] = max(end, ctx.state.get("handlers-end", end))
-        return
-    # The walk goes in source order: a node past the end of every handler seen so far is in
-    # none of them (the common case, checked before any work).
-    if not handlers or (getattr(node, "lineno"), getattr(node, "col_offset")) > ctx.state["handlers-end"]:
-        return
-    reports: bool | None = True
-    if isinstance(node, ast.Name):
-        if not isinstance(node.ctx, ast.Load):
-            return
-    elif isinstance(node, ast.Call):
-        reports = _reports_error(node, ctx)
-        if reports is False:
-            return
-    position = (getattr(node, "lineno"), getattr(node, "col_offset"))  # a located node (Name or Call)
-    for handler in reversed(handlers):
-        if handler.handled or not handler.body_start <= position <= handler.end:
+    if handlers is None:
+        handlers = ctx.state["handlers"] = []
+        ctx.at_end(lambda: _report_swallowed(ctx))
+    end = (node.end_lineno or node.lineno, node.end_col_offset or 0)
+    handler = _Handler(node, _qualname(ctx.ancestors), (node.body[0].lineno, node.body[0].col_offset), end, ancestors=list(ctx.ancestors))
+    handlers.append(handler)
+    _scan_body(handler, ctx)
+
+
+def _scan_body(handler: _Handler, ctx: CheckContext) -> None:
+    """Whether the handler's body re-raises, uses the error or surely reports it (handled),
+    and the calls the file's model decides after the walk (maybe_logs). A function, lambda
+    or class defined in the body does not run there: its nodes are not looked at."""
+    name = handler.node.name
+    stack: list[ast.AST] = list(reversed(handler.node.body))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _SCOPES):
             continue
-        if isinstance(node, ast.Name) and node.id != handler.node.name:
-            continue
-        if _inside_nested_scope(handler.node, ctx.ancestors):
-            continue
-        if reports is None and isinstance(node, ast.Call):
-            handler.maybe_logs.append(node)
-        else:
+        if isinstance(node, ast.Raise) or (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
             handler.handled = True
-
-
-def _inside_nested_scope(handler: ast.ExceptHandler, ancestors: list[ast.AST]) -> bool:
-    """A raise or log call in a function defined inside the handler does not run there."""
-    for ancestor in reversed(ancestors):
-        if ancestor is handler:
-            return False
-        if isinstance(ancestor, _SCOPES):
-            return True
-    return True  # the handler is not an ancestor at all
+            return
+        if isinstance(node, ast.Call):
+            reports = _reports_error(node, ctx)
+            if reports:
+                handler.handled = True
+                return
+            if reports is None:
+                handler.maybe_logs.append(node)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
 
 def _reports_error(call: ast.Call, ctx: CheckContext) -> bool | None:
