@@ -15,7 +15,7 @@ from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import literal_pieces, pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Precondition, Registry
 from reliability_lint.source import Comment, SourceFile, merge_spans
-from reliability_lint.suppression import comment_prefix
+from reliability_lint.suppression import comment_lines, comment_prefix
 
 _COMPOUND_HEADERS = (ast.stmt, ast.excepthandler, ast.match_case)
 
@@ -221,9 +221,12 @@ def _changed_by(node: ast.AST, ancestors: list[ast.AST]) -> tuple[int, int]:
     return (0, 0)
 
 
-def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
+def walk(tree: ast.AST, ctx: CheckContext, comment_lines: frozenset[int] = frozenset()) -> None:
     """One iterative pre-order walk in source order (deep trees must not hit the recursion
-    limit). ctx.ancestors holds the path from the module to the current node's parent."""
+    limit). ctx.ancestors holds the path from the module to the current node's parent.
+    The spans of the string literals on `comment_lines` are recorded (ctx.literal_spans):
+    only there must a `#` be told from a comment."""
+    collect_literals = bool(comment_lines)
     by_node = ctx.plan.by_node
     ancestors = ctx.ancestors
     spans = ctx.literal_spans
@@ -244,7 +247,9 @@ def walk(tree: ast.AST, ctx: CheckContext, collect_literals: bool) -> None:
         if collect_literals and (
             node_type is ast.JoinedStr or (node_type is ast.Constant and isinstance(node.value, (str, bytes)))  # type: ignore[attr-defined]
         ):
-            spans.append(src.node_span(node))
+            first, last = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+            if first in comment_lines or (last != first and not comment_lines.isdisjoint(range(first, last + 1))):
+                spans.append(src.node_span(node))
         ancestors.append(node)
         depth += 1
         # Children pushed last-first, so they are visited in source order.
@@ -276,9 +281,9 @@ def check_source(
     ctx = CheckContext(src, path, options, plan, project)
     if "python" in kinds and plan.parses:
         tree = src.tree  # raises SourceError for the caller to report
-        candidates = plan.comment_pattern is not None and plan.comment_pattern.search(src.text)
-        if plan.by_node or candidates:
-            walk(tree, ctx, collect_literals=bool(candidates))
+        lines = comment_lines(src, plan.comment_pattern) if plan.comment_pattern is not None else frozenset()
+        if plan.by_node or lines:
+            walk(tree, ctx, lines)
             ctx.literal_spans = merge_spans(ctx.literal_spans)
     for kind in kinds:
         for callback in plan.file_level.get(kind, ()):

@@ -34,6 +34,18 @@ def _comment_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Patte
     return re.compile(alternatives, re.I), re.compile(rf"#[^\n\r]*?(?:{alternatives})", re.I)
 
 
+def comment_lines(src: SourceFile, markers: re.Pattern[str]) -> frozenset[int]:
+    """The lines where a comment may hold one of `markers` (the plan's: suppression
+    comments, TODO tags) or a noqa as noqa_map finds it: those whose `#` must be told from
+    a `#` in a string literal."""
+    text = src.text
+    starts = [match.start() for match in markers.finditer(text)]
+    hint, pattern = _comment_patterns(REGISTRY.suppression_words())
+    if hint.search(text):
+        starts += [match.start() for match in pattern.finditer(text)]
+    return frozenset(src.position(start)[0] for start in starts)
+
+
 def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool) -> dict[int, Comment]:
     hint, pattern = _comment_patterns(REGISTRY.suppression_words())
     if not hint.search(src.text):

@@ -122,3 +122,12 @@ def test_broken_pack_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "broken.py: local rule module failed to load" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_noqa_in_any_case_inside_a_string_silences_nothing() -> None:
+    # The walk records string literals only on the lines where a `#` may start a marker; an
+    # upper-case NOQA in a URL is such a line too, and is no comment.
+    for marker in ("# NOQA", "#noqa: REL204", "# type: ignore # Noqa"):
+        source = f'import requests\nrequests.get("https://h/{marker}")\n'
+        assert [f.code for f in check_text(source, ["REL204"])] == ["REL204"], marker
+    assert check_text('import requests\nrequests.get("https://h/")  # NOQA\n', ["REL204"]) == []
