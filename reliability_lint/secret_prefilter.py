@@ -166,11 +166,14 @@ def gate_spans(text: str, *, shapes_only: bool) -> list[list[tuple[int, int]]]:
     ]
 
 
-def any_gate(text: str) -> bool:
-    """Whether some gate or shape trigger matches somewhere in the text (line_trigger's
-    test as code: each gate's literal is looked for with `in` before its pattern runs)."""
+def any_gate(text: str, *, shapes_only: bool = False) -> bool:
+    """Whether some gate (or, with shapes_only, shape trigger) matches somewhere in the text
+    (line_trigger's test as code: each gate's literal is looked for with `in` before its
+    pattern runs)."""
     lowered = _folds(text)
     for gate in GATES:
+        if not (gate.shape if shapes_only else gate.text):
+            continue
         if gate.folded and lowered is None:
             if _case_insensitive(gate.pattern.pattern).search(text):
                 return True

@@ -28,10 +28,12 @@ def comment_prefix(registry: Registry) -> str:
 
 
 @lru_cache(maxsize=None)
-def _comment_patterns(words: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """(a cheap test of the whole text, the pattern of a comment holding a marker)."""
+def _noqa_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A comment holding a marker. Starting at `#`, it is also the cheapest test of a whole
+    text: the regex engine skips to each `#`, where `noqa|nosec|...` alone is tried at every
+    character (a fifth of a parse, on a file without any)."""
     alternatives = "|".join(("noqa", *words))
-    return re.compile(alternatives, re.I), re.compile(rf"#[^\n\r]*?(?:{alternatives})", re.I)
+    return re.compile(rf"#[^\n\r]*?(?:{alternatives})", re.I)
 
 
 def comment_lines(src: SourceFile, markers: re.Pattern[str]) -> frozenset[int]:
@@ -40,15 +42,13 @@ def comment_lines(src: SourceFile, markers: re.Pattern[str]) -> frozenset[int]:
     a `#` in a string literal."""
     text = src.text
     starts = [match.start() for match in markers.finditer(text)]
-    hint, pattern = _comment_patterns(REGISTRY.suppression_words())
-    if hint.search(text):
-        starts += [match.start() for match in pattern.finditer(text)]
+    starts += [match.start() for match in _noqa_pattern(REGISTRY.suppression_words()).finditer(text)]
     return frozenset(src.position(start)[0] for start in starts)
 
 
 def noqa_map(src: SourceFile, literal_spans: list[tuple[int, int]], python: bool) -> dict[int, Comment]:
-    hint, pattern = _comment_patterns(REGISTRY.suppression_words())
-    if not hint.search(src.text):
+    pattern = _noqa_pattern(REGISTRY.suppression_words())
+    if not pattern.search(src.text):
         return {}
     if python:
         comments = src.comments(pattern, literal_spans)

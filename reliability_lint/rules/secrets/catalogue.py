@@ -98,11 +98,14 @@ def precondition(options: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
 
 
 def may_hold_secret(text: str) -> bool:
-    """precondition()'s test, at the speed of `in`: what the family declares to the engine."""
+    """precondition()'s test, at the speed of `in`: what the family declares to the engine
+    for a Python file, where REL301 reads names that may be secret, the shapes of known
+    credentials, and secret keywords in comments (REL302's other gates are for text files)."""
+    from reliability_lint.rules.secrets.checks import _KEYWORD_COMMENT
     from reliability_lint.secret_detect import may_name_a_secret
     from reliability_lint.secret_prefilter import any_gate
 
-    return may_name_a_secret(text) or any_gate(text)
+    return may_name_a_secret(text) or any_gate(text, shapes_only=True) or _KEYWORD_COMMENT.search(text) is not None
 
 
 @lru_cache(maxsize=1)

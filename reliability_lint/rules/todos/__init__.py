@@ -17,7 +17,13 @@ def _precondition(options: dict[str, dict[str, Any]]) -> Precondition:
     """A configured tag (matched case-sensitively, as the rules match it), or words saying
     a function is not implemented (REL402)."""
     tags = tuple(options.get("todos", {}).get("tags", catalogue.DEFAULT_TAGS))
-    return Precondition(words=tags, pattern=_NOT_IMPLEMENTED)
+    return Precondition(words=tags, test=_says_not_implemented)
+
+
+def _says_not_implemented(text: str) -> bool:
+    # The case-insensitive regex alone tries every character of a file; `in` on the
+    # lower-cased text first is a tenth of its cost.
+    return "mplemented" in text.lower() and _NOT_IMPLEMENTED.search(text) is not None
 
 
 _NOT_IMPLEMENTED = re.compile(catalogue._NOT_IMPLEMENTED, re.I)
