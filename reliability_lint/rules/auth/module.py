@@ -22,6 +22,9 @@ class Module:
     created: dict[str, ast.Call] = field(default_factory=dict)  # name -> the call it was assigned from
     module_level: set[str] = field(default_factory=set)  # names bound at the top level
     index: Any = None  # the run's project index (semantic.index.Index), None for a file alone
+    # Its functions and its calls of a method (`app.add_url_rule(...)`), in ast.walk's order:
+    # walked once here for the rules that look for routes and hooks among them.
+    defs_and_calls: list[ast.AST] = field(default_factory=list)
 
     def qualify(self, node: ast.AST) -> str:
         """`flask.Flask` for `Flask` after `from flask import Flask`; local names as written;
@@ -75,6 +78,10 @@ def build(path: Path, tree: ast.Module, index: Any = None) -> Module:
         elif isinstance(statement, ast.Assign):
             module.module_level.update(t.id for t in statement.targets if isinstance(t, ast.Name))
     for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or (
+            isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        ):
+            module.defs_and_calls.append(node)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:

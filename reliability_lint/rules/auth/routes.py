@@ -50,7 +50,7 @@ def groups(module: Module) -> dict[str, Group]:
         if known:
             group = found[name] = Group(name, known[0], known[1])
             group.dependencies.extend(_dependency_list(call, "dependencies", module))
-    for node in ast.walk(module.tree):
+    for node in module.defs_and_calls:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             for decorator in node.decorator_list:
                 _hook_decorator(decorator, node, found)
@@ -103,7 +103,7 @@ def _is_dependency_call(node: ast.Call, module: Module) -> bool:
 
 def routes(module: Module, known_groups: dict[str, Group]) -> list[Route]:
     found: list[Route] = []
-    for node in ast.walk(module.tree):
+    for node in module.defs_and_calls:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             route = _decorated_route(node, module, known_groups)
             if route is not None:
