@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from reliability_lint.ast_fields import CHILD_FIELDS, LEAVES, child_fields_of
+from reliability_lint.ast_fields import CHILD_FIELDS, LEAVES, STATEMENT_FIELDS, child_fields_of, statements_only
 from reliability_lint.findings import Finding, Fix
 from reliability_lint.redaction import literal_pieces, pieces, redact_finding, redacted
 from reliability_lint.registry import Checker, Precondition, Registry
@@ -243,6 +243,7 @@ def walk(tree: ast.AST, ctx: CheckContext, comment_lines: frozenset[int] = froze
     child_fields = CHILD_FIELDS
     AST = ast.AST
     skip = LEAVES.difference(by_node, (ast.Constant,) if collect_literals else ())
+    shallow = not collect_literals and statements_only(by_node)  # no expression need be visited
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     pop, push = stack.pop, stack.append
     while stack:
@@ -262,7 +263,7 @@ def walk(tree: ast.AST, ctx: CheckContext, comment_lines: frozenset[int] = froze
         ancestors.append(node)
         depth += 1
         # Children pushed last-first, so they are visited in source order.
-        for name in reversed(child_fields.get(node_type) or child_fields_of(node_type)):
+        for name in reversed(STATEMENT_FIELDS if shallow else child_fields.get(node_type) or child_fields_of(node_type)):
             value = getattr(node, name, None)
             if value is None:
                 continue

@@ -5,6 +5,7 @@ which looks at every field of every node."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 
 # Fields never visited: expression contexts and operators (nothing to report there, and a
 # third of the nodes), and the fields that hold a name, a number or a flag, never a node.
@@ -22,3 +23,14 @@ def child_fields_of(node_type: type[ast.AST]) -> tuple[str, ...]:
     if fields is None:
         fields = CHILD_FIELDS[node_type] = tuple(f for f in node_type._fields if f not in SKIPPED_FIELDS)
     return fields
+
+
+# The fields that hold statements (a match case's body included): all a walk for checkers of
+# statements only must read, when no literal is to be recorded.
+STATEMENT_FIELDS = ("body", "handlers", "orelse", "finalbody", "cases")
+_STATEMENT_LEVEL = (ast.Module, ast.stmt, ast.excepthandler, ast.match_case)
+
+
+def statements_only(node_types: Iterable[type[ast.AST]]) -> bool:
+    """Whether every node type of `node_types` is found among statements alone."""
+    return all(issubclass(t, _STATEMENT_LEVEL) for t in node_types)
