@@ -275,9 +275,30 @@ class Cache:
             return None
         return summary
 
-    def store_summary(self, path: Path, digest: str, summary: dict[str, Any]) -> None:
+    def trusted_summary(self, path: Path, status: os.stat_result) -> tuple[dict[str, Any], str] | None:
+        """A module's summary and its hash, when the file's status proves it is the content
+        the summary was made from (as for findings: _trusted_status)."""
+        entry = self._table.get(_name("summary", path)) if self._table is not None else None
+        if entry is None or not _trusted_status(entry, status) or not isinstance(entry.get("hash"), str):
+            return None
+        summary = self.load_summary(path, entry.get("content", ""))
+        return (summary, entry["hash"]) if summary is not None and "auth" in summary else None
+
+    def store_summary(
+        self,
+        path: Path,
+        digest: str,
+        summary: dict[str, Any],
+        status: os.stat_result | None = None,
+        summary_hash: str = "",
+    ) -> None:
+        """Record a module's summary; with the file's status when it was read, and the
+        summary's hash, a later run trusts it without reading the file."""
         if self._table is not None:
-            self._table.put(_name("summary", path), {"content": digest, "version": __version__, "summary": summary})
+            entry: dict[str, Any] = {"content": digest, "version": __version__, "summary": summary}
+            if status is not None and summary_hash:
+                entry.update(stat=_status(status), at=self._opened, hash=summary_hash)
+            self._table.put(_name("summary", path), entry)
 
 
 def _applies(entry: dict[str, Any], config: str, git: str | None, current: Callable[[str], str] | None) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from collections.abc import Mapping
 from collections.abc import Callable
@@ -35,7 +36,10 @@ FACTS: dict[str, Callable[[str], str]] = {}
 
 class SummaryStore(Protocol):
     def load_summary(self, path: Path, digest: str) -> Summary | None: ...
-    def store_summary(self, path: Path, digest: str, summary: Summary) -> None: ...
+    def trusted_summary(self, path: Path, status: os.stat_result) -> tuple[Summary, str] | None: ...
+    def store_summary(
+        self, path: Path, digest: str, summary: Summary, status: os.stat_result | None = None, summary_hash: str = ""
+    ) -> None: ...
 
 
 class Index:
@@ -107,18 +111,26 @@ class Index:
 
         unsaved = self.overlay.get(str(path))
         store = self.store if unsaved is None else None
+        status = None
         try:
+            if store is not None:
+                status = os.stat(path)  # before the read: a later change makes the entry untrusted
+                trusted = store.trusted_summary(path, status)
+                if trusted is not None:  # the file's status proves it unchanged: not even read
+                    return trusted
             data = read_bytes(path) if unsaved is None else unsaved
             digest = content_hash(data)
             summary = store.load_summary(path, digest) if store is not None else None
-            if summary is None or "auth" not in summary:  # stored by a build without auth facts
+            made = summary is None or "auth" not in summary  # or stored by a build without auth facts
+            if made:
                 summary = self._make(SourceFile.from_bytes(path, data))
-                if store is not None:
-                    store.store_summary(path, digest, summary)
-        except (SourceError, RecursionError, ValueError):
+        except (SourceError, RecursionError, ValueError, OSError):
             return None, MISSING  # an unreadable module: what it exports is unknown
-        text = json.dumps(summary, sort_keys=True)
-        return summary, hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+        assert summary is not None
+        summary_hash = hashlib.blake2b(json.dumps(summary, sort_keys=True).encode(), digest_size=12).hexdigest()
+        if store is not None and (made or status is not None):
+            store.store_summary(path, digest, summary, status, summary_hash)
+        return summary, summary_hash
 
     def _make(self, src: Any) -> Summary:
         from reliability_lint.semantic.feed import feed

@@ -4,22 +4,18 @@ requirements*.txt and setup.cfg give a specifier. The first folder, going up fro
 that holds any of these files decides; nothing found, or nothing about the package, is
 unknown (None).
 
-What decides is also what a finding depends on: `evidence` names the deciding folder and
-the content of its dependency files, and `depend` records it with the project index, so a
-cached finding or fix is used again only while the pins that shaped it are unchanged (an
-edited pin, a lock file added nearer the file). Nothing is remembered by folder alone: a
-long-running process (the language server) sees a changed pin at once.
+What decides is also what a finding depends on: pin_files.evidence names the deciding folder
+and the content of its dependency files, and pin_files.depend records it with the project
+index, so a cached finding or fix is used again only while the pins that shaped it are
+unchanged (an edited pin, a lock file added nearer the file). Nothing is remembered by folder
+alone: a long-running process (the language server) sees a changed pin at once.
 """
 
 from __future__ import annotations
 
 import configparser
-import hashlib
 import json
-import os
-import re
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,49 +24,12 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from reliability_lint.rules.timeouts.pin_files import _LOCKS, evidence
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
-
-_LOCKS = ("uv.lock", "poetry.lock", "Pipfile.lock")
-_MANIFESTS = ("pyproject.toml", "setup.cfg")
-_REQUIREMENTS = re.compile(r"requirements.*\.txt")
-DEPENDENCY = "<pins>"  # the prefix of the facts recorded with the project index (see depend)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """The folder whose dependency files decide for a file (None: no folder has any), and a
-    token of what it holds: the folder and each dependency file's name and content."""
-
-    folder: Path | None
-    names: tuple[str, ...]
-    token: str
-
-
-def evidence(folder: Path) -> Evidence:
-    for current in (folder, *folder.parents):
-        names = _dependency_files(current)
-        if names:
-            ordered = tuple(sorted(names))
-            parts = [str(current), *(f"{name}={_content_hash(current / name)}" for name in ordered)]
-            token = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
-            return Evidence(current, ordered, token)
-    return Evidence(None, (), "none")
-
-
-def depend(project: Any, path: Path) -> None:
-    """Record with the run's project index that findings of the file at `path` depend on its pins."""
-    if project is not None and hasattr(project, "depend"):
-        folder = path.absolute().parent
-        project.depend(DEPENDENCY, str(folder), evidence(folder).token)
-
-
-def current_token(folder: str) -> str:
-    """The token of the pins that decide for files in `folder`, as it is now."""
-    return evidence(Path(folder)).token
-
 
 def pinned(path: Path, package: str) -> Version | SpecifierSet | None:
     """The pinned version (a lock) or specifier (a manifest) of `package` for the file at `path`."""
@@ -84,8 +43,6 @@ def pinned(path: Path, package: str) -> Version | SpecifierSet | None:
 
 
 _PINS: dict[tuple[str, str], Version | SpecifierSet | None] = {}
-_LISTINGS: dict[Path, tuple[int, set[str]]] = {}
-_HASHES: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
 def _pinned_in(current: Path, names: tuple[str, ...], package: str) -> Version | SpecifierSet | None:
@@ -107,37 +64,6 @@ def _pinned_in(current: Path, names: tuple[str, ...], package: str) -> Version |
                 return None
         return combined
     return None
-
-
-def _content_hash(path: Path) -> str:
-    """A hash of the file's bytes, read again only when its size, mtime or inode changed."""
-    try:
-        status = path.stat()
-    except OSError:
-        return "-"
-    stamp = (status.st_size, status.st_mtime_ns, status.st_ino)
-    known = _HASHES.get(path)
-    if known is None or known[0] != stamp:
-        try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=12).hexdigest()
-        except OSError:
-            digest = "-"
-        known = _HASHES[path] = (stamp, digest)
-    return known[1]
-
-
-def _dependency_files(folder: Path) -> set[str]:
-    """The dependency files of a folder, listed again only when the folder's mtime changed
-    (adding, removing or renaming an entry changes it)."""
-    try:
-        stamp = os.stat(folder).st_mtime_ns
-        known = _LISTINGS.get(folder)
-        if known is None or known[0] != stamp:
-            names = {n for n in os.listdir(folder) if n in (*_LOCKS, *_MANIFESTS) or _REQUIREMENTS.fullmatch(n)}
-            known = _LISTINGS[folder] = (stamp, {n for n in names if (folder / n).is_file()})
-        return known[1]
-    except OSError:
-        return set()
 
 
 def _from_lock(path: Path, package: str) -> Version | None:

@@ -63,15 +63,16 @@ def accepts_download_timeout(path: Path, project: Any = None) -> bool:
     from packaging.version import Version
 
     from reliability_lint.rules.timeouts import pins as _pins  # packaging, tomllib: only for a file that needs the pin
+    from reliability_lint.rules.timeouts.pin_files import depend
 
-    _pins.depend(project, path)
+    depend(project, path)
     return _pins.accepts(_pins.pinned(path, PACKAGE), Version(SINCE))
 
 
 def _pins_now(folder: str) -> str:
-    from reliability_lint.rules.timeouts import pins as _pins
+    from reliability_lint.rules.timeouts.pin_files import current_token  # not packaging: pins.py is not needed
 
-    return _pins.current_token(folder)
+    return current_token(folder)
 
 
 FACTS["<pins>"] = _pins_now  # a cached finding that read the pins is used while they are unchanged
