@@ -29,13 +29,17 @@ class Evidence:
 
 
 def evidence(folder: Path) -> Evidence:
+    """The nearest folder with dependency files, from `folder` up to the root of its git
+    repository (the files of the folders above it are not the project's)."""
     for current in (folder, *folder.parents):
-        names = _dependency_files(current)
+        names, repository_root = _dependency_files(current)
         if names:
             ordered = tuple(sorted(names))
             parts = [str(current), *(f"{name}={_content_hash(current / name)}" for name in ordered)]
             token = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
             return Evidence(current, ordered, token)
+        if repository_root:
+            break
     return Evidence(None, (), "none")
 
 
@@ -51,7 +55,8 @@ def current_token(folder: str) -> str:
     return evidence(Path(folder)).token
 
 
-_LISTINGS: dict[Path, tuple[int, set[str]]] = {}
+_NAMES = frozenset((*_LOCKS, *_MANIFESTS))
+_LISTINGS: dict[Path, tuple[int, set[str], bool]] = {}
 _HASHES: dict[Path, tuple[tuple[int, int, int], str]] = {}
 
 
@@ -72,15 +77,17 @@ def _content_hash(path: Path) -> str:
     return known[1]
 
 
-def _dependency_files(folder: Path) -> set[str]:
-    """The dependency files of a folder, listed again only when the folder's mtime changed
-    (adding, removing or renaming an entry changes it)."""
+def _dependency_files(folder: Path) -> tuple[set[str], bool]:
+    """The dependency files of a folder, and whether it is a git repository's root (it holds
+    `.git`), listed again only when the folder's mtime changed (adding, removing or renaming
+    an entry changes it)."""
     try:
         stamp = os.stat(folder).st_mtime_ns
         known = _LISTINGS.get(folder)
         if known is None or known[0] != stamp:
-            names = {n for n in os.listdir(folder) if n in (*_LOCKS, *_MANIFESTS) or _REQUIREMENTS.fullmatch(n)}
-            known = _LISTINGS[folder] = (stamp, {n for n in names if (folder / n).is_file()})
-        return known[1]
+            entries = os.listdir(folder)
+            names = {n for n in entries if n in _NAMES or (n.startswith("requirements") and _REQUIREMENTS.fullmatch(n))}
+            known = _LISTINGS[folder] = (stamp, {n for n in names if (folder / n).is_file()}, ".git" in entries)
+        return known[1], known[2]
     except OSError:
-        return set()
+        return set(), False

@@ -109,6 +109,17 @@ def test_the_nearest_folder_with_dependency_files_wins(tmp_path: Path) -> None:
     assert pinned(service / "main.py", "google-cloud-bigquery") == Version("3.45.0")
 
 
+def test_dependency_files_above_the_repository_root_are_not_the_project_s(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.45.0\n", encoding="utf-8")
+    repository = tmp_path / "repo"
+    (repository / "jobs").mkdir(parents=True)
+    assert pinned(repository / "jobs" / "main.py", "google-cloud-bigquery") == Version("3.45.0")
+    (repository / ".git").mkdir()
+    assert pinned(repository / "jobs" / "main.py", "google-cloud-bigquery") is None
+    (repository / "requirements.txt").write_text("google-cloud-bigquery==3.20.0\n", encoding="utf-8")
+    assert pinned(repository / "jobs" / "main.py", "google-cloud-bigquery") == Version("3.20.0")  # at the root itself
+
+
 def test_unreadable_or_unrelated_files_are_unknown(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[project\nbroken", encoding="utf-8")
     (tmp_path / "uv.lock").write_text("not toml at all [", encoding="utf-8")
