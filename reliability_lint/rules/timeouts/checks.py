@@ -127,8 +127,10 @@ def _statement(ancestors: list[ast.AST]) -> ast.stmt:
     nodes=(ast.Call, *BINDING_NODES),
 )  # fmt: skip
 def timeouts(node: ast.AST, ctx: CheckContext) -> None:
-    state = _state(ctx)
+    state = ctx.state.get(FAMILY)  # called for most nodes: the file's state, else made once
     if state is None:
+        state = _state(ctx)
+    if not state:
         return
     scope = state.module.visit(node, ctx.ancestors)
     if isinstance(node, ast.Call):
