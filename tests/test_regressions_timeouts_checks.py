@@ -263,3 +263,19 @@ def test_a_download_of_the_job_first_waits_and_bounds_the_download_where_the_pin
     assert fix_text(text, CODES, path=str(tmp_path / "m.py")).endswith(
         "frame = job.result(timeout=600).to_dataframe()\n"
     )
+
+
+def test_the_iteration_fix_is_safe_and_offered_only_where_it_can_be_written() -> None:
+    (finding,) = check_text(JOB + "for r in job:\n    pass\n", CODES)
+    assert finding.fix is not None and finding.fix.applicability == "safe"
+    assert fix_text(JOB + "for r in job:\n    pass\n", CODES, unsafe_fixes=False).endswith(
+        "for r in job.result(timeout=600):\n    pass\n"
+    )
+    # an iterable the fix cannot append to: reported, with no fix
+    (finding,) = check_text(JOB + "for r in (job if flag else job):\n    pass\n", CODES)
+    assert finding.fix is None
+
+
+def test_a_noqa_on_the_last_line_of_a_for_header_covers_the_iteration() -> None:
+    assert found(JOB + "for r in (\n    job\n):  # noqa: REL201\n    pass\n") == []
+    assert found(JOB + "for r in (\n    job\n):\n    pass  # noqa: REL201\n") == [(5, "REL201")]

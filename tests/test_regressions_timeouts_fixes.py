@@ -9,7 +9,9 @@ import ast
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from reliability_lint.cli import cli
 from reliability_lint.testing import fix_text
 
 CODES = ["REL201", "REL202", "REL203", "REL204", "REL205"]
@@ -218,4 +220,78 @@ def test_a_conversion_of_a_job_made_in_the_same_chain_is_waited_in_the_chain(tmp
     assert (
         fixed(JOB, text, path=str(tmp_path / "m.py"))
         == "frame = job.result(timeout=600, max_results=5).to_arrow().to_pandas()\n"
+    )
+
+
+def test_more_layouts_of_an_appended_argument() -> None:
+    assert fixed(HTTP, "requests.get ()\n") == "requests.get (timeout=30)\n"
+    assert fixed(JOB, "client.query_and_wait()\n") == "client.query_and_wait(wait_timeout=600, api_timeout=60)\n"
+
+
+@pytest.mark.parametrize(
+    ("download", "expected"),
+    [
+        # max_results alone on its line goes with its line; the comment above it stays
+        (
+            "job.to_dataframe(\n    progress_bar_type=None,  # bar\n    max_results=5,\n)\n",
+            "job.result(timeout=600, max_results=5).to_dataframe(\n    progress_bar_type=None,  # bar\n)\n",
+        ),
+        (
+            "job.to_dataframe(\n    progress_bar_type=None,  # bar\n    max_results=5\n)\n",
+            "job.result(timeout=600, max_results=5).to_dataframe(\n    progress_bar_type=None,  # bar\n)\n",
+        ),
+        (
+            "job.to_dataframe(# all\n    max_results=5)\n",
+            "job.result(timeout=600, max_results=5).to_dataframe(# all\n    )\n",
+        ),
+        # a comma after the call is not the one before max_results
+        (
+            "job.to_dataframe(bq, max_results=5)\nx = (1, 2)\n",
+            "job.result(timeout=600, max_results=5).to_dataframe(bq)\nx = (1, 2)\n",
+        ),
+        (
+            "job.to_dataframe(bq,  # bar\n    max_results=5, progress_bar_type=None)\n",
+            "job.result(timeout=600, max_results=5).to_dataframe(bq,  # bar\n    progress_bar_type=None)\n",
+        ),
+        (
+            "frame = job.to_dataframe(max_results=5,  # few\n    progress_bar_type=None).copy()\n",
+            "frame = job.result(timeout=600, max_results=5).to_dataframe(progress_bar_type=None).copy()\n",
+        ),
+        # two conversions with comments: each fix edits its own call
+        (
+            "a = job.to_dataframe(max_results=5,  # few\n    progress_bar_type=None)\n"
+            + "b = job.to_dataframe(max_results=6,  # more\n    progress_bar_type=None)\n",
+            "a = job.result(timeout=600, max_results=5).to_dataframe(progress_bar_type=None)\n"
+            + "b = job.result(timeout=600, max_results=6).to_dataframe(progress_bar_type=None)\n",
+        ),
+    ],
+)
+def test_more_layouts_of_a_wait_put_first(download: str, expected: str, tmp_path: Path) -> None:
+    assert fixed(JOB, download, path=str(tmp_path / "m.py")) == expected
+
+
+def test_a_wait_put_first_at_the_end_of_a_file_without_a_newline() -> None:
+    assert fixed(JOB, "job.to_dataframe(max_results=5)") == "job.result(timeout=600, max_results=5).to_dataframe()"
+    assert fixed(JOB, "job.to_dataframe()") == "job.result(timeout=600).to_dataframe()"
+
+
+def test_a_wait_put_first_across_a_comment_adds_the_import_its_value_needs() -> None:
+    options = {"timeouts": {"wait": "cfg.W", "wait-import": "from app import cfg"}}
+    result = fix_text(
+        JOB + "job.to_dataframe(max_results=5,  # few\n    progress_bar_type=None)\n", CODES, options=options
+    )
+    assert "from google.cloud import bigquery\nfrom app import cfg\n" in result
+    assert result.endswith("job.result(timeout=cfg.W, max_results=5).to_dataframe(progress_bar_type=None)\n")
+
+
+def test_one_fix_both_waits_and_bounds_the_download(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.41.0\n")
+    (tmp_path / "m.py").write_text(JOB + "frame = job.to_dataframe()\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["check", "--no-cache", "--no-progress", "--show-fixes", "--select", "REL201", "m.py"]
+    )
+    assert (
+        "    -frame = job.to_dataframe()\n    +frame = job.result(timeout=600).to_dataframe(timeout=600)\n"
+        in result.stdout
     )

@@ -255,3 +255,25 @@ def test_a_kill_counts_in_every_kind_of_block_but_only_right_before_the_wait() -
     assert found(head + "if x:\n    proc.wait()\n") == [(4, "REL207")]
     # subprocess.run is no wait on a process it was given
     assert found(head + "proc.kill()\nsubprocess.run(cmd)\n") == [(4, "REL207")]
+
+
+def test_a_wait_is_reported_at_the_call_and_a_noqa_on_its_header_covers_it(tmp_path: Path) -> None:
+    assert [r[:4] for r in reports("import subprocess\n\nresult = subprocess.run(cmd)\n", STDLIB)] == [(3, 9, 3, 28)]
+    text = "import subprocess\n\nfor line in subprocess.check_output(\n    cmd,\n):  # noqa: REL207\n    print(line)\n"
+    assert found(text) == []
+    assert found(text.replace("  # noqa: REL207", "")) == [(3, "REL207")]
+    (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.41.0\n")
+    text = ROWS + "for frame in rows.to_dataframe_iterable(\n    dtypes={},\n):  # noqa: REL206\n    print(frame)\n"
+    assert found(text, ["REL206"], path=str(tmp_path / "m.py")) == []
+    assert found(text.replace("  # noqa: REL206", ""), ["REL206"], path=str(tmp_path / "m.py")) == [(4, "REL206")]
+
+
+def test_every_call_of_a_file_is_checked_whatever_comes_before_it(pinned: Path) -> None:
+    assert found("import subprocess\n\nlog('start')\nsubprocess.run(cmd)\n") == [(4, "REL207")]
+    text = ROWS + "other.to_dataframe()\nrows.to_dataframe(timeout=5)\nrows.to_dataframe(*args)\nrows.to_arrow()\n"
+    assert found(text, ["REL206"], path=str(pinned)) == [(7, "REL206")]
+
+
+def test_a_wait_first_in_its_block_is_not_after_the_kill_that_ends_the_block() -> None:
+    text = "import subprocess\nproc = subprocess.Popen(cmd)\n\ndef stop():\n    proc.wait()\n    proc.kill()\n"
+    assert found(text) == [(5, "REL207")]
