@@ -295,3 +295,14 @@ def test_one_fix_both_waits_and_bounds_the_download(tmp_path: Path, monkeypatch:
         "    -frame = job.to_dataframe()\n    +frame = job.result(timeout=600).to_dataframe(timeout=600)\n"
         in result.stdout
     )
+
+
+def test_two_conversions_in_one_statement_each_get_their_own_wait() -> None:
+    text = "a, b = job.to_dataframe(max_results=5,  # few\n    x=None), job.to_dataframe(max_results=6,  # more\n    x=None)\n"
+    expected = "a, b = job.result(timeout=600, max_results=5).to_dataframe(x=None), job.result(timeout=600, max_results=6).to_dataframe(x=None)\n"
+    assert fixed(JOB, text) == expected
+
+
+def test_max_results_moved_from_between_two_arguments_across_a_comment() -> None:
+    result = fixed(JOB, "frame = job.to_dataframe(bq, max_results=5,  # few\n    progress_bar_type=None)\n")
+    assert result.startswith("frame = job.result(timeout=600, max_results=5).to_dataframe(bq, progress_bar_type=None)")
