@@ -245,6 +245,7 @@ def test_a_wait_right_after_a_kill_of_the_same_process_returns_at_once(before: s
 def test_a_kill_counts_in_every_kind_of_block_but_only_right_before_the_wait() -> None:
     head = "import subprocess\nproc = subprocess.Popen(cmd)\n"
     assert found(head + "proc.kill()\nproc.wait()\n") == []
+    assert found(head + "proc.kill()\nproc.wait()\nsubprocess.run(cmd)\n") == [(5, "REL207")]  # and the calls after it
     assert found(head + "proc.kill()\nproc.communicate()\n") == []
     assert found(head + "if x:\n    pass\nelse:\n    proc.kill()\n    proc.wait()\n") == []
     assert found(head + "try:\n    pass\nfinally:\n    proc.kill()\n    proc.wait()\n") == []
