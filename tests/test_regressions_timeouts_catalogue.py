@@ -334,3 +334,7 @@ def test_declared_wrappers_are_checked_with_their_code_and_keyword() -> None:
     # a method of an instance held in a name, and the wrapper called by its function path
     text = "import shared.bq\n\nw = shared.bq.Wrapper()\nw.run('q')\nshared.bq.Wrapper.run(w, 'q')\n"
     assert found(text, options) == [(4, "REL202"), (5, "REL202")]
+    # annotated with the declared class, and a package imported from its parent
+    text = "from shared.bq import Wrapper\n\ndef f(w: Wrapper):\n    w.run('q')\n"
+    assert found(text, options) == [(4, "REL202")]
+    assert found("from shared import http\n\nhttp.fetch('u')\n", options) == [(3, "REL204")]

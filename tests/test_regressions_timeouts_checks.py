@@ -279,3 +279,37 @@ def test_the_iteration_fix_is_safe_and_offered_only_where_it_can_be_written() ->
 def test_a_noqa_on_the_last_line_of_a_for_header_covers_the_iteration() -> None:
     assert found(JOB + "for r in (\n    job\n):  # noqa: REL201\n    pass\n") == []
     assert found(JOB + "for r in (\n    job\n):\n    pass  # noqa: REL201\n") == [(5, "REL201")]
+
+
+def test_a_wait_on_a_name_of_two_jobs_bounds_neither() -> None:
+    text = JOB + "job = client.query('r', timeout=5)\n\ndef f():\n    job.result(timeout=9)\n    job.to_dataframe()\n"
+    assert found(text) == [(9, "REL201")]
+
+
+def test_a_call_inside_a_statement_is_reported_at_the_call() -> None:
+    message = (
+        "`job.to_dataframe()` waits for the BigQuery job with no timeout (its own `timeout=` bounds only the download);"
+        " call `.result(timeout=...)` first"
+    )
+    assert reports(JOB + "frame = job.to_dataframe()\n") == [
+        (5, 8, 5, 26, "REL201", message, "Wait with `.result(timeout=600)` first")
+    ]
+    assert [r[:4] for r in reports(HEAD + "table = client.get_table('t')\n")] == [(4, 8, 4, 29)]
+
+
+def test_a_file_with_no_library_and_no_checked_call_is_left_alone() -> None:
+    assert check_text("x = compute()\nprint(x)\n", CODES) == []
+
+
+def test_a_cached_wait_first_fix_follows_the_pin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.39.0\n")
+    (tmp_path / "m.py").write_text(JOB + "frame = job.to_dataframe()\n")
+    monkeypatch.chdir(tmp_path)
+
+    def diff() -> list[str]:
+        result = CliRunner().invoke(cli, ["check", "--no-progress", "--show-fixes", "--select", "REL201", "m.py"])
+        return [line.strip() for line in result.stdout.splitlines() if line.strip().startswith("+frame")]
+
+    assert diff() == ["+frame = job.result(timeout=600).to_dataframe()"]
+    (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.41.0\n")
+    assert diff() == ["+frame = job.result(timeout=600).to_dataframe(timeout=600)"]
