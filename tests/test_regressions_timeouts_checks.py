@@ -299,6 +299,8 @@ def test_a_call_inside_a_statement_is_reported_at_the_call() -> None:
 
 def test_a_file_with_no_library_and_no_checked_call_is_left_alone() -> None:
     assert check_text("x = compute()\nprint(x)\n", CODES) == []
+    # a word another rule of the family looks for, but none of these rules'
+    assert check_text("import subprocess\n\nsubprocess.run(cmd, timeout=5)\nsubprocess.run(cmd)\n", CODES) == []
 
 
 def test_a_cached_wait_first_fix_follows_the_pin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
