@@ -315,3 +315,9 @@ def test_a_cached_wait_first_fix_follows_the_pin(tmp_path: Path, monkeypatch: py
     assert diff() == ["+frame = job.result(timeout=600).to_dataframe()"]
     (tmp_path / "requirements.txt").write_text("google-cloud-bigquery==3.41.0\n")
     assert diff() == ["+frame = job.result(timeout=600).to_dataframe(timeout=600)"]
+
+
+def test_a_noqa_on_the_last_line_of_a_for_header_covers_a_request_in_it() -> None:
+    text = "import requests\n\nfor r in requests.get(\n    u,\n).json():  # noqa: REL204\n    pass\n"
+    assert found(text) == []
+    assert found(text.replace("  # noqa: REL204", "")) == [(3, "REL204")]

@@ -306,3 +306,17 @@ def test_two_conversions_in_one_statement_each_get_their_own_wait() -> None:
 def test_max_results_moved_from_between_two_arguments_across_a_comment() -> None:
     result = fixed(JOB, "frame = job.to_dataframe(bq, max_results=5,  # few\n    progress_bar_type=None)\n")
     assert result.startswith("frame = job.result(timeout=600, max_results=5).to_dataframe(bq, progress_bar_type=None)")
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        # a comment is skipped whatever it holds, and the scan goes on after it
+        ("requests.get(\n    'u'  # X, y\n)\n", "requests.get(\n    'u',  # X, y\n    timeout=30\n)\n"),
+        ("requests.get(\n    ('u'  # c\n    )\n)\n", "requests.get(\n    ('u'  # c\n    ), timeout=30\n)\n"),
+        ("requests.get('u' ,)\n", "requests.get('u' , timeout=30,)\n"),
+        ("requests.get('u'  ,)\n", "requests.get('u'  , timeout=30,)\n"),
+    ],
+)
+def test_the_scan_after_the_last_argument(call: str, expected: str) -> None:
+    assert fixed(HTTP, call) == expected
