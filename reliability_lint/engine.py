@@ -391,7 +391,16 @@ def run(
                 on_result(result)
     finally:
         gc.unfreeze()
+        _forget_project()
     return results
+
+
+def _forget_project() -> None:
+    """The run's project indexes end with it: a later analysis in this process (through
+    reliability_lint.testing) must not resolve names against another run's tree."""
+    global _INDEX
+    _INDEX = None
+    _INDEXES.clear()
 
 
 _INTERRUPTED = False

@@ -332,3 +332,19 @@ def test_a_todo_that_ages_past_the_limit_is_reported_through_the_cache(tmp_path:
     assert tool(root, child_env()) == []
     # two days later nothing in the repository changed, but the TODO is 31 days old
     assert tool(root, shifted_clock(tmp_path / "clock", 2)) == ["REL401"]
+
+
+def test_an_analysis_after_a_run_in_the_same_process_does_not_read_that_run_s_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The project index is the run's: reliability_lint.testing checks a text on its own
+    afterwards, as it does before any run (a module of another run's tree is unknown)."""
+    from reliability_lint.testing import check_text
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "base.py").write_text("from google.cloud import bigquery\n\nshared_client = bigquery.Client()\n")
+    user = "from pkg.base import shared_client\n\n\ndef g(q):\n    return shared_client.query(q, timeout=30).result()\n"
+    (tmp_path / "pkg" / "sub.py").write_text(user)
+    assert concise(tmp_path, monkeypatch, "--no-cache", "pkg/sub.py") == ["pkg/sub.py:5: REL201"]
+    assert check_text(user, ["REL201"], path=str(tmp_path / "pkg" / "sub.py")) == []
