@@ -89,3 +89,73 @@ def test_every_gate_of_a_plugin_opens_it(kind: str) -> None:
 def test_every_format_plugin_finds_its_credential_in_python(kind: str) -> None:
     # Artifactory's patterns want a space or a double quote after the key: a Python literal has neither here
     assert found(f"value = {PLUGIN_SAMPLES[kind]!r}\n", "settings.py", "REL301") == [(1, 8, kind)]
+
+
+# ------------------------------------------------------------------ the gates on unusual text
+
+SOFTLAYER = PLUGIN_SAMPLES["SoftLayer Credentials"]
+CLOUDANT_HEX = PLUGIN_SAMPLES["Cloudant Credentials"].split(" = ")[1]
+
+
+def test_a_letter_that_matches_only_case_insensitively_still_opens_a_gate() -> None:
+    # `ſ` (long s) and `ı` (dotless i) match `s` and `i` case-insensitively, as detect-secrets'
+    # patterns do, but lower() keeps them: the gates must then run case-insensitively
+    assert found("\u017f" + SOFTLAYER[1:] + "\n") == [(1, 20, "SoftLayer Credentials")]
+    assert found(f"cl_ap\u0131key = {CLOUDANT_HEX}\n") == [(1, 12, "Cloudant Credentials")]
+
+
+def test_a_letter_whose_lower_case_is_longer_does_not_shift_the_lines() -> None:
+    # "İ".lower() is two characters: positions in the lower-cased text are not the text's
+    text = "\u0130" * 30 + f"\npassword = {'Hx7qLm2pZr9tKw4v'}\nok\n"
+    assert found(text, "app.ini") == [(2, 11, "Secret Keyword")]
+    assert found("\u0130 " + SOFTLAYER.upper() + "\n") == [(1, 22, "SoftLayer Credentials")]
+
+
+def test_upper_case_names_open_the_case_insensitive_gates() -> None:
+    assert found(SOFTLAYER.upper().replace(SOFTLAYER.upper()[20:], SOFTLAYER[20:]) + "\n") == [(1, 20, "SoftLayer Credentials")]
+    assert found('PASSWORD = "Hx7qLm2pZr9tKw4v"\n') == [(1, 12, "Secret Keyword")]
+    assert found('DB_PASSWORD: "Hx7qLm2pZr9tKw4v"\n') == [(1, 14, "Secret Keyword")]
+
+
+def test_pragma_allowlist_nextline_skips_only_the_next_line() -> None:
+    line = "password = Hx7qLm2pZr9tKw4v\n"
+    assert found(f"# pragma: allowlist nextline secret\n{line}{line}", "app.ini") == [(3, 11, "Secret Keyword")]
+    assert found(f"# pragma: allowlist-nextline-secret\n{line}", "app.ini") == []
+    assert found(f"# pragma:allowlist nextline secret\n{line}", "app.ini") == []
+    assert found(f"{line}# pragma: allowlist nextline secret\n", "app.ini") == [(1, 11, "Secret Keyword")]
+    github = PLUGIN_SAMPLES["GitHub Token"]
+    assert found(f"x = 1  # pragma: allowlist nextline secret\nx = {github!r}\n", "app.py", "REL301") == []
+    assert found(f"x = {github!r}\n# pragma: allowlist nextline secret\n", "app.py", "REL301") == [(1, 4, "GitHub Token")]
+
+
+def test_every_credential_of_a_line_is_found_each_once() -> None:
+    first, second = PLUGIN_SAMPLES["GitHub Token"], "ghp_GwUbbYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aF"
+    assert found(f"token: {first} {second}\n") == [(1, 7, "GitHub Token"), (1, 48, "GitHub Token")]
+    assert found(f"{first} and {first}\n") == [(1, 0, "GitHub Token")]  # the same value at the first column it has
+
+
+def test_a_json_web_token_is_reported_whole() -> None:
+    jwt = PLUGIN_SAMPLES["JSON Web Token"] + "+/="
+    ((finding),) = check_text(f"x = {jwt} tail\n", select=["REL302"], path="notes.txt")
+    assert (finding.col, finding.end_col) == (4, 4 + len(jwt))
+    assert finding.message.endswith(f"eyJh…({len(jwt)} chars)")
+
+
+def test_an_indirect_reference_on_a_very_long_line_is_not_looked_for() -> None:
+    base = 'password = "Hx7qLm2pZr9tKw4v"; other = read(y)'
+    for length, expected in ((999, []), (1000, []), (1001, [(1, 12, "Secret Keyword")])):
+        assert found(base.ljust(length - 1) + ".\n") == expected, length
+
+
+def test_a_command_that_names_a_secret_is_not_one() -> None:
+    assert found("password: $(gcloud secrets versions access latest --secret=slack-bot-token)\n", "run.sh") == []
+    assert found("password: slack-bot-token)\n", "run.sh") == []  # the `)` closes a command
+    assert found("password: Hx7qLm2pZr9tKw4v)\n", "run.sh") == [(1, 10, "Secret Keyword")]
+
+
+def test_configuration_lines_in_their_usual_forms() -> None:
+    assert found("- password: Hx7qLm2pZr9tKw4v\n", "deploy.yaml") == [(1, 12, "Secret Keyword")]
+    assert found('"password": "Hx7qLm2pZr9tKw4v"\n', "app.json") == [(1, 13, "Secret Keyword")]
+    assert found("password: Hx7qLm2pZr9tKw4v  # the old one\n", "deploy.yaml") == [(1, 10, "Secret Keyword")]
+    assert found('password: Hx7q"Lm2pZr9tKw4v\n', "deploy.yaml") == []
+    assert found("url: https://example.com/password\n", "deploy.yaml") == []
