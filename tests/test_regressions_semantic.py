@@ -87,6 +87,24 @@ CASES = [
     ("annotation in a broken string", H + 'def f(s: "requests.Session("):\n    ' + GET, None),
     ("annotation subscript of another kind", H + "def f(s: list[requests.Session]):\n    " + GET, None),
     ("Annotated", H + "from typing import Annotated\ndef f(s: Annotated[requests.Session, 'x']):\n    " + GET, 4),
+    ("Final", H + "from typing import Final\ns: Final[requests.Session] = make()\n" + GET, 4),
+    ("ClassVar in a class", H + "from typing import ClassVar\nclass A:\n    s: ClassVar[requests.Session]\n    def run(self):\n        self.s.get('u')\n", 6),
+    ("a wrapper of nothing", H + "from typing import Optional\ndef f(s: Optional[()]):\n    " + GET, None),
+    ("a number as annotation", H + "def f(s: 1):\n    " + GET, None),
+    ("None as annotation", H + "def f(s: None):\n    " + GET, None),
+    ("a value bound to itself", H + "s = s\n" + GET, None),
+    ("two values bound to each other", H + "def f():\n    s = t\n    t = s\n    " + GET, None),
+    ("for over a tuple", H + "for s in (requests.Session(), requests.Session()):\n    " + GET, 3),
+    ("for over a set", H + "for s in {requests.Session()}:\n    " + GET, 3),
+    ("for over a generator", H + "for s in (requests.Session() for _ in x):\n    " + GET, 3),
+    ("for over a set comprehension", H + "for s in {requests.Session() for _ in x}:\n    " + GET, 3),
+    ("for over a list of two kinds", H + "for s in [requests.Session(), 1]:\n    " + GET, None),
+    ("for over a list with None", H + "for s in [requests.Session(), None]:\n    " + GET, 3),
+    ("for over a comprehension of unknowns", H + "for s in [make() for _ in x]:\n    " + GET, None),
+    ("for over a list of unknowns", H + "for s in [make()]:\n    " + GET, None),
+    ("a walrus value", H + "s = (t := requests.Session())\n" + GET, 3),
+    ("None", H + "s = None\n" + GET, None),
+    ("or of unknowns", H + "s = a or b\n" + GET, None),
 ]
 
 
@@ -137,6 +155,17 @@ CLASS_CASES = [
     ("an awaited coroutine", H + "async def make():\n    return requests.Session()\nasync def g():\n    (await make()).get('u')\n", 5),
     ("a coroutine not awaited", H + "async def make():\n    return requests.Session()\nmake().get('u')\n", None),
     ("a function defined twice", H + "def make():\n    return requests.Session()\ndef make():\n    return 1\nmake().get('u')\n", None),
+    ("a local class entered", H + "class L:\n" + INIT + "with L() as l:\n    l.s.get('u')\n", 6),
+    ("a method that is an attribute", H + "class A:\n    def __init__(self):\n        self.make = factory\n    def run(self):\n        self.make().get('u')\n", None),
+    ("a method of a base we cannot see", H + "class A(Unknown):\n    def run(self):\n        self.make().get('u')\n", None),
+    ("a method of a builtin base", H + "class A(object):\n    def run(self):\n        self.make().get('u')\n", None),
+    ("a method of a base defined later", H + "class B(A):\n    def run(self):\n        self.make().get('u')\nclass A:\n    def make(self):\n        return requests.Session()\n", 4),
+    ("an attribute of a typing base", H + "from typing import Generic\nclass A(Generic):\n" + RUN, None),
+    ("a class whose base is a star import", H + "from base import *\nclass A(Base):\n" + RUN, None),
+    ("a library attribute", H + "s = requests.Session()\ns.adapters.get('u')\n", None),
+    ("a library method's result", H + "s = requests.Session()\ns.prepare().get('u')\n", None),
+    ("a call of a class", H + "class A:\n" + INIT + "A().s.get('u')\n", 5),
+    ("a call of something else", H + "x = 1\nx().get('u')\n", None),
 ]
 
 

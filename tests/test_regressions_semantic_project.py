@@ -103,3 +103,25 @@ def test_what_another_module_defines(tmp_path: Path, monkeypatch: pytest.MonkeyP
     project(tmp_path, main)
     last = main.count("\n")
     assert reported(run(tmp_path, monkeypatch, "app/main.py"), "app/main.py") == ([last] if known else [])
+
+
+def test_a_relative_import_climbs_one_package_per_dot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(tmp_path, "")
+    (tmp_path / "app" / "sub").mkdir()
+    (tmp_path / "app" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "app" / "sub" / "clients.py").write_text("NUMBER = 1\nSESSION = 2\n")
+    (tmp_path / "app" / "sub" / "deep.py").write_text(
+        "from ..clients import SESSION\nfrom .clients import SESSION as LOCAL\nfrom ... import SESSION as ABOVE\n"
+        "from .. import clients\n\nSESSION.get('u')\nLOCAL.get('u')\nABOVE.get('u')\nclients.SESSION.get('u')\n"
+    )
+    assert reported(run(tmp_path, monkeypatch, "app/sub/deep.py"), "app/sub/deep.py") == [6, 9]
+
+
+def test_a_folder_without_init_resolves_as_a_script_folder_and_a_namespace_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "scripts").mkdir()
+    (tmp_path / "scripts" / "clients.py").write_text(CLIENTS)
+    (tmp_path / "scripts" / "job.py").write_text(
+        "from clients import SESSION\nfrom . import clients\nfrom .. import clients as up\n"
+        "SESSION.get('u')\nclients.SESSION.get('u')\nup.SESSION.get('u')\n"
+    )
+    assert reported(run(tmp_path, monkeypatch, "scripts/job.py"), "scripts/job.py") == [4, 5]
