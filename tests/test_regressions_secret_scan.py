@@ -5,8 +5,11 @@ author sees it. No finding's message may show a secret's value: `found` asserts 
 
 from __future__ import annotations
 
+import bisect
+
 import pytest
 
+from reliability_lint import secret_detect
 from reliability_lint.testing import check_text
 
 # One credential per plugin, in the shape detect-secrets 1.5 knows it (fake, random).
@@ -159,3 +162,87 @@ def test_configuration_lines_in_their_usual_forms() -> None:
     assert found("password: Hx7qLm2pZr9tKw4v  # the old one\n", "deploy.yaml") == [(1, 10, "Secret Keyword")]
     assert found('password: Hx7q"Lm2pZr9tKw4v\n', "deploy.yaml") == []
     assert found("url: https://example.com/password\n", "deploy.yaml") == []
+
+
+def test_a_file_without_a_final_newline_is_scanned_to_its_last_line() -> None:
+    first, second = PLUGIN_SAMPLES["GitHub Token"], "ghp_GwUbbYrEqmSM9wCZ7Uw9xfogoEmvnEN5N1aF"
+    assert found(f"{first}\nx {second}") == [(1, 0, "GitHub Token"), (2, 2, "GitHub Token")]
+    assert found(f"x = {first!r}\ny = {second!r}", "app.py", "REL301") == [(1, 4, "GitHub Token"), (2, 4, "GitHub Token")]
+    assert found(f"x = 1\r\ny = {second!r}\rz = {first!r}", "app.py", "REL301") == [(2, 4, "GitHub Token"), (3, 4, "GitHub Token")]
+
+
+# ------------------------------------------------------------------ context, heuristics, filters
+
+B64 = "Zm9vYmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbA"
+DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def test_a_high_entropy_base64_value_counts_unless_its_name_says_otherwise() -> None:
+    assert found(f'note: "{B64}"\n', "deploy.yaml") == [(1, 7, "Base64 High Entropy String")]
+    assert found(f'see "{B64}" here\n') == [(1, 5, "Base64 High Entropy String")]  # bound to no name at all
+    assert found(f'session_id: "{B64}"\n', "deploy.yaml") == []
+    assert found(f'token_url: "{B64}"\n', "deploy.yaml") == []
+
+
+def test_a_keyword_hit_needs_a_name_that_means_a_secret() -> None:
+    assert found('passwords_stored = "Hx7qLm2pZr9tKw4v"\n') == []
+    assert found('password := "Hx7qLm2pZr9tKw4v"\n', "notes.md") == []  # no name the value is bound to
+    assert found('password = "Hx7qLm2pZr9tKw4v"\n') == [(1, 12, "Secret Keyword")]
+
+
+def test_a_hex_digest_bound_to_no_name_is_an_identifier() -> None:
+    assert found(f'"{DIGEST}" is the token: ok\n') == []
+    assert found(f"token: {DIGEST}\n", "deploy.yaml") == [(1, 7, "Hex High Entropy String")]
+
+
+def test_detect_secrets_heuristic_filters_apply_each_alone() -> None:
+    for value in (
+        "abcdefghijklmnop",  # sequential
+        "123e4567-e89b-12d3-a456-426614174000",  # a UUID
+        "$Hx7q-Lm2pZr9tKw4v",  # a shell variable
+        "!@#%^&*()_+~",  # not a letter in it
+    ):
+        assert found(f'password = "{value}"\n') == [], value
+    assert found('user_id = 1; password = "Hx7qLm2pZr9tKw4v"\n') == []  # an id's line
+    # the id heuristic is for the context plugins: a token's format is a token wherever it stands
+    assert found(f"user_id: {PLUGIN_SAMPLES['GitHub Token']}\n") == [(1, 9, "GitHub Token")]
+
+
+def test_a_value_compared_to_a_secret_name_is_not_bound_to_it() -> None:
+    assert found('if "Hx7qLm2pZr9tKw4v" == password:\n') == []
+    assert found('if password == "Hx7qLm2pZr9tKw4v":\n') == [(1, 16, "Secret Keyword")]
+
+
+def test_a_value_without_a_letter_is_not_a_secret() -> None:
+    assert found('password = "_!@#%^&*()+~"\n') == []
+    assert found('password = "_!@#%^&*()+a"\n') == [(1, 12, "Secret Keyword")]
+
+
+def test_a_credential_inside_another_one_is_reported_as_the_outer_one() -> None:
+    # the keyword's value starts where the AWS key does, or ends where it does
+    ((finding),) = check_text("password=AKIAF91DHODZDOC9IS0JXYZ\n", select=["REL302"], path="app.ini")
+    assert (finding.col, finding.end_col) == (9, 32) and finding.message.startswith("Secret Keyword")
+    ((finding),) = check_text("password=Q7AKIAF91DHODZDOC9IS0J\n", select=["REL302"], path="app.ini")
+    assert (finding.col, finding.end_col) == (9, 31) and finding.message.startswith("Secret Keyword")
+    # and a credential after a nested one is still found
+    line = f"url = https://admin:xAKIAZ7Q3K5M2N8P4R6T1y@example.com/x {PLUGIN_SAMPLES['GitHub Token']}\n"
+    assert found(line) == [(1, 20, "Basic Auth Credentials"), (1, 57, "GitHub Token")]
+
+
+def test_only_the_parentheses_a_value_does_not_open_are_left_out() -> None:
+    seven = {"secrets": {"min-length": 7}}
+    assert found("password: Hx7q+()\n", "run.sh", options=seven) == [(1, 10, "Secret Keyword")]
+    assert found("password: Hx7q+(\n", "run.sh", options=seven) == []
+    assert found("password: slack-bot-token)x\n", "run.sh") == [(1, 10, "Secret Keyword")]
+
+
+@pytest.mark.parametrize("shapes_only", [True, False])
+def test_the_whole_file_spans_are_the_lines_the_line_trigger_finds(shapes_only: bool) -> None:
+    lines = [*PLUGIN_SAMPLES.values(), "for row in rows:", "x = 'İstanbul'", "password = 'Hx7qLm2pZr9tKw4v'", "nothing here"]
+    text = "\n".join(lines)
+    trigger = secret_detect.SHAPE_TRIGGER if shapes_only else secret_detect.TRIGGER
+    by_line = {n for n, line in enumerate(lines) if trigger.search(line)}
+    starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+    spans = secret_detect.trigger_spans(text, shapes_only=shapes_only)
+    assert {bisect.bisect_right(starts, start) - 1 for start, _ in spans} == by_line
+    assert len(by_line) >= len(PLUGIN_SAMPLES) - 2 and 23 not in by_line
