@@ -6,10 +6,12 @@ author sees it. No finding's message may show a secret's value: `found` asserts 
 from __future__ import annotations
 
 import bisect
+import re
 
 import pytest
 
-from reliability_lint import secret_detect
+from reliability_lint import secret_detect, secret_prefilter
+from reliability_lint.secret_detect import KEY_QUALIFIERS, SECRET_WORDS
 from reliability_lint.testing import check_text
 
 # One credential per plugin, in the shape detect-secrets 1.5 knows it (fake, random).
@@ -246,3 +248,63 @@ def test_the_whole_file_spans_are_the_lines_the_line_trigger_finds(shapes_only: 
     spans = secret_detect.trigger_spans(text, shapes_only=shapes_only)
     assert {bisect.bisect_right(starts, start) - 1 for start, _ in spans} == by_line
     assert len(by_line) >= len(PLUGIN_SAMPLES) - 2 and 23 not in by_line
+
+
+# ------------------------------------------------------------------ the one-regex forms of the gates
+
+ORDINARY = ("for row in rows:", "    return total / count", "import logging", "def main() -> None:", "authors()")
+
+
+@pytest.mark.parametrize("shapes_only", [True, False])
+def test_the_line_trigger_matches_every_credential_line_and_no_ordinary_one(shapes_only: bool) -> None:
+    # line_trigger is the family's precondition: a line it misses is never scanned
+    trigger = re.compile(secret_prefilter.line_trigger(shapes_only=shapes_only))
+    samples = {**PLUGIN_SAMPLES, **OTHER_GATES}
+    if shapes_only:  # Python: the keyword and entropy plugins read the syntax tree instead
+        samples = {kind: value for kind, value in samples.items() if kind != "Artifactory Credentials"}
+    for kind, value in samples.items():
+        assert trigger.search(value), kind
+    assert trigger.search("SOFTLAYER_API_KEY = 1") and trigger.search("Hooks.Slack.Com")
+    assert bool(trigger.search('PASSWORD = "x"')) is not shapes_only
+    assert bool(trigger.search("IAM_KEY = 1")) and bool(trigger.search("my_iam = 1")) is shapes_only
+    for line in ORDINARY:
+        assert not trigger.search(line), line
+
+
+NAMES = ("password", "DB_PASSWORD", "ClientSecret", "api_key", "API-KEY", "hmac.key", "Creds", "contrasena", "x\\x41y", "пароль")
+NOT_NAMES = ("keyboard", "monkey", "for row in rows:", "primary_key", "tok en", "api")
+
+
+def test_the_name_gate_and_its_fast_form_agree_on_secret_names() -> None:
+    words, qualifiers = sorted(SECRET_WORDS), sorted(KEY_QUALIFIERS)
+    gate = re.compile(secret_prefilter.name_gate(words, qualifiers))
+    fast = secret_prefilter.names_gate_function(words, qualifiers)
+    for name in NAMES:
+        assert gate.search(name) and fast(name), name
+    for text in NOT_NAMES:
+        assert not gate.search(text) and not fast(text), text
+    assert not fast("x\\\\y") and not gate.search("x\\\\y")  # an escaped backslash is no escape
+
+
+def test_a_gate_of_a_shorter_word_covers_the_longer_ones() -> None:
+    fast = secret_prefilter.names_gate_function(["password", "pass", "passwd"], ["db"])
+    assert fast("PASSWD") and fast("my_passphrase") and fast("DB-Key") and not fast("pas") and not fast("db")
+    pattern = secret_prefilter.name_gate(["password", "pass"], ["db"])
+    assert pattern.count("(?i:") == 2 and re.search(pattern, "xPaSs") and re.search(pattern, "db__KEY")
+
+
+def test_python_files_are_scanned_for_formats_only() -> None:
+    # a shape on the line opens it; the entropy plugins still do not run on Python source
+    assert found(f'note = "{B64}"  # see AKIA docs\n', "app.py", "REL301") == []
+
+
+def test_an_unquoted_value_counts_in_a_configuration_file_on_any_line_shape() -> None:
+    assert found("  * password: Hx7qLm2pZr9tKw4v\n", "deploy.yaml") == [(1, 14, "Secret Keyword")]
+
+
+def test_only_a_json_web_token_is_extended_past_its_pattern() -> None:
+    ((finding),) = check_text(f"{PLUGIN_SAMPLES['GitHub Token']}XY.more\n", select=["REL302"], path="notes.txt")
+    assert (finding.col, finding.end_col) == (0, 40)
+    jwt = PLUGIN_SAMPLES["JSON Web Token"] + "+/="
+    ((finding),) = check_text(f"{jwt} tail\n", select=["REL302"], path="notes.txt")
+    assert (finding.col, finding.end_col) == (0, len(jwt))
