@@ -308,3 +308,28 @@ def test_only_a_json_web_token_is_extended_past_its_pattern() -> None:
     jwt = PLUGIN_SAMPLES["JSON Web Token"] + "+/="
     ((finding),) = check_text(f"{jwt} tail\n", select=["REL302"], path="notes.txt")
     assert (finding.col, finding.end_col) == (0, len(jwt))
+
+
+def test_every_keyword_value_of_a_line_counts_after_one_that_does_not() -> None:
+    line = 'password = "abcdefghijklmnop"; secret = "Hx7qLm2pZr9tKw4v"\n'  # the first is sequential
+    assert found(line) == [(1, 41, "Secret Keyword")]
+    line = 'password_hint = "Qw8eRt5yUi3oPa1s"; password = "Zx7qLm2pZr9tKw4v"\n'  # the first names a hint
+    assert found(line) == [(1, 48, "Secret Keyword")]
+    line = 'password = "Hx7qLm2pZr9tKw4v"; secret = "Zx7qLm2pZr9tKw4v"\n'
+    assert found(line) == [(1, 12, "Secret Keyword"), (1, 41, "Secret Keyword")]
+
+
+def test_a_hex_value_counts_only_above_the_entropy_limit() -> None:
+    for value in ("deadbeefdeadbeef", "abab1212cdcd3434", "abcdef01abcdef01"):  # 1.9 to exactly 3 bits
+        assert found(f"token: {value}\n", "deploy.yaml") == [], value
+    assert found("token: abcdef0123abcdef\n", "deploy.yaml") == [(1, 7, "Hex High Entropy String")]
+
+
+def test_a_name_with_dots_other_than_its_suffix_is_no_configuration_file() -> None:
+    assert found(f"password = {'Hx7qLm2pZr9tKw4v'}\n", "X.md") == []
+    assert found(f"password = {'Hx7qLm2pZr9tKw4v'}\n", ".X.md") == []
+
+
+def test_a_pragma_on_the_last_line_allows_nothing() -> None:
+    text = "password = Hx7qLm2pZr9tKw4v\nok\n# pragma: allowlist nextline secret"
+    assert found(text, "app.ini") == [(1, 11, "Secret Keyword")]
