@@ -333,3 +333,9 @@ def test_a_name_with_dots_other_than_its_suffix_is_no_configuration_file() -> No
 def test_a_pragma_on_the_last_line_allows_nothing() -> None:
     text = "password = Hx7qLm2pZr9tKw4v\nok\n# pragma: allowlist nextline secret"
     assert found(text, "app.ini") == [(1, 11, "Secret Keyword")]
+
+
+def test_the_family_reads_a_python_file_whose_only_credential_is_in_capitals() -> None:
+    # the precondition that lets the engine skip a Python file must see what the case-insensitive
+    # patterns see (in a comment: a quoted run of 20 characters would open the base64 gate anyway)
+    assert found("# XOXB-1234567890-OFBCIXGY29DB8P5QA3\n", "app.py", "REL301") == [(1, 2, "Slack Token")]
