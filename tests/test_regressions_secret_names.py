@@ -59,7 +59,7 @@ def test_a_key_qualified_by_a_known_word_is_secret(qualifier: str) -> None:
     assert len(python(f'{qualifier.capitalize()}Key = "{VALUE}"\n')) == 1
 
 
-def test_a_key_without_a_qualifier_before_it_is_not_secret() -> None:
+def test_a_key_without_a_qualifier_before_it_names_no_secret_in_a_file_read_for_names() -> None:
     # the comment names a secret, so that the file is read for names at all (the family's precondition)
     for name in ("key", "other_key", "key_api", "lookup_key", "keyboard", "api_value", "value_api", "client_name"):
         assert python(f'# password\n{name} = "{VALUE}"\n') == [], name
