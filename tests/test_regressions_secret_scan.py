@@ -291,6 +291,8 @@ def test_a_gate_of_a_shorter_word_covers_the_longer_ones() -> None:
     assert fast("PASSWD") and fast("my_passphrase") and fast("DB-Key") and not fast("pas") and not fast("db")
     pattern = secret_prefilter.name_gate(["password", "pass"], ["db"])
     assert pattern.count("(?i:") == 2 and re.search(pattern, "xPaSs") and re.search(pattern, "db__KEY")
+    # shortest first, whatever the spelling: `mypass` sorts before `pass` and is covered by it
+    assert secret_prefilter.name_gate(["mypass", "pass"], ["db"]).count("(?i:") == 2
 
 
 def test_python_files_are_scanned_for_formats_only() -> None:
