@@ -111,3 +111,87 @@ def test_check_shows_each_fix_with_its_edits_and_drops_the_fixes_that_cannot_be_
     assert [(e["location"], e["end_location"], e["content"]) for e in found[6]["edits"]] == [
         ({"row": 8, "column": 5}, {"row": 8, "column": 9}, 'raise NotImplementedError("g: y")')
     ]
+
+
+def test_fix_of_standard_input_prints_the_fixed_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from reliability_lint.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*FIX, "--stdin-filename", "job.py", "-"], input=STUBS.encode())
+    assert result.exit_code == 0, result.output
+    assert result.stdout == FIXED
+    assert not (tmp_path / "job.py").exists()
+
+
+@pytest.mark.parametrize("same_size_and_time", [False, True])
+def test_a_file_saved_while_it_was_being_fixed_is_left_as_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_size_and_time: bool
+) -> None:
+    """An editor saves the file after the fixes were computed from the version read."""
+    from reliability_lint import fixing
+
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    saved = STUBS.replace("# TODO: y", "# TODO: z") if same_size_and_time else STUBS + "x = 1\n"
+    compute = fixing.fix_source
+
+    def save_meanwhile(*args: object, **kwargs: object) -> object:
+        result = compute(*args, **kwargs)  # type: ignore[arg-type]
+        before = job.stat()
+        job.write_text(saved)
+        if same_size_and_time:
+            os.utime(job, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(fixing, "fix_source", save_meanwhile)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert "cannot write fixes: the file changed on disk while it was being fixed (run again); file left unchanged" in out
+    assert job.read_text() == saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]
+
+
+def test_two_fixes_that_need_one_import_add_it_once() -> None:
+    from reliability_lint.testing import fix_text
+
+    text = 'API_KEY = "Hx7qLm2pZr9tKw4vQ8"\nDB_PASSWORD = "Zq8vW3nR6tY1pL0k"\n'
+    assert fix_text(text, ["REL301"]) == 'import os\n\nAPI_KEY = os.environ["API_KEY"]\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
+
+
+def test_the_fixes_of_one_handler_and_of_nested_calls_all_apply() -> None:
+    from reliability_lint.testing import fix_text
+
+    handler = "def load():\n    try:\n        run()\n    except:\n        pass\n"
+    assert fix_text(handler, ["REL101", "REL102"]) == (
+        "import logging\n\ndef load():\n    try:\n        run()\n    except Exception:\n"
+        '        logging.exception("Error in load; continuing")\n'
+    )
+    calls = "import requests\nrequests.get(requests.get(u).url)\n"
+    assert fix_text(calls, ["REL204"]) == "import requests\nrequests.get(requests.get(u, timeout=30).url, timeout=30)\n"
+
+
+BLOCKS = (
+    "import functools\nclass Store:\n    @property\n    @functools.cache\n    def size(self):\n        # TODO: count\n        return None\n"
+    "if FAST:\n    pass\nelse:\n    def load():\n        pass  # TODO: slow path\n"
+    "try:\n    import ujson\nexcept ImportError:\n    def dumps(x): pass  # TODO: fallback\nfinally:\n    def close(): ...  # FIXME: close\n"
+    "match MODE:\n    case 1:\n        def one():\n            # TODO: one\n            pass\n"
+    "for _ in ():\n    pass\nelse:\n    x = 1; y = 2\n    def last():\n        ...  # TODO: last\n"
+)
+BLOCKS_FIXED = (
+    "import functools\nclass Store:\n    @property\n    @functools.cache\n    def size(self):\n        # TODO: count\n"
+    '        raise NotImplementedError("Store.size: count")\n'
+    'if FAST:\n    pass\nelse:\n    def load():\n        raise NotImplementedError("load: slow path")  # TODO: slow path\n'
+    'try:\n    import ujson\nexcept ImportError:\n    def dumps(x): raise NotImplementedError("dumps: fallback")  # TODO: fallback\n'
+    'finally:\n    def close(): raise NotImplementedError("close: close")  # FIXME: close\n'
+    'match MODE:\n    case 1:\n        def one():\n            # TODO: one\n            raise NotImplementedError("one: one")\n'
+    'for _ in ():\n    pass\nelse:\n    x = 1; y = 2\n    def last():\n        raise NotImplementedError("last: last")  # TODO: last\n'
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_statement_is_fixed_in_every_kind_of_block_with_the_files_newlines(newline: str) -> None:
+    from reliability_lint.testing import fix_text
+
+    assert fix_text(BLOCKS.replace("\n", newline), ["REL402"]) == BLOCKS_FIXED.replace("\n", newline)
