@@ -195,3 +195,40 @@ def test_a_statement_is_fixed_in_every_kind_of_block_with_the_files_newlines(new
     from reliability_lint.testing import fix_text
 
     assert fix_text(BLOCKS.replace("\n", newline), ["REL402"]) == BLOCKS_FIXED.replace("\n", newline)
+
+
+def test_a_file_read_by_a_fallback_encoding_is_checked_but_not_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deploy = tmp_path / "deploy.sh"
+    data = b"#!/bin/sh\n# caf\xe9\ngcloud run deploy api --allow-unauthenticated --region us\n"  # latin-1, not UTF-8
+    deploy.write_bytes(data)
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes", "deploy.sh")
+    assert code == 1, out + err
+    assert "deploy.sh:1:1: REL000 [P1] not fixed: decoded by a fallback encoding; fixes are not written back" in out
+    assert "REL511" in out and deploy.read_bytes() == data
+    # the same script in UTF-8 is fixed
+    deploy.write_bytes(data.replace(b"\xe9", b"\xc3\xa9"))
+    assert run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes", "deploy.sh")[0] == 0
+    assert b"--no-allow-unauthenticated" in deploy.read_bytes()
+
+
+def test_a_fix_the_files_encoding_cannot_hold_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    data = b'# -*- coding: latin-1 -*-\ndef f():\n    # TODO: password="Hx7qLm2pZr9tKw4v" caf\xe9\n    pass\n'
+    job.write_bytes(data)  # the fix's message holds the redaction's ellipsis, which latin-1 has not
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert "job.py:1:1: REL000 [P1] cannot write fixes: 'latin-1' codec can't encode character '\\u2026'" in out
+    assert "; file left unchanged" in out and "REL402" in out
+    assert job.read_bytes() == data
+
+
+def test_a_file_with_nothing_to_fix_is_not_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    before = job.stat()
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--select", "REL402", "job.py")  # REL402's fix is unsafe
+    assert code == 1, out + err
+    assert out.count("REL402") == 2
+    after = job.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert job.read_text() == STUBS
