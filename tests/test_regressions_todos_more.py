@@ -222,3 +222,28 @@ def test_the_fix_keeps_docstrings_logging_calls_and_comments() -> None:
     assert fixed("def k():\n    # TODO: last\n    logging.info('x')\n") == (
         "def k():\n    # TODO: last\n    logging.info('x')\n    raise NotImplementedError(\"k: last\")\n"
     )
+
+
+def test_max_age_of_one_day_is_accepted_and_zero_is_not() -> None:
+    from reliability_lint.config import ConfigError
+
+    assert untracked("x = 1\n", **{"max-age": 1}) == []
+    with pytest.raises(ConfigError, match="positive number of days"):
+        untracked("# TODO: x\n", **{"max-age": 0})
+
+
+def test_max_age_dates_the_lines_of_the_text_checked_not_of_the_file_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from reliability_lint.cli import cli
+
+    repository(tmp_path)
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.todos]\nmax-age = 30\n")
+    (tmp_path / "job.py").write_text("# TODO: old one\n# TODO: old two\n")
+    git("add", ".", cwd=tmp_path)
+    git("commit", "-qm", "old", cwd=tmp_path, when=datetime.now(timezone.utc) - timedelta(days=100))
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--no-cache", "--select", "REL401", "--output-format", "concise", "--stdin-filename", "job.py", "-"]
+    result = CliRunner().invoke(cli, args, input=b"# TODO: new\n# TODO: old two\n")
+    assert result.exit_code == 1, result.output
+    assert [line.split(":")[1] for line in result.stdout.splitlines() if "REL401" in line] == ["2"]
