@@ -247,3 +247,14 @@ def test_max_age_dates_the_lines_of_the_text_checked_not_of_the_file_on_disk(tmp
     result = CliRunner().invoke(cli, args, input=b"# TODO: new\n# TODO: old two\n")
     assert result.exit_code == 1, result.output
     assert [line.split(":")[1] for line in result.stdout.splitlines() if "REL401" in line] == ["2"]
+
+
+def test_the_column_of_a_docstring_todo_is_its_tags_first_place_on_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text('def f():\n    """Doc.\nTODO: at the margin\n    TODO: the TODO list\n    """\n# FIXME(#9)\n')
+    assert [t[:3] for t in inventory(tmp_path, monkeypatch)] == [(3, 1, "TODO"), (4, 5, "TODO"), (6, 3, "FIXME")]
+
+
+def test_a_docstring_todo_without_parentheses_has_only_the_reference_its_text_holds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.todos]\nreference-pattern = '\\b[A-Z]{4}\\b'\n")
+    (tmp_path / "job.py").write_text('def f():\n    """TODO: fix it"""\n\ndef g():\n    """TODO: fix it, see PIPE"""\n# FIXME(#9)\n')
+    assert [(t[0], t[4]) for t in inventory(tmp_path, monkeypatch)] == [(2, None), (5, "PIPE"), (6, None)]
