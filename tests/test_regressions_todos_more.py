@@ -258,3 +258,12 @@ def test_a_docstring_todo_without_parentheses_has_only_the_reference_its_text_ho
     (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.todos]\nreference-pattern = '\\b[A-Z]{4}\\b'\n")
     (tmp_path / "job.py").write_text('def f():\n    """TODO: fix it"""\n\ndef g():\n    """TODO: fix it, see PIPE"""\n# FIXME(#9)\n')
     assert [(t[0], t[4]) for t in inventory(tmp_path, monkeypatch)] == [(2, None), (5, "PIPE"), (6, None)]
+
+
+def test_the_fix_replaces_the_placeholders_right_after_a_docstring_and_keeps_their_comments() -> None:
+    assert fixed('def h():\n    """Load."""\n    pass  # TODO: x\n') == 'def h():\n    """Load."""\n    raise NotImplementedError("h: x")  # TODO: x\n'
+    assert fixed("import logging\n\ndef k():\n    # TODO: x\n    pass  # why\n    logging.info('x')\n") == (
+        "import logging\n\ndef k():\n    # TODO: x\n    # why\n    logging.info('x')\n    raise NotImplementedError(\"k: x\")\n"
+    )
+    shared = fixed("import logging\n\ndef m():\n    # TODO: x\n    logging.info('x'); pass\n    return\n")
+    assert "pass" not in shared and "logging.info('x')" in shared and shared.endswith('    raise NotImplementedError("m: x")\n')
