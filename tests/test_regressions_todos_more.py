@@ -267,3 +267,25 @@ def test_the_fix_replaces_the_placeholders_right_after_a_docstring_and_keeps_the
     )
     shared = fixed("import logging\n\ndef m():\n    # TODO: x\n    logging.info('x'); pass\n    return\n")
     assert "pass" not in shared and "logging.info('x')" in shared and shared.endswith('    raise NotImplementedError("m: x")\n')
+
+
+def test_the_fix_says_what_a_not_implemented_comment_says_and_replaces_a_bare_return() -> None:
+    assert fixed("def a():\n    # Not yet implemented\n    return\n") == (
+        'def a():\n    # Not yet implemented\n    raise NotImplementedError("a: Not yet implemented")\n'
+    )
+    # a TODO continued on the comment line below it
+    assert fixed("def b():\n    # TODO: read\n    # the rows\n    pass\n") == (
+        'def b():\n    # TODO: read\n    # the rows\n    raise NotImplementedError("b: read")\n'
+    )
+
+
+def test_a_stub_counts_as_changed_when_any_line_of_it_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository(tmp_path)
+    job = tmp_path / "job.py"
+    job.write_text("def load(rows):\n    # TODO: batch\n    pass\n")
+    git("add", ".", cwd=tmp_path)
+    git("commit", "-qm", "stub", cwd=tmp_path)
+    args = ("--no-cache", "--select", "REL402", "--diff-base", "main", ".")
+    assert concise(tmp_path, monkeypatch, *args) == []
+    job.write_text("def load(rows):\n    # TODO: batch the inserts\n    pass\n")  # the body changed, not the def line
+    assert concise(tmp_path, monkeypatch, *args) == ["job.py:1: REL402"]
