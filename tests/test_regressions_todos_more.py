@@ -289,3 +289,9 @@ def test_a_stub_counts_as_changed_when_any_line_of_it_changed(tmp_path: Path, mo
     assert concise(tmp_path, monkeypatch, *args) == []
     job.write_text("def load(rows):\n    # TODO: batch the inserts\n    pass\n")  # the body changed, not the def line
     assert concise(tmp_path, monkeypatch, *args) == ["job.py:1: REL402"]
+
+
+def test_a_file_holding_only_a_configured_tag_is_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.todos]\ntags = ['LATER']\n")
+    (tmp_path / "job.py").write_text("x = 1  # LATER: batch\n")
+    assert concise(tmp_path, monkeypatch, "--no-cache", "--select", "REL401", ".") == ["job.py:1: REL401"]
