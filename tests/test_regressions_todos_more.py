@@ -295,3 +295,19 @@ def test_a_file_holding_only_a_configured_tag_is_checked(tmp_path: Path, monkeyp
     (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.todos]\ntags = ['LATER']\n")
     (tmp_path / "job.py").write_text("x = 1  # LATER: batch\n")
     assert concise(tmp_path, monkeypatch, "--no-cache", "--select", "REL401", ".") == ["job.py:1: REL401"]
+
+
+# ------------------------------------------------------------------ bugs found by the mutants
+
+
+def test_a_file_whose_only_todo_is_in_a_docstring_is_in_the_inventory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prefilter of docstring TODOs searched with the tag pattern, whose `^` is only the
+    text's start: a file whose TODOs were all in docstrings listed none (REL402 saw them)."""
+    (tmp_path / "job.py").write_text('def send(rows):\n    """TODO: send them."""\n')
+    assert inventory(tmp_path, monkeypatch) == [(2, 8, "TODO", "send them.", None, None)]
+
+
+def test_a_stub_is_reported_at_def_and_its_whole_name() -> None:
+    """`def f` was reported up to the `f` of `def`: the name was searched from the `def`."""
+    texts = ("def f():\n    pass  # TODO: x\n", "async def de(self):\n    pass  # TODO: x\n", "def load():\n    pass  # TODO: x\n")
+    assert [[(f.col, f.end_col) for f in check_text(text, ["REL402"])] for text in texts] == [[(0, 5)], [(0, 12)], [(0, 8)]]
