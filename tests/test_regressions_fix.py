@@ -257,3 +257,17 @@ def test_fixed_text_is_verified_by_parsing_python_only() -> None:
     tree = parsed("x = 1\n", Path("job.py"))
     assert not isinstance(tree, bool) and [type(s).__name__ for s in tree.body] == ["Assign"]
     assert parsed("x\n", Path("notes.txt")) is True and parsed("x = (\n", Path("job.py")) is False
+
+
+def test_a_node_found_inside_the_statement_is_replaced_through_its_parse() -> None:
+    """The wait-first fix through libcst (a comment among the arguments) replaces the
+    `.to_dataframe()` call that it finds inside the node the check pointed at."""
+    from reliability_lint.testing import fix_text
+
+    text = (
+        "from google.cloud import bigquery\n\ndef f(client: bigquery.Client, sql):\n    job = client.query(sql, timeout=5)\n"
+        "    return job.to_dataframe(progress_bar_type=None,  # no bar\n                            max_results=10)\n"
+    )
+    fixed = fix_text(text, ["REL201"], unsafe_fixes=False)
+    assert fixed.startswith(text[: text.index("    return")])
+    assert "    return job.result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None" in fixed
