@@ -58,6 +58,7 @@ def test_a_file_with_other_hard_links_is_not_fixed(tmp_path: Path, monkeypatch: 
     assert code == 1, out + err
     assert "job.py:1:1: REL000 [P1] not fixed: the file has 2 hard links; a fix (written by rename) would split them" in out
     assert out.count("REL402") == 2  # what remains is reported
+    assert "Fixed" not in out + err
     assert job.read_text() == STUBS
 
 
@@ -86,6 +87,7 @@ def test_a_read_only_file_is_left_unchanged_with_the_reason(tmp_path: Path, monk
     code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
     assert code == 1, out + err
     assert "job.py:1:1: REL000 [P1] cannot write fixes: job.py is read-only; file left unchanged" in out
+    assert "Fixed" not in out + err
     assert job.read_text() == STUBS
 
 
@@ -271,3 +273,14 @@ def test_a_node_found_inside_the_statement_is_replaced_through_its_parse() -> No
     fixed = fix_text(text, ["REL201"], unsafe_fixes=False)
     assert fixed.startswith(text[: text.index("    return")])
     assert "    return job.result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None" in fixed
+
+
+def test_a_symbolic_link_to_another_folder_of_the_project_is_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "b" / "real.py").write_text(STUBS)
+    (tmp_path / "a" / "link.py").symlink_to(tmp_path / "b" / "real.py")
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "a/link.py")
+    assert code == 0, out + err
+    assert (tmp_path / "b" / "real.py").read_text() == FIXED
