@@ -60,6 +60,7 @@ class TodoSettings:
     reference: re.Pattern[str]
     author_is_reference: bool
     max_age: int | None
+    word: re.Pattern[str]  # a tag anywhere (a docstring's too): a text without one holds no TODO
 
 
 @lru_cache(maxsize=32)
@@ -74,6 +75,7 @@ def _compile(tags: tuple[str, ...], reference: str, author_is_reference: bool, m
         re.compile(reference),
         author_is_reference,
         max_age,
+        re.compile(rf"\b(?:{alternatives})\b"),
     )
 
 

@@ -39,7 +39,7 @@ def collect_todos(ctx: CheckContext) -> None:
 def _docstring_todos(source: SourceFile, settings: TodoSettings, seen: set[int]) -> list[Todo]:
     """The tagged lines of functions' docstrings: REL402 takes them for markers, so the
     inventory lists them too (`def send(): \"\"\"TODO: send to Sentry.\"\"\"`)."""
-    if not settings.tag.search(source.text):
+    if not settings.word.search(source.text):  # not `tag`: its `^` is the text's start only
         return []
     todos = []
     for node in ast.walk(source.tree):
@@ -268,6 +268,7 @@ def _header(function: ast.FunctionDef | ast.AsyncFunctionDef, source: SourceFile
     """The `def name` part of the function's first line."""
     line = function.lineno
     col = source.char_col(line, function.col_offset)
-    name_at = source.line(line).find(function.name, col)
-    end = name_at + len(function.name) if name_at >= 0 else len(source.line(line))
-    return (line, col, line, end)
+    text = source.line(line)
+    # The name after `def`, not the first place it occurs (`def f` holds an `f` in `def`).
+    named = re.compile(rf"def\s+({re.escape(function.name)})\b").search(text, col)
+    return (line, col, line, named.end(1) if named else len(text))

@@ -1,0 +1,286 @@
+"""The fix stage as a user meets it (tests/MUTATION.md, `fix` and `fixing`): what `fix`
+writes and prints, `fix --diff`, the files it refuses to write and the fixes it cannot
+make, through the click command in this process and `reliability_lint.testing`."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+from test_regressions_core import run
+
+STUBS = "def f():\n    # TODO: x\n    pass\n\ndef g():\n    # TODO: y\n    pass\n"
+FIXED = 'def f():\n    # TODO: x\n    raise NotImplementedError("f: x")\n\ndef g():\n    # TODO: y\n    raise NotImplementedError("g: y")\n'
+FIX = ("fix", "--no-cache", "--unsafe-fixes", "--select", "REL402")
+
+
+def test_fix_diff_prints_a_unified_diff_and_writes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(STUBS)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "--diff", ".")
+    assert code == 1, out + err
+    assert out == (
+        "--- a/job.py\n+++ b/job.py\n@@ -1,7 +1,7 @@\n def f():\n     # TODO: x\n"
+        '-    pass\n+    raise NotImplementedError("f: x")\n \n def g():\n     # TODO: y\n'
+        '-    pass\n+    raise NotImplementedError("g: y")\n'
+    )
+    assert "Would fix 2 problems." in err
+    assert (tmp_path / "job.py").read_text() == STUBS
+
+
+def test_fix_writes_the_fixed_file_whole_and_keeps_its_mode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    job.chmod(0o751)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, ".")
+    assert code == 0, out + err
+    assert "Fixed 2 problems." in out + err
+    assert job.read_text() == FIXED
+    assert stat.S_IMODE(job.stat().st_mode) == 0o751
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]  # no temporary left
+
+
+def test_fix_keeps_the_files_newlines_and_encoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_bytes(b"\xef\xbb\xbf" + STUBS.replace("\n", "\r\n").replace("# TODO: x", "# TODO: caf\xc3\xa9".encode("latin-1").decode("utf-8")).encode())
+    assert run(tmp_path, monkeypatch, *FIX, ".")[0] == 0
+    expected = FIXED.replace("\n", "\r\n").replace("# TODO: x", "# TODO: caf\u00e9").replace('"f: x"', '"f: caf\u00e9"')
+    assert job.read_bytes() == b"\xef\xbb\xbf" + expected.encode()
+
+
+def test_a_file_with_other_hard_links_is_not_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    os.link(job, tmp_path / "copy.py")
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert "job.py:1:1: REL000 [P1] not fixed: the file has 2 hard links; a fix (written by rename) would split them" in out
+    assert out.count("REL402") == 2  # what remains is reported
+    assert "Fixed" not in out + err
+    assert job.read_text() == STUBS
+
+
+def test_a_symbolic_link_out_of_the_tree_is_not_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "job.py").write_text(STUBS)
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "job.py").symlink_to(outside / "job.py")
+    code, out, err = run(tree, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert f"REL000 [P1] not fixed: job.py resolves to {outside / 'job.py'}, outside the checked tree {tree}" in out
+    assert (outside / "job.py").read_text() == STUBS
+    # a link inside the tree is followed: the file it points at is fixed
+    (tree / "real.py").write_text(STUBS)
+    (tree / "link.py").symlink_to(tree / "real.py")
+    assert run(tree, monkeypatch, *FIX, "link.py")[0] == 0
+    assert (tree / "real.py").read_text() == FIXED and (tree / "link.py").is_symlink()
+
+
+def test_a_read_only_file_is_left_unchanged_with_the_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    job.chmod(0o444)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert "job.py:1:1: REL000 [P1] cannot write fixes: job.py is read-only; file left unchanged" in out
+    assert "Fixed" not in out + err
+    assert job.read_text() == STUBS
+
+
+def test_a_fix_that_cannot_be_computed_is_named_and_the_others_still_apply(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # libcst cannot parse a line continued into a blank line, which Python accepts
+    job = tmp_path / "job.py"
+    job.write_text("def g():\n    # TODO: y\n    pass\n\ndef f():\n    # TODO: x\n    pass \\\n\n")
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    (line,) = [line for line in out.splitlines() if "REL000" in line]
+    assert line == (
+        "job.py:5:1: REL000 [P1] fix for REL402 at line 5 not applied: "
+        "libcst cannot parse the statement at line 5: Syntax Error @ 1:1."
+    )
+    assert job.read_text().startswith('def g():\n    # TODO: y\n    raise NotImplementedError("g: y")\n')
+
+
+def test_check_shows_each_fix_with_its_edits_and_drops_the_fixes_that_cannot_be_computed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "job.py").write_text("def f():\n    # TODO: x\n    pass \\\n\n\ndef g():\n    # TODO: y\n    pass\n")
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--unsafe-fixes", "--select", "REL402", "--output-format", "json", ".")
+    assert code == 1, out + err
+    found = {f["location"]["row"]: f["fix"] for f in json.loads(out)}
+    assert found[1] is None
+    assert [(e["location"], e["end_location"], e["content"]) for e in found[6]["edits"]] == [
+        ({"row": 8, "column": 5}, {"row": 8, "column": 9}, 'raise NotImplementedError("g: y")')
+    ]
+
+
+def test_fix_of_standard_input_prints_the_fixed_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from reliability_lint.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, [*FIX, "--stdin-filename", "job.py", "-"], input=STUBS.encode())
+    assert result.exit_code == 0, result.output
+    assert result.stdout == FIXED
+    assert not (tmp_path / "job.py").exists()
+
+
+@pytest.mark.parametrize("same_size_and_time", [False, True])
+def test_a_file_saved_while_it_was_being_fixed_is_left_as_saved(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_size_and_time: bool
+) -> None:
+    """An editor saves the file after the fixes were computed from the version read."""
+    from reliability_lint import fixing
+
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    saved = STUBS.replace("# TODO: y", "# TODO: z") if same_size_and_time else STUBS + "x = 1\n"
+    compute = fixing.fix_source
+
+    def save_meanwhile(*args: object, **kwargs: object) -> object:
+        result = compute(*args, **kwargs)  # type: ignore[arg-type]
+        before = job.stat()
+        job.write_text(saved)
+        if same_size_and_time:
+            os.utime(job, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(fixing, "fix_source", save_meanwhile)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert "cannot write fixes: the file changed on disk while it was being fixed (run again); file left unchanged" in out
+    assert job.read_text() == saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]
+
+
+def test_two_fixes_that_need_one_import_add_it_once() -> None:
+    from reliability_lint.testing import fix_text
+
+    text = 'API_KEY = "Hx7qLm2pZr9tKw4vQ8"\nDB_PASSWORD = "Zq8vW3nR6tY1pL0k"\n'
+    assert fix_text(text, ["REL301"]) == 'import os\n\nAPI_KEY = os.environ["API_KEY"]\nDB_PASSWORD = os.environ["DB_PASSWORD"]\n'
+
+
+def test_the_fixes_of_one_handler_and_of_nested_calls_all_apply() -> None:
+    from reliability_lint.testing import fix_text
+
+    handler = "def load():\n    try:\n        run()\n    except:\n        pass\n"
+    assert fix_text(handler, ["REL101", "REL102"]) == (
+        "import logging\n\ndef load():\n    try:\n        run()\n    except Exception:\n"
+        '        logging.exception("Error in load; continuing")\n'
+    )
+    calls = "import requests\nrequests.get(requests.get(u).url)\n"
+    assert fix_text(calls, ["REL204"]) == "import requests\nrequests.get(requests.get(u, timeout=30).url, timeout=30)\n"
+
+
+BLOCKS = (
+    "import functools\nclass Store:\n    @property\n    @functools.cache\n    def size(self):\n        # TODO: count\n        return None\n"
+    "if FAST:\n    pass\nelse:\n    def load():\n        pass  # TODO: slow path\n"
+    "try:\n    import ujson\nexcept ImportError:\n    def dumps(x): pass  # TODO: fallback\nfinally:\n    def close(): ...  # FIXME: close\n"
+    "match MODE:\n    case 1:\n        def one():\n            # TODO: one\n            pass\n"
+    "for _ in ():\n    pass\nelse:\n    x = 1; y = 2\n    def last():\n        ...  # TODO: last\n"
+)
+BLOCKS_FIXED = (
+    "import functools\nclass Store:\n    @property\n    @functools.cache\n    def size(self):\n        # TODO: count\n"
+    '        raise NotImplementedError("Store.size: count")\n'
+    'if FAST:\n    pass\nelse:\n    def load():\n        raise NotImplementedError("load: slow path")  # TODO: slow path\n'
+    'try:\n    import ujson\nexcept ImportError:\n    def dumps(x): raise NotImplementedError("dumps: fallback")  # TODO: fallback\n'
+    'finally:\n    def close(): raise NotImplementedError("close: close")  # FIXME: close\n'
+    'match MODE:\n    case 1:\n        def one():\n            # TODO: one\n            raise NotImplementedError("one: one")\n'
+    'for _ in ():\n    pass\nelse:\n    x = 1; y = 2\n    def last():\n        raise NotImplementedError("last: last")  # TODO: last\n'
+)
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_statement_is_fixed_in_every_kind_of_block_with_the_files_newlines(newline: str) -> None:
+    from reliability_lint.testing import fix_text
+
+    assert fix_text(BLOCKS.replace("\n", newline), ["REL402"]) == BLOCKS_FIXED.replace("\n", newline)
+
+
+def test_a_file_read_by_a_fallback_encoding_is_checked_but_not_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    deploy = tmp_path / "deploy.sh"
+    data = b"#!/bin/sh\n# caf\xe9\ngcloud run deploy api --allow-unauthenticated --region us\n"  # latin-1, not UTF-8
+    deploy.write_bytes(data)
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes", "deploy.sh")
+    assert code == 1, out + err
+    assert "deploy.sh:1:1: REL000 [P1] not fixed: decoded by a fallback encoding; fixes are not written back" in out
+    assert "REL511" in out and deploy.read_bytes() == data
+    # the same script in UTF-8 is fixed
+    deploy.write_bytes(data.replace(b"\xe9", b"\xc3\xa9"))
+    assert run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes", "deploy.sh")[0] == 0
+    assert b"--no-allow-unauthenticated" in deploy.read_bytes()
+
+
+def test_a_fix_the_files_encoding_cannot_hold_is_not_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    data = b'# -*- coding: latin-1 -*-\ndef f():\n    # TODO: password="Hx7qLm2pZr9tKw4v" caf\xe9\n    pass\n'
+    job.write_bytes(data)  # the fix's message holds the redaction's ellipsis, which latin-1 has not
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "job.py")
+    assert code == 1, out + err
+    assert "job.py:1:1: REL000 [P1] cannot write fixes: 'latin-1' codec can't encode character '\\u2026'" in out
+    assert "; file left unchanged" in out and "REL402" in out
+    assert job.read_bytes() == data
+
+
+def test_a_file_with_nothing_to_fix_is_not_rewritten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    before = job.stat()
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--select", "REL402", "job.py")  # REL402's fix is unsafe
+    assert code == 1, out + err
+    assert out.count("REL402") == 2
+    after = job.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert job.read_text() == STUBS
+
+
+def test_a_value_replaced_in_place_keeps_the_text_around_it() -> None:
+    from reliability_lint.testing import fix_text
+
+    assert fix_text('import requests\nrequests.get("caf\u00e9", timeout=None)  # \u00e9\n', ["REL204"]) == (
+        'import requests\nrequests.get("caf\u00e9", timeout=30)  # \u00e9\n'
+    )
+    assert fix_text("import requests\nrequests.get(\n    u,\n    timeout=None,\n)\n", ["REL204"]) == (
+        "import requests\nrequests.get(\n    u,\n    timeout=30,\n)\n"
+    )
+
+
+def test_fixed_text_is_verified_by_parsing_python_only() -> None:
+    from reliability_lint.fix import parsed, parses
+
+    assert parses("x = 1\n", Path("job.py")) and parses("def f(: ...\n", Path("deploy.sh"))
+    assert not parses("def f(:\n", Path("job.py")) and not parses("x = (\n", Path("job.pyi"))
+    assert parses("x = '\\d'\n", Path("job.py"))  # a legacy escape warns, it still parses
+    tree = parsed("x = 1\n", Path("job.py"))
+    assert not isinstance(tree, bool) and [type(s).__name__ for s in tree.body] == ["Assign"]
+    assert parsed("x\n", Path("notes.txt")) is True and parsed("x = (\n", Path("job.py")) is False
+
+
+def test_a_node_found_inside_the_statement_is_replaced_through_its_parse() -> None:
+    """The wait-first fix through libcst (a comment among the arguments) replaces the
+    `.to_dataframe()` call that it finds inside the node the check pointed at."""
+    from reliability_lint.testing import fix_text
+
+    text = (
+        "from google.cloud import bigquery\n\ndef f(client: bigquery.Client, sql):\n    job = client.query(sql, timeout=5)\n"
+        "    return job.to_dataframe(progress_bar_type=None,  # no bar\n                            max_results=10)\n"
+    )
+    fixed = fix_text(text, ["REL201"], unsafe_fixes=False)
+    assert fixed.startswith(text[: text.index("    return")])
+    assert "    return job.result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None" in fixed
+
+
+def test_a_symbolic_link_to_another_folder_of_the_project_is_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "b" / "real.py").write_text(STUBS)
+    (tmp_path / "a" / "link.py").symlink_to(tmp_path / "b" / "real.py")
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "a/link.py")
+    assert code == 0, out + err
+    assert (tmp_path / "b" / "real.py").read_text() == FIXED
