@@ -1,0 +1,300 @@
+"""Mutation survivors of the cache's table and journals (issue 18, tests/MUTATION.md): what
+a run reads back, what a merge keeps, when it merges and what it leaves in the folder,
+through `Table.get` / `Table.put` in this process (so that mutmut sees them) on real files."""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import time
+from pathlib import Path
+
+import cache_files
+import pytest
+
+from reliability_lint import cache_table
+from reliability_lint.cache import machine_key
+from reliability_lint.cache_table import FORMAT, Table, line, prepare, sign
+
+DAY = 24 * 3600
+
+
+@pytest.fixture
+def key() -> bytes:
+    found = machine_key()
+    assert found is not None
+    return found
+
+
+def journals(folder: Path) -> list[Path]:
+    return sorted(folder.glob("journal-*.jsonl"))
+
+
+def finished_writer(folder: Path, key: bytes, entries: dict[str, dict]) -> None:
+    """A run that wrote these entries and ended (its journal's lock is released)."""
+    writer = Table(folder, key)
+    for name, entry in entries.items():
+        writer.put(name, entry)
+    del writer
+    gc.collect()
+
+
+def files_of(tmp_path: Path, count: int) -> list[str]:
+    """Entry names of `count` files that exist (a merge keeps only those)."""
+    names = []
+    for index in range(count):
+        path = tmp_path / f"m{index}.py"
+        path.write_text("x = 1\n")
+        names.append(f"findings:{path}")
+    return names
+
+
+def test_an_entry_is_read_back_by_this_run_and_the_next(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    table = Table(folder, key)
+    assert table.get(name) is None
+    table.put(name, {"n": 1, "text": "café ✓"})  # not ASCII: written escaped
+    assert table.get(name) == {"n": 1, "text": "café ✓"}
+    assert Table(folder, key).get(name) == {"n": 1, "text": "café ✓"}
+    assert Table(folder, key).get(name + "x") is None
+    (journal,) = journals(folder)
+    assert journal.read_bytes().isascii() and journal.read_bytes().count(b"\n") == 1
+    assert not list(folder.glob("*.tmp")) and not list(folder.glob(".*.tmp"))
+    assert (folder / ".gitignore").read_text() == "# Created by reliability-lint\n*\n"
+
+
+def test_a_later_entry_replaces_an_earlier_one(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    table = Table(folder, key)
+    table.put(name, {"n": 1})
+    table.put(name, {"n": 2})
+    assert table.get(name) == {"n": 2} and Table(folder, key).get(name) == {"n": 2}
+
+
+def test_the_newest_journal_wins_over_an_older_one(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    first, second = Table(folder, key), Table(folder, key)
+    first.put(name, {"n": 1})
+    second.put(name, {"n": 2})
+    new, old = journals(folder) if journals(folder)[0].read_bytes().endswith(b'{"n":2}\n') else journals(folder)[::-1]
+    os.utime(old, ns=(time.time_ns(), time.time_ns() - 10**9 * DAY))
+    os.utime(new, ns=(time.time_ns(), time.time_ns()))
+    assert Table(folder, key).get(name) == {"n": 2}
+    os.utime(new, ns=(time.time_ns(), time.time_ns() - 2 * 10**9 * DAY))  # now the older of the two
+    assert Table(folder, key).get(name) == {"n": 1}
+
+
+def test_a_signed_entry_that_is_not_a_json_object_is_ignored(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    prepare(folder)
+    rows = {"findings:/a": b"{not json", "findings:/b": b"[1, 2]", "findings:/c": b'{"n": 3}'}
+    data = b"".join(
+        line(sign(key, json.dumps(n).encode(), body), json.dumps(n).encode(), body) for n, body in rows.items()
+    )
+    (folder / "table").write_bytes(FORMAT + data)
+    table = Table(folder, key)
+    assert [table.get(name) for name in rows] == [None, None, {"n": 3}]
+
+
+def test_a_table_of_another_format_is_not_read(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    body = b'{"n": 1}'
+    entry = line(sign(key, json.dumps(name).encode(), body), json.dumps(name).encode(), body)
+    prepare(folder)
+    (folder / "table").write_bytes(b"reliability-lint cache table 0\n" + entry)
+    assert Table(folder, key).get(name) is None
+    (folder / "table").write_bytes(FORMAT + entry)
+    assert Table(folder, key).get(name) == {"n": 1}
+
+
+def test_an_existing_gitignore_is_kept(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    (folder / ".gitignore").write_text("# mine\n")
+    Table(folder, key).put("findings:/x", {})
+    assert (folder / ".gitignore").read_text() == "# mine\n"
+
+
+def test_a_folder_that_cannot_be_written_costs_the_cache_not_the_run(tmp_path: Path, key: bytes) -> None:
+    (tmp_path / "file").write_text("not a folder\n")
+    table = Table(tmp_path / "file" / "cache", key)
+    table.put("findings:/x", {"n": 1})  # no journal can be made: no error
+    assert table.get("findings:/x") == {"n": 1}  # still this run's
+
+
+# ------------------------------------------------------------------ reading only our own files
+
+
+def test_a_table_that_is_a_link_a_fifo_or_too_large_is_not_read(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    Table(folder, key).get(name)  # merged: the journal's entry is in the table now
+    table = folder / "table"
+    assert not journals(folder)
+    real = tmp_path / "real-table"
+    table.rename(real)
+    table.symlink_to(real)
+    assert Table(folder, key).get(name) is None
+    table.unlink()
+    os.mkfifo(table)  # opening it to read must not block
+    assert Table(folder, key).get(name) is None
+    table.unlink()
+    data = real.read_bytes()
+    with open(table, "wb") as stream:
+        stream.write(data)
+        stream.truncate(256 * 1024 * 1024 + 1)  # sparse: nothing of this size is ours
+    assert Table(folder, key).get(name) is None
+    table.write_bytes(data)
+    assert Table(folder, key).get(name) == {"n": 1}
+
+
+# ------------------------------------------------------------------ merging the journals
+
+
+def test_the_journals_of_finished_runs_are_merged_into_the_table(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    names = files_of(tmp_path, 3)
+    finished_writer(folder, key, {names[0]: {"n": 0}, names[1]: {"n": 1}})
+    live = Table(folder, key)
+    live.put(names[2], {"n": 2})  # its run goes on: its journal is read, not merged
+    reader = Table(folder, key)
+    assert [reader.get(n) for n in names] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert len(journals(folder)) == 1 and journals(folder)[0].read_bytes().count(b"\n") == 1
+    assert (folder / "table").read_bytes().count(b"\n") == 3  # the format line and the two merged entries
+    assert [Table(folder, key).get(n) for n in names] == [{"n": 0}, {"n": 1}, {"n": 2}]
+
+
+def test_a_merge_drops_forged_entries_and_those_of_deleted_files(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    kept, gone = files_of(tmp_path, 2)
+    finished_writer(folder, key, {kept: {"n": 1}, gone: {"n": 2}})
+    Path(gone.partition(":")[2]).unlink()
+    (journal,) = journals(folder)
+    forged_name = json.dumps(f"findings:{tmp_path / 'm0.py'}x").encode()
+    odd_name = b"not json"
+    with journal.open("ab") as stream:
+        stream.write(line(b"0" * 64, forged_name, b"{}"))  # signed by no one
+        stream.write(line(sign(key, odd_name, b"{}"), odd_name, b"{}"))
+    Table(folder, key).get(kept)  # one journal, no table yet: merged
+    assert list(cache_files.raw(folder)) == [kept]
+    assert Table(folder, key).get(kept) == {"n": 1}
+
+
+def test_journals_are_merged_once_they_hold_a_quarter_of_the_table(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    names = files_of(tmp_path, 2)
+    finished_writer(folder, key, {names[0]: {"pad": "x" * 4000}})
+    Table(folder, key).get(names[0])  # merged: the table holds it
+    size = (folder / "table").stat().st_size
+    assert not journals(folder)
+
+    def journal_of(length: int) -> None:
+        """A finished run's journal of exactly `length` bytes."""
+        empty = len(line(b"0" * 64, json.dumps(names[1]).encode(), b'{"pad":""}'))
+        finished_writer(folder, key, {names[1]: {"pad": "y" * (length - empty)}})
+        assert sum(p.stat().st_size for p in journals(folder)) == length
+
+    quarter = -(-size // 4)
+    journal_of(quarter - 1)
+    Table(folder, key).get(names[0])
+    assert len(journals(folder)) == 1  # less than a quarter: left for later
+    journals(folder)[0].unlink()
+    journal_of(quarter)
+    Table(folder, key).get(names[0])
+    assert not journals(folder) and Table(folder, key).get(names[1]) is not None
+
+
+def test_eight_small_journals_are_merged(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    names = files_of(tmp_path, 9)
+    finished_writer(folder, key, {names[0]: {"pad": "x" * 4000}})
+    Table(folder, key).get(names[0])
+    for count in range(1, 9):
+        finished_writer(folder, key, {names[count]: {}})
+        Table(folder, key).get(names[0])
+        assert len(journals(folder)) == (0 if count == 8 else count), count
+    assert [Table(folder, key).get(n) for n in names[1:]] == [{}] * 8
+
+
+def test_no_merge_while_another_run_merges(tmp_path: Path, key: bytes) -> None:
+    import fcntl
+
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    with open(folder / "lock", "w") as other:
+        fcntl.flock(other, fcntl.LOCK_EX)  # another run's merge holds the lock
+        assert Table(folder, key).get(name) == {"n": 1}
+        assert len(journals(folder)) == 1 and not (folder / "table").exists()
+    Table(folder, key).get(name)
+    assert not journals(folder) and (folder / "table").exists()
+
+
+def test_a_table_that_cannot_be_replaced_loses_no_entry_and_leaves_no_temporary_file(
+    tmp_path: Path, key: bytes
+) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    (folder / "table").mkdir()  # a merge cannot rename over it
+    assert Table(folder, key).get(name) == {"n": 1}
+    assert len(journals(folder)) == 1  # not deleted: its entries were not merged
+    assert not [p for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert Table(folder, key).get(name) == {"n": 1}
+
+
+def test_a_merge_removes_temporary_files_abandoned_a_day_ago(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    prepare(folder)
+    old = time.time() - DAY - 60
+    for file in (".table-old.tmp", ".journal-old.tmp", ".table-new.tmp", "table-old.tmp", ".table-old.txt"):
+        (folder / file).write_bytes(b"x")
+        if "old" in file:
+            os.utime(folder / file, (old, old))
+    finished_writer(folder, key, {name: {"n": 1}})
+    Table(folder, key).get(name)
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == [".gitignore", ".table-new.tmp", ".table-old.txt", "lock", "table", "table-old.tmp"]
+
+
+# ------------------------------------------------------------------ without advisory locks
+
+
+def test_without_locks_a_journal_is_merged_once_it_is_a_day_old(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_table, "fcntl", None)
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    assert Table(folder, key).get(name) == {"n": 1}
+    assert len(journals(folder)) == 1  # its writer may still run
+    old = time.time() - DAY - 60
+    os.utime(journals(folder)[0], (old, old))
+    assert Table(folder, key).get(name) == {"n": 1}
+    assert not journals(folder) and not (folder / "lock").exists()  # merged; the lock file removed
+    assert Table(folder, key).get(name) == {"n": 1}
+
+
+def test_without_locks_a_lock_file_blocks_a_merge_until_it_is_a_day_old(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_table, "fcntl", None)
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    old = time.time() - DAY - 60
+    os.utime(journals(folder)[0], (old, old))
+    (folder / "lock").write_bytes(b"")  # another run merges
+    Table(folder, key).get(name)
+    assert len(journals(folder)) == 1
+    os.utime(folder / "lock", (old, old))  # a run killed while merging
+    Table(folder, key).get(name)
+    assert not journals(folder) and not (folder / "lock").exists()
