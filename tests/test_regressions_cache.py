@@ -5,10 +5,10 @@ process so that mutmut sees them. The table and its journals: test_regressions_c
 
 from __future__ import annotations
 
-import importlib
 import os
 import stat
 import sys
+import types
 from pathlib import Path
 
 import cache_files
@@ -366,9 +366,10 @@ def test_a_rule_pack_is_part_of_the_code_fingerprint(tmp_path: Path, monkeypatch
     (package / "rules.py").write_text("X = 1\n")
     single = tmp_path / "acme_single.py"
     single.write_text("X = 1\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    for name in ("acme_pack", "acme_pack.rules", "acme_single"):
-        monkeypatch.setitem(sys.modules, name, importlib.import_module(name))
+    for name, origin in (("acme_pack", package / "__init__.py"), ("acme_single", single)):
+        module = types.ModuleType(name)
+        module.__file__ = str(origin)  # as an import of the installed pack leaves it
+        monkeypatch.setitem(sys.modules, name, module)
     code_fingerprint.cache_clear()
     try:
         pack, alone = frozenset({"acme_pack.rules:RULES"}), frozenset({"acme_single:RULES"})
@@ -376,7 +377,7 @@ def test_a_rule_pack_is_part_of_the_code_fingerprint(tmp_path: Path, monkeypatch
         assert len({first, first_alone, code_fingerprint(frozenset())}) == 3
         assert code_fingerprint(frozenset({" acme_pack.rules : RULES"})) == first
         assert code_fingerprint(frozenset({"not_imported:RULES"})) == code_fingerprint(frozenset())
-        (package / "__init__.py").write_text("Y = 1\n")  # a module of the pack, not the one named
+        (package / "rules.py").write_text("X = 2\n")  # a module of the pack below its __init__
         single.write_text("X = 2\n")
         code_fingerprint.cache_clear()
         assert code_fingerprint(pack) != first and code_fingerprint(alone) != first_alone
