@@ -5,6 +5,8 @@ process so that mutmut sees them. The table and its journals: test_regressions_c
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import os
 import stat
 import sys
@@ -388,3 +390,48 @@ def test_a_rule_pack_is_part_of_the_code_fingerprint(tmp_path: Path, monkeypatch
 def test_a_built_in_rule_family_is_not_hashed_twice() -> None:
     """The package's own source is hashed once, whatever families are loaded."""
     assert code_fingerprint(frozenset({"reliability_lint.rules.todos"})) == code_fingerprint(frozenset())
+
+
+def test_upgrading_a_detector_changes_the_code_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The version of bandit as the fingerprint sees it, without importing it: the names of
+    its .dist-info folders beside the package and the status of its __init__.py."""
+    site = tmp_path / "site"
+    (site / "bandit").mkdir(parents=True)
+    init = site / "bandit" / "__init__.py"
+    init.write_text("VERSION = 1\n")
+    (site / "bandit-1.7.5.dist-info").mkdir()
+
+    def installed(origin: Path | None, spec: importlib.machinery.ModuleSpec | None = None) -> str:
+        module = types.ModuleType("bandit")
+        module.__spec__ = importlib.util.spec_from_file_location("bandit", origin) if origin else spec
+        monkeypatch.setitem(sys.modules, "bandit", module)
+        code_fingerprint.cache_clear()
+        return code_fingerprint(frozenset())
+
+    try:
+        first = installed(init)
+        assert installed(init) == first
+        (site / "bandit-1.7.5.dist-info").rename(site / "Bandit-1.7.6.dist-info")  # upgraded
+        second = installed(init)
+        assert second != first
+        for other in ("banditx-2.0.dist-info", "bandit-2.0.egg-info", "bandit_extra-1.0.dist-info"):
+            (site / other).mkdir()  # another distribution, or not a wheel's metadata
+        assert installed(init) == second
+        (site / "bandit-1.7.7.dist-info").mkdir()  # two versions side by side: both named
+        third = installed(init)
+        assert third not in (first, second)
+        status = init.stat()
+        os.utime(init, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))  # reinstalled in place
+        fourth = installed(init)
+        assert fourth != third
+        init.write_text("VERSION = 22\n")
+        os.utime(init, ns=(status.st_atime_ns, status.st_mtime_ns + 10**9))  # only the size differs
+        assert installed(init) != fourth
+        # a detector that is not installed, not importable or gone: all the same unknown version
+        monkeypatch.setitem(sys.modules, "bandit", None)
+        code_fingerprint.cache_clear()
+        unknown = {code_fingerprint(frozenset()), installed(None), installed(tmp_path / "gone" / "__init__.py")}
+        unknown.add(installed(None, importlib.machinery.ModuleSpec("bandit", None)))  # no file: a namespace
+        assert len(unknown) == 1 and unknown.isdisjoint({first, second, third, fourth})
+    finally:
+        code_fingerprint.cache_clear()
