@@ -435,3 +435,12 @@ def test_upgrading_a_detector_changes_the_code_fingerprint(tmp_path: Path, monke
         assert len(unknown) == 1 and unknown.isdisjoint({first, second, third, fourth})
     finally:
         code_fingerprint.cache_clear()
+
+
+def test_a_file_named_by_a_relative_path_has_the_entry_of_its_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path, _ = stored(tmp_path, [finding()])
+    monkeypatch.chdir(tmp_path)
+    assert Cache(tmp_path / "cache").load_unchanged(Path("a.py"), "config", None) == [finding()]
+    assert Cache(Path("cache")).load(Path("a.py"), content_hash(path.read_bytes()), "config", None) == [finding()]

@@ -127,6 +127,44 @@ def test_a_folder_that_cannot_be_written_costs_the_cache_not_the_run(tmp_path: P
     assert table.get("findings:/x") == {"n": 1}  # still this run's
 
 
+def test_a_cache_folder_below_folders_that_do_not_exist_yet_is_made(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "build" / "lint" / "cache"
+    Table(folder, key).put("findings:/x", {"n": 1})
+    assert Table(folder, key).get("findings:/x") == {"n": 1}
+
+
+def test_a_forked_worker_writes_a_journal_of_its_own(tmp_path: Path, key: bytes) -> None:
+    """The engine's pool forks workers from a run that already wrote: two processes never
+    write one journal (their lines would interleave)."""
+    folder = tmp_path / "cache"
+    names = files_of(tmp_path, 2)
+    table = Table(folder, key)
+    table.put(names[0], {"by": "parent"})
+    pid = os.fork()
+    if pid == 0:  # the worker
+        try:
+            table.put(names[1], {"by": "worker"})
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+    assert len(journals(folder)) == 2
+    table.put(names[0], {"by": "parent again"})  # still into its own journal
+    assert sorted(p.read_bytes().count(b"\n") for p in journals(folder)) == [1, 2]
+    reader = Table(folder, key)
+    assert [reader.get(n) for n in names] == [{"by": "parent again"}, {"by": "worker"}]
+
+
+def test_a_lock_that_is_a_link_is_not_followed(tmp_path: Path, key: bytes) -> None:
+    """A lock file a pull request committed as a link cannot make a run create a file
+    where it points."""
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    (folder / "lock").symlink_to(tmp_path / "created-by-the-run")
+    assert Table(folder, key).get(name) == {"n": 1}
+    assert not (tmp_path / "created-by-the-run").exists()
+
+
 # ------------------------------------------------------------------ reading only our own files
 
 
@@ -210,6 +248,19 @@ def test_journals_are_merged_once_they_hold_a_quarter_of_the_table(tmp_path: Pat
     assert not journals(folder) and Table(folder, key).get(names[1]) is not None
 
 
+def test_the_journals_count_together_toward_a_quarter_of_the_table(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    names = files_of(tmp_path, 3)
+    finished_writer(folder, key, {names[0]: {"pad": "x" * 4000}})
+    Table(folder, key).get(names[0])
+    third = (folder / "table").stat().st_size // 6  # two journals of a sixth: a third together
+    for name in names[1:]:
+        finished_writer(folder, key, {name: {"pad": "y" * third}})
+    assert len(journals(folder)) == 2
+    Table(folder, key).get(names[0])
+    assert not journals(folder)
+
+
 def test_eight_small_journals_are_merged(tmp_path: Path, key: bytes) -> None:
     folder = tmp_path / "cache"
     names = files_of(tmp_path, 9)
@@ -253,15 +304,24 @@ def test_a_merge_removes_temporary_files_abandoned_a_day_ago(tmp_path: Path, key
     folder = tmp_path / "cache"
     (name,) = files_of(tmp_path, 1)
     prepare(folder)
-    old = time.time() - DAY - 60
-    for file in (".table-old.tmp", ".journal-old.tmp", ".table-new.tmp", "table-old.tmp", ".table-old.txt"):
+    now = time.time()
+    ages = {".table-old.tmp": DAY + 10, ".journal-old.tmp": DAY + 10, ".table-young.tmp": DAY - 60, ".table-new.tmp": 0,
+            "table-old.tmp": DAY + 10, ".table-old.txt": DAY + 10}  # fmt: skip
+    for file, age in ages.items():
         (folder / file).write_bytes(b"x")
-        if "old" in file:
-            os.utime(folder / file, (old, old))
+        os.utime(folder / file, (now - age, now - age))
     finished_writer(folder, key, {name: {"n": 1}})
     Table(folder, key).get(name)
     left = sorted(p.name for p in folder.iterdir())
-    assert left == [".gitignore", ".table-new.tmp", ".table-old.txt", "lock", "table", "table-old.tmp"]
+    assert left == [
+        ".gitignore",
+        ".table-new.tmp",
+        ".table-old.txt",
+        ".table-young.tmp",
+        "lock",
+        "table",
+        "table-old.tmp",
+    ]
 
 
 # ------------------------------------------------------------------ without advisory locks
@@ -276,7 +336,11 @@ def test_without_locks_a_journal_is_merged_once_it_is_a_day_old(
     finished_writer(folder, key, {name: {"n": 1}})
     assert Table(folder, key).get(name) == {"n": 1}
     assert len(journals(folder)) == 1  # its writer may still run
-    old = time.time() - DAY - 60
+    young = time.time() - DAY + 60
+    os.utime(journals(folder)[0], (young, young))
+    assert Table(folder, key).get(name) == {"n": 1}
+    assert len(journals(folder)) == 1  # nearly a day: still kept
+    old = time.time() - DAY - 10
     os.utime(journals(folder)[0], (old, old))
     assert Table(folder, key).get(name) == {"n": 1}
     assert not journals(folder) and not (folder / "lock").exists()  # merged; the lock file removed
@@ -290,9 +354,12 @@ def test_without_locks_a_lock_file_blocks_a_merge_until_it_is_a_day_old(
     folder = tmp_path / "cache"
     (name,) = files_of(tmp_path, 1)
     finished_writer(folder, key, {name: {"n": 1}})
-    old = time.time() - DAY - 60
+    old, young = time.time() - DAY - 10, time.time() - DAY + 60
     os.utime(journals(folder)[0], (old, old))
     (folder / "lock").write_bytes(b"")  # another run merges
+    Table(folder, key).get(name)
+    assert len(journals(folder)) == 1
+    os.utime(folder / "lock", (young, young))
     Table(folder, key).get(name)
     assert len(journals(folder)) == 1
     os.utime(folder / "lock", (old, old))  # a run killed while merging
