@@ -215,6 +215,37 @@ def test_an_entry_holds_the_configuration_and_git_state_it_was_made_under(tmp_pa
     assert cache.load(path, digest, "config", "git") is None
     assert cache.load(path, content_hash(b"other"), "config", None) is None
     assert cache.load_unchanged(tmp_path / "missing.py", "config", None) is None
+    assert cache.load_unchanged(path, "config", None, display="shown.py") == [finding("shown.py")]
+    assert cache.load_unchanged(path, "other", None) is None
+    assert cache.load_unchanged(path, "config", "git") is None
+
+
+def test_an_entry_made_under_a_git_state_holds_for_that_state_only(tmp_path: Path) -> None:
+    path = tmp_path / "a.py"
+    path.write_text(SWALLOW)
+    cache = Cache(tmp_path / "cache")
+    status = os.stat(path)
+    cache._opened = max(status.st_mtime_ns, status.st_ctime_ns) + 3 * RACY_WINDOW_NS
+    digest = content_hash(path.read_bytes())
+    cache.store(path, digest, "config", "index 1", [finding()], status=status)
+    again = Cache(tmp_path / "cache")
+    assert again.load_unchanged(path, "config", "index 1") == [finding()]
+    assert again.load(path, digest, "config", "index 1") == [finding()]
+    assert again.load_unchanged(path, "config", "index 2") is None
+    assert again.load_unchanged(path, "config", None) is None
+    assert again.load(path, digest, "config", None) is None
+
+
+def test_a_cached_finding_is_shown_under_the_path_this_run_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")  # one project, one cache
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "job.py").write_text(SWALLOW)
+    assert "sub/job.py:4:" in concise(tmp_path, monkeypatch, "sub/job.py")
+    for _ in range(2):  # read by content, then by status
+        out = concise(tmp_path / "sub", monkeypatch, "job.py")
+        assert "job.py:4:" in out and "sub/job.py" not in out, out
 
 
 def test_an_entry_made_from_other_modules_holds_only_while_they_are_unchanged(tmp_path: Path) -> None:
