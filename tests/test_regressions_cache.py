@@ -10,6 +10,7 @@ import importlib.util
 import os
 import stat
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -475,3 +476,16 @@ def test_a_file_named_by_a_relative_path_has_the_entry_of_its_absolute_path(
     monkeypatch.chdir(tmp_path)
     assert Cache(tmp_path / "cache").load_unchanged(Path("a.py"), "config", None) == [finding()]
     assert Cache(Path("cache")).load(Path("a.py"), content_hash(path.read_bytes()), "config", None) == [finding()]
+
+
+def test_an_entry_records_when_its_run_started_before_reading_the_file(tmp_path: Path) -> None:
+    """What the next run weighs a file's times against (the racy window): the moment the
+    cache was opened, which is before any file of the run was read."""
+    path = tmp_path / "a.py"
+    path.write_text(SWALLOW)
+    before = time.time_ns()
+    cache = Cache(tmp_path / "cache")
+    after = time.time_ns()
+    cache.store(path, content_hash(path.read_bytes()), "config", None, [], status=os.stat(path))
+    (entry,) = cache_files.entries(tmp_path / "cache").values()
+    assert before <= entry["at"] <= after

@@ -211,7 +211,9 @@ def test_the_journals_of_finished_runs_are_merged_into_the_table(tmp_path: Path,
 def test_a_merge_drops_forged_entries_and_those_of_deleted_files(tmp_path: Path, key: bytes) -> None:
     folder = tmp_path / "cache"
     kept, gone = files_of(tmp_path, 2)
-    finished_writer(folder, key, {kept: {"n": 1}, gone: {"n": 2}})
+    colon = tmp_path / "a:b.py"  # the name's first colon ends the kind, not the path
+    colon.write_text("x = 1\n")
+    finished_writer(folder, key, {kept: {"n": 1}, gone: {"n": 2}, f"findings:{colon}": {"n": 3}})
     Path(gone.partition(":")[2]).unlink()
     (journal,) = journals(folder)
     forged_name = json.dumps(f"findings:{tmp_path / 'm0.py'}x").encode()
@@ -220,7 +222,7 @@ def test_a_merge_drops_forged_entries_and_those_of_deleted_files(tmp_path: Path,
         stream.write(line(b"0" * 64, forged_name, b"{}"))  # signed by no one
         stream.write(line(sign(key, odd_name, b"{}"), odd_name, b"{}"))
     Table(folder, key).get(kept)  # one journal, no table yet: merged
-    assert list(cache_files.raw(folder)) == [kept]
+    assert list(cache_files.raw(folder)) == [kept, f"findings:{colon}"]
     assert Table(folder, key).get(kept) == {"n": 1}
 
 
