@@ -367,3 +367,59 @@ def test_without_locks_a_lock_file_blocks_a_merge_until_it_is_a_day_old(
     os.utime(folder / "lock", (old, old))  # a run killed while merging
     Table(folder, key).get(name)
     assert not journals(folder) and not (folder / "lock").exists()
+
+
+def killed_before(call: str, action) -> None:
+    """Run `action` in a forked process that is killed as it reaches `os.<call>`."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            setattr(os, call, lambda *args, **kwargs: os._exit(9))
+            action()
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 9  # it was killed there
+
+
+def age(folder: Path, seconds: float) -> None:
+    for path in folder.iterdir():
+        then = time.time() - seconds
+        os.utime(path, (then, then), follow_symlinks=False)
+
+
+@pytest.mark.parametrize("call", ["rename", "replace"])
+def test_the_temporary_file_of_a_run_killed_before_its_rename_is_removed_a_day_later(
+    tmp_path: Path, key: bytes, call: str
+) -> None:
+    """A journal is renamed into place once made; a merged table replaces the old one."""
+    folder = tmp_path / "cache"
+    names = files_of(tmp_path, 2)
+    finished_writer(folder, key, {names[0]: {"n": 0}})
+    if call == "replace":  # the next merge is the one killed
+        Table(folder, key).get(names[0])
+        finished_writer(folder, key, {names[1]: {"n": 1}})
+    killed_before(
+        call,
+        lambda: Table(folder, key).put(names[1], {"n": 1}) if call == "rename" else Table(folder, key).get(names[0]),
+    )
+    leftovers = [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+    assert len(leftovers) == 1 and leftovers[0].startswith("."), leftovers
+    age(folder, DAY + 10)
+    finished_writer(folder, key, {names[1]: {"n": 2}})
+    assert Table(folder, key).get(names[1]) == {"n": 2}  # merges, and removes what was abandoned
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_merge_writes_its_table_beside_the_old_one_not_in_the_system_temporary_folder(
+    tmp_path: Path, key: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Renamed over the old table, so it must be on the same file system."""
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    Table(folder, key).get(name)
+    assert not journals(folder) and (folder / "table").exists()
