@@ -65,6 +65,15 @@ def test_an_entry_is_read_back_by_this_run_and_the_next(tmp_path: Path, key: byt
     assert (folder / ".gitignore").read_text() == "# Created by reliability-lint\n*\n"
 
 
+def test_names_and_entries_with_spaces_are_read_back(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    path = tmp_path / "my project" / "a b.py"
+    path.parent.mkdir()
+    path.write_text("x = 1\n")
+    Table(folder, key).put(f"findings:{path}", {"message": "a swallowed exception"})
+    assert Table(folder, key).get(f"findings:{path}") == {"message": "a swallowed exception"}
+
+
 def test_a_later_entry_replaces_an_earlier_one(tmp_path: Path, key: bytes) -> None:
     folder = tmp_path / "cache"
     (name,) = files_of(tmp_path, 1)
@@ -421,5 +430,6 @@ def test_a_merge_writes_its_table_beside_the_old_one_not_in_the_system_temporary
     folder = tmp_path / "cache"
     (name,) = files_of(tmp_path, 1)
     finished_writer(folder, key, {name: {"n": 1}})
+    assert len(journals(folder)) == 1  # a journal too is made in the folder, then renamed
     Table(folder, key).get(name)
     assert not journals(folder) and (folder / "table").exists()
