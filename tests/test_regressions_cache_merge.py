@@ -121,3 +121,24 @@ def test_a_merge_writes_its_table_beside_the_old_one_not_in_the_system_temporary
     assert len(journals(folder)) == 1  # a journal too is made in the folder, then renamed
     Table(folder, key).get(name)
     assert not journals(folder) and (folder / "table").exists()
+
+
+def test_the_empty_journal_of_a_run_killed_before_writing_is_merged_away(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    killed_before("write", lambda: Table(folder, key).put(name, {"n": 1}))
+    (journal,) = journals(folder)
+    assert journal.stat().st_size == 0
+    assert Table(folder, key).get(name) is None
+    assert not journals(folder)
+
+
+def test_only_journals_are_merged_and_deleted(tmp_path: Path, key: bytes) -> None:
+    folder = tmp_path / "cache"
+    (name,) = files_of(tmp_path, 1)
+    finished_writer(folder, key, {name: {"n": 1}})
+    for other in ("notes.jsonl", "journal-notes.txt"):
+        (folder / other).write_text("kept\n")
+    assert Table(folder, key).get(name) == {"n": 1}
+    assert not journals(folder)
+    assert (folder / "notes.jsonl").exists() and (folder / "journal-notes.txt").exists()
