@@ -274,7 +274,7 @@ def test_the_journals_count_together_toward_a_quarter_of_the_table(tmp_path: Pat
 def test_eight_small_journals_are_merged(tmp_path: Path, key: bytes) -> None:
     folder = tmp_path / "cache"
     names = files_of(tmp_path, 9)
-    finished_writer(folder, key, {names[0]: {"pad": "x" * 4000}})
+    finished_writer(folder, key, {names[0]: {"pad": "x" * 40000}})  # the share alone would not merge them
     Table(folder, key).get(names[0])
     for count in range(1, 9):
         finished_writer(folder, key, {names[count]: {}})
