@@ -89,6 +89,20 @@ def test_the_key_is_made_once_private_and_of_32_bytes(home: Path) -> None:
     assert [p.name for p in home.iterdir()] == ["cache-key"]  # no temporary file left
 
 
+def test_the_key_is_made_in_a_user_cache_directory_that_exists_already(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Made beside it and linked into place: never through the system's temporary folder
+    (another file system, where a link cannot reach)."""
+    import tempfile
+
+    home.mkdir(parents=True)
+    (home / "other-file").write_text("x\n")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "no-such-folder"))
+    key = machine_key()
+    assert key is not None and (home / "cache-key").read_bytes() == key
+
+
 def test_two_machines_make_two_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     keys = set()
     for name in ("one", "two"):
