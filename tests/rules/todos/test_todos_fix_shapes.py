@@ -69,3 +69,11 @@ def test_a_placeholder_beside_a_statement_of_several_lines_takes_the_libcst_way(
     assert libcst_way.called
     assert fixed.endswith("\n    raise NotImplementedError(\"f: later\")\n") and "pass" not in fixed
     ast.parse(fixed)
+
+
+def test_a_file_of_cr_line_endings_is_fixed_in_its_own_line_endings() -> None:
+    # libcst cannot read such a file; the text edits need no second parser
+    code = "def f():\r    # TODO: later\r    pass  # for now\r\rdef g():\r    return 1\r"
+    assert fix_text(code, ["REL402"], unsafe_fixes=True) == code.replace(
+        "pass  # for now", 'raise NotImplementedError("f: later")  # for now'
+    )
