@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cached_property
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ class Plan:
     enabled: frozenset[str] = frozenset()
     _narrowed: dict[frozenset[str], Plan] = field(default_factory=dict, compare=False, repr=False)
     _rebuild: Callable[[frozenset[str]], Plan] | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def statements_only(self) -> bool:
+        """Whether every checker of the walk looks at statements only (no expression need be
+        visited unless string literals are recorded)."""
+        return statements_only(self.by_node)
 
     @property
     def parses(self) -> bool:
@@ -243,7 +250,7 @@ def walk(tree: ast.AST, ctx: CheckContext, comment_lines: frozenset[int] = froze
     child_fields = CHILD_FIELDS
     AST = ast.AST
     skip = LEAVES.difference(by_node, (ast.Constant,) if collect_literals else ())
-    shallow = not collect_literals and statements_only(by_node)  # no expression need be visited
+    shallow = not collect_literals and ctx.plan.statements_only
     stack: list[tuple[ast.AST, int]] = [(tree, 0)]
     pop, push = stack.pop, stack.append
     while stack:
