@@ -267,13 +267,7 @@ class Cache:
     def load_summary(self, path: Path, digest: str) -> dict[str, Any] | None:
         """A module's summary for the project index, when made from this content."""
         entry = self._table.get(_name("summary", path)) if self._table is not None else None
-        if entry is None or entry.get("content") != digest or entry.get("version") != __version__:
-            return None
-        summary = entry.get("summary")
-        shape = {"names": dict, "classes": dict, "stars": list}
-        if not isinstance(summary, dict) or any(not isinstance(summary.get(k), t) for k, t in shape.items()):
-            return None
-        return summary
+        return _summary_of(entry) if entry is not None and entry.get("content") == digest else None
 
     def trusted_summary(self, path: Path, status: os.stat_result) -> tuple[dict[str, Any], str] | None:
         """A module's summary and its hash, when the file's status proves it is the content
@@ -281,7 +275,7 @@ class Cache:
         entry = self._table.get(_name("summary", path)) if self._table is not None else None
         if entry is None or not _trusted_status(entry, status) or not isinstance(entry.get("hash"), str):
             return None
-        summary = self.load_summary(path, entry.get("content", ""))
+        summary = _summary_of(entry)
         return (summary, entry["hash"]) if summary is not None and "auth" in summary else None
 
     def store_summary(
@@ -299,6 +293,15 @@ class Cache:
             if status is not None and summary_hash:
                 entry.update(stat=_status(status), at=self._opened, hash=summary_hash)
             self._table.put(_name("summary", path), entry)
+
+
+def _summary_of(entry: dict[str, Any]) -> dict[str, Any] | None:
+    """The summary an entry holds, if this version made it and it has the summary's shape."""
+    summary = entry.get("summary")
+    shape = {"names": dict, "classes": dict, "stars": list}
+    if entry.get("version") != __version__ or not isinstance(summary, dict):
+        return None
+    return summary if all(isinstance(summary.get(k), t) for k, t in shape.items()) else None
 
 
 def _applies(entry: dict[str, Any], config: str, git: str | None, current: Callable[[str], str] | None) -> bool:

@@ -128,7 +128,7 @@ class Index:
             return None, MISSING  # an unreadable module: what it exports is unknown
         assert summary is not None
         summary_hash = hashlib.blake2b(json.dumps(summary, sort_keys=True).encode(), digest_size=12).hexdigest()
-        if store is not None and (made or status is not None):
+        if store is not None:  # made now, or found by content: either way stored with the status
             store.store_summary(path, digest, summary, status, summary_hash)
         return summary, summary_hash
 
