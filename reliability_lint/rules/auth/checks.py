@@ -249,7 +249,8 @@ def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> 
     registration = route.registration
     src = ctx.source
     first, last = registration.lineno, registration.end_lineno or registration.lineno
-    indent = src.line(first)[: len(src.line(first)) - len(src.line(first).lstrip())]
+    decorator_line = src.line(first)
+    indent = decorator_line[: len(decorator_line) - len(decorator_line.lstrip())]
     at = src.offset(last, len(src.line(last)))  # the end of the route decorator's last line
 
     def compute(fix: FixContext) -> list[Edit]:
