@@ -88,11 +88,11 @@ file_kind("text", is_text_file, skip=_skip_text_file)
 
 
 def precondition(options: dict[str, dict[str, Any]]) -> re.Pattern[str] | None:
-    """A regex over a file's decoded text (Python or any other) without a match of which
-    none of REL301 and REL302 could report in the file: the gates the secret scan itself
-    runs (reliability_lint.secret_prefilter), and the secret names REL301 reads from the
-    syntax tree. REL303 reads the path, not the text: dotenv files are always checked
-    (always_check in checks.py)."""
+    """The secret scan's gates (reliability_lint.secret_prefilter) and the secret names REL301
+    reads from the syntax tree, as one regex over a file's decoded text: no REL301 or REL302
+    finding lies in a text it does not match (tests/conftest.py checks every one). The engine
+    runs the cheaper may_hold_secret on Python files and reads every other text file; REL303
+    reads the path, not the text (always_check in checks.py)."""
     del options  # no option widens what the rules report
     return _precondition()
 
