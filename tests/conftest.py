@@ -107,3 +107,13 @@ def _secrets_precondition_holds(request: pytest.FixtureRequest, monkeypatch: pyt
         return findings
 
     monkeypatch.setattr(testing, "analyze", checked)
+
+
+def finding_rows(text: str, codes: list[str], **kwargs: object) -> list[tuple[int, int, int, int, str, str, str]]:
+    """Each finding of `codes` in `text` as (line, col, end line, end col, code, message, fix)."""
+    from reliability_lint.testing import check_text
+
+    return [
+        (f.line, f.col, f.end_line, f.end_col, f.code, f.message, f"{f.fix.applicability}: {f.fix.message}" if f.fix else "")
+        for f in check_text(text, codes, **kwargs)  # type: ignore[arg-type]
+    ]

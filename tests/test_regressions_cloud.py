@@ -6,6 +6,7 @@ and its fix, through `reliability_lint.testing`."""
 from __future__ import annotations
 
 import pytest
+from conftest import finding_rows
 
 from reliability_lint.testing import check_text, fix_text
 
@@ -21,18 +22,7 @@ PULL_WAIT = (
 
 
 def reports(text: str) -> list[tuple[int, int, int, int, str, str, str]]:
-    return [
-        (
-            f.line,
-            f.col,
-            f.end_line,
-            f.end_col,
-            f.code,
-            f.message,
-            f"{f.fix.applicability}: {f.fix.message}" if f.fix else "",
-        )
-        for f in check_text(text, CODES)
-    ]
+    return finding_rows(text, CODES)
 
 
 def found(text: str) -> list[tuple[int, str]]:

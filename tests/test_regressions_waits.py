@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import finding_rows
 
 from reliability_lint.cli import cli
 from reliability_lint.testing import check_text, fix_text
@@ -18,18 +19,7 @@ ROWS = "from google.cloud import bigquery\n\nrows = bigquery.Client().list_rows(
 
 
 def reports(text: str, codes: list[str], **kwargs: object) -> list[tuple[int, int, int, int, str, str, str]]:
-    return [
-        (
-            f.line,
-            f.col,
-            f.end_line,
-            f.end_col,
-            f.code,
-            f.message,
-            f"{f.fix.applicability}: {f.fix.message}" if f.fix else "",
-        )
-        for f in check_text(text, codes, **kwargs)  # type: ignore[arg-type]
-    ]
+    return finding_rows(text, codes, **kwargs)
 
 
 def found(text: str, codes: list[str] = STDLIB, **kwargs: object) -> list[tuple[int, str]]:
