@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from reliability_lint.discovery import Task
-from reliability_lint.engine import DIFF, FileResult, _stop_if_interrupted, analyze, fixable
+from reliability_lint.engine import DIFF, FileResult, _stop_if_interrupted, analyze, fixable, fixing_rules
 from reliability_lint.findings import Finding, error
 from reliability_lint.fix import (
     MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parsed, unified_diff,
@@ -83,7 +83,9 @@ def fix_source(
 def fix_file(
     src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], mode: str, result: FileResult
 ) -> None:
-    fixed, result.findings, result.fixed = fix_source(src, task, settings, enabled)
+    # A diff shows no finding: the rules with no fix to apply need not run.
+    codes = fixing_rules(enabled, settings) if mode == DIFF else enabled
+    fixed, result.findings, result.fixed = fix_source(src, task, settings, codes)
     if fixed is src:
         return
     if mode == DIFF:

@@ -37,7 +37,9 @@ class Rule:
     name: str
     summary: str
     severity: str
-    fix: str | None  # the applicability of the rule's fix; None when it has none
+    # The applicability of every fix the rule offers (the engine holds a rule's fixes to it);
+    # None when it has none.
+    fix: str | None
     family: str
     suppressed_by: tuple[str, ...] = ()  # markers besides noqa, such as "nosec"
     default: bool = True  # selected when the config does not say otherwise
@@ -50,6 +52,9 @@ class Rule:
     # "security" also makes code scanning rank it as a security alert.
     tags: frozenset[str] = frozenset()
     url: str | None = None  # the rule's documentation, when it is not a page in rules/
+    # With fix="unsafe": the fixes the rule can prove safe are offered as safe (REL101's
+    # where the handler re-raises).
+    some_fixes_safe: bool = False
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,8 @@ class Registry:
             raise RegistryError(f"{rule.code}: severity must be one of {', '.join(SEVERITIES)}")
         if rule.fix is not None and rule.fix not in APPLICABILITIES:
             raise RegistryError(f"{rule.code}: fix must be 'safe', 'unsafe' or None")
+        if rule.some_fixes_safe and rule.fix != "unsafe":
+            raise RegistryError(f"{rule.code}: some_fixes_safe needs fix='unsafe'")
         existing = self.rules.get(rule.code)
         if existing is not None and existing != rule:
             raise RegistryError(f"rule code {rule.code} is registered twice ({existing.name}, {rule.name})")
@@ -234,6 +241,7 @@ def rule(
     page: str | None = None,
     tags: Iterable[str] = (),
     url: str | None = None,
+    some_fixes_safe: bool = False,
 ) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Declare a rule; used as a decorator, also register the function as its checker.
 
@@ -242,7 +250,10 @@ def rule(
     """
     family = family or _family_of_caller()
     REGISTRY.add_rule(
-        Rule(code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page, frozenset(tags), url)
+        Rule(
+            code, name, summary, severity, fix, family, tuple(suppressed_by), default, reads_git, page, frozenset(tags),
+            url, some_fixes_safe,
+        )  # fmt: skip
     )
 
     def decorate(func: Callable[..., None]) -> Callable[..., None]:

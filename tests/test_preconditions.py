@@ -8,41 +8,21 @@ rule page's examples and the family fixtures."""
 from __future__ import annotations
 
 import json
-import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
 from reliability_lint import engine
-from reliability_lint.pages import examples, pages_dir
 from reliability_lint.registry import load_rules
 from reliability_lint.testing import settings_for
+from rule_tree import rule_tree
 
-ROOT = Path(__file__).resolve().parent.parent
 REGISTRY = load_rules()
 
 
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("preconditions")
-    sys.path.insert(0, str(ROOT / "bench"))
-    try:
-        import corpus
-
-        corpus.generate(root / "corpus", 160, corpus.DEFAULT_SEED)
-    finally:
-        sys.path.remove(str(ROOT / "bench"))
-    for page in sorted(pages_dir().glob("REL*.md")):
-        for example in examples(page.read_text(encoding="utf-8")):
-            if example.tag != "bad":
-                continue
-            target = root / "pages" / f"{page.stem}-{example.line}" / example.attributes.get("path", "example.py")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(example.code, encoding="utf-8")
-    for family in (ROOT / "tests" / "rules").glob("*/fixtures"):
-        shutil.copytree(family, root / "fixtures" / family.parent.name, ignore=shutil.ignore_patterns("*.txt", "*.diff"))
-    return root
+    return rule_tree(tmp_path_factory.mktemp("preconditions"))
 
 
 def _findings(cli, root: Path) -> dict[tuple[str, str, int, int], str]:

@@ -35,7 +35,8 @@ rule(
     "bare-except",
     "Bare `except:` also catches KeyboardInterrupt and SystemExit",
     "P1",
-    fix="unsafe",  # safe where the handler re-raises: see the rule's page
+    fix="unsafe",
+    some_fixes_safe=True,  # where the handler re-raises: see the rule's page
     nodes=(ast.ExceptHandler,),
     page="REL101-bare-except.md",
 )
