@@ -16,6 +16,7 @@ from reliability_lint.fix import (
     write_atomic,
 )  # fmt: skip
 from reliability_lint.fix_preview import preview
+from reliability_lint.registry import REGISTRY
 from reliability_lint.settings import Settings
 from reliability_lint.source import SourceFile
 
@@ -36,12 +37,14 @@ def attach_edits(src: SourceFile, findings: list[Finding]) -> list[Finding]:
 
 
 def fix_source(
-    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str]
+    src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], remaining: bool = True
 ) -> tuple[SourceFile, list[Finding], int]:
     """Fix in rounds until nothing changes: (fixed source, what remains, fixes applied).
 
     When a round's output does not parse, every round is dropped: the original comes back
-    with a REL000 finding naming the fix.
+    with a REL000 finding naming the fix. Without `remaining` (the caller shows only the
+    fixed code), the fixed code is not checked again after a round that took every fix and
+    only final ones (registry.final_fixes), and only REL000 findings come back.
     """
     original = src
     applied_count = 0
@@ -59,7 +62,8 @@ def fix_source(
             except FixError as exc:
                 _stop_if_interrupted(exc)
                 failure = failure or fix_error(task.display, finding, str(exc), whole_file=False)
-        edits, applied = choose_edits([(f, e) for f, e in planned if e])
+        computed = [(f, e) for f, e in planned if e]
+        edits, applied = choose_edits(computed)
         if not edits:
             break
         new_text = apply_edits(src, edits)
@@ -76,8 +80,14 @@ def fix_source(
         # The verification's parse is the next round's tree (True: parsed, but not kept).
         src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom, tree=tree if tree is not True else None)
         src.sensitive = sensitive
+        if not remaining and len(applied) == len(computed) and all(map(_final, applied)):
+            return src, [failure] if failure else [], applied_count
         findings = analyze(src, task, settings, enabled)
     return src, findings + ([failure] if failure else []), applied_count
+
+
+def _final(finding: Finding) -> bool:
+    return REGISTRY.rules[finding.code].family in REGISTRY.final_fix_families
 
 
 def fix_file(
@@ -85,7 +95,7 @@ def fix_file(
 ) -> None:
     # A diff shows no finding: the rules with no fix to apply need not run.
     codes = fixing_rules(enabled, settings) if mode == DIFF else enabled
-    fixed, result.findings, result.fixed = fix_source(src, task, settings, codes)
+    fixed, result.findings, result.fixed = fix_source(src, task, settings, codes, remaining=mode != DIFF)
     if fixed is src:
         return
     if mode == DIFF:

@@ -152,6 +152,7 @@ class Registry:
     # Per family: its Precondition, or a function building one from the resolved family
     # options (None: the family may report anywhere).
     preconditions: dict[str, Callable[[dict[str, dict[str, Any]]], Precondition | None]] = field(default_factory=dict)
+    final_fix_families: set[str] = field(default_factory=set)  # see final_fixes()
 
     def is_always_checked(self, path: Path) -> bool:
         return any(matches(path) for matches in self.always_checked)
@@ -312,6 +313,14 @@ def precondition(family: str, build: Precondition | Callable[[dict[str, dict[str
     """Declare the text without which none of `family`'s rules can report (see Precondition);
     a function builds it from the resolved family options, for words a project configures."""
     REGISTRY.preconditions[family] = build if callable(build) else (lambda _options: build)
+
+
+def final_fixes(family: str) -> None:
+    """Declare that no fix of `family` makes a fix appear, of any rule: applied in one round,
+    they are what fixing until nothing changes would give. `fix --diff`, which shows no
+    finding, then skips checking the fixed code again when no fix waited for a next round;
+    `fix` checks it anyway, to report what remains."""
+    REGISTRY.final_fix_families.add(family)
 
 
 def file_kind(

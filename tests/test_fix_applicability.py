@@ -17,6 +17,7 @@ from reliability_lint.fix import unified_diff
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.source import SourceError, SourceFile
 from reliability_lint.testing import check_text, settings_for
+from conftest import run_tool
 from rule_tree import rule_tree
 
 load_rules()
@@ -116,3 +117,69 @@ def test_the_diff_of_a_narrow_selection_is_redacted(cli, tmp_path: Path) -> None
     code, out, err = cli("fix", "--diff", "--select", "REL201", "--no-cache", ".", cwd=tmp_path)
     assert code == 1 and "+rows = bigquery.Client().query(\"SELECT 1\").result(timeout=" in out
     assert value not in out + err and "STRIPE_KEY" in out
+
+
+_CASCADE = '''
+import ast
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.registry import final_fixes, rule
+
+FINAL = {final}
+
+
+def _rename(ctx, node, code, old, new):
+    if isinstance(node.func, ast.Name) and node.func.id == old:
+        at, end = (node.lineno, node.col_offset), (node.lineno, node.col_offset + len(old))
+        ctx.report(code, node, f"{{old}}()", fix=Fix("safe", f"Call {{new}}()", compute=lambda _: [Edit(at, end, new)]))
+
+
+@rule("ACME001", "print-call", "print()", "P3", fix="safe", nodes=(ast.Call,), family="acme")
+def print_call(node, ctx):
+    _rename(ctx, node, "ACME001", "print", "log")
+
+
+@rule("ACME002", "log-call", "log(): a fix that appears once ACME001's is applied", "P3", fix="safe", nodes=(ast.Call,), family="acme")
+def log_call(node, ctx):
+    _rename(ctx, node, "ACME002", "log", "log_warning")
+
+
+@rule("ACME003", "shout-call", "shout(): its fix overlaps ACME004's", "P3", fix="safe", nodes=(ast.Call,), family="acme")
+def shout_call(node, ctx):
+    _rename(ctx, node, "ACME003", "shout", "say")
+
+
+@rule("ACME004", "shout-name", "shout(): its fix overlaps ACME003's", "P3", fix="safe", nodes=(ast.Call,), family="acme")
+def shout_name(node, ctx):
+    if isinstance(node.func, ast.Name) and node.func.id == "shout":
+        at, end = (node.lineno, node.col_offset), (node.lineno, node.end_col_offset)
+        ctx.report("ACME004", node, "shout()", fix=Fix("safe", "Quiet", compute=lambda _: [Edit(at, end, "quiet()")]))
+
+
+if FINAL:
+    final_fixes("acme")
+'''
+
+
+@pytest.mark.parametrize(
+    ("final", "code", "shown"),
+    [
+        (False, "print('hi')\n", ["log_warning('hi')"]),  # fixed until nothing changes
+        (True, "print('hi')\n", ["log('hi')"]),  # ACME002 is not looked for again: the pack's promise
+        (True, "print('hi')\nshout()\n", ["log_warning('hi')", "say()"]),  # ACME004 waited: a round more
+    ],
+)
+def test_fix_diff_takes_more_rounds_where_a_fix_waited_or_may_make_another(
+    tmp_path: Path, final: bool, code: str, shown: list[str]
+) -> None:
+    """A pack's family that does not declare its fixes final (ACME001 makes ACME002
+    appear) is fixed until nothing changes, as by `fix`; so is a family declared final
+    where a fix overlapped another (ACME003 and ACME004) and waited."""
+    (tmp_path / "lint_rules").mkdir()
+    (tmp_path / "lint_rules" / "acme.py").write_text(_CASCADE.format(final=final), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\nselect = ["ACME"]\n')
+    (tmp_path / "job.py").write_text(code, encoding="utf-8")
+    diff = run_tool("fix", "--diff", "--no-cache", "job.py", cwd=tmp_path)
+    assert diff.returncode == 1, diff.stderr
+    assert [line[1:] for line in diff.stdout.splitlines() if line[:1] == "+" and line[:3] != "+++"] == shown
+    run_tool("fix", "--no-cache", "job.py", cwd=tmp_path)
+    assert (tmp_path / "job.py").read_text(encoding="utf-8").splitlines() == ["log_warning('hi')", *shown[1:]]

@@ -4,7 +4,7 @@ wait forever. `catalogue` is what the libraries are, `checks` the rules, `fixes`
 import re
 from typing import Any
 
-from reliability_lint.registry import Precondition, precondition
+from reliability_lint.registry import Precondition, final_fixes, precondition
 from reliability_lint.rules.timeouts import catalogue, checks, fixes  # noqa: F401  (registers the rules)
 from reliability_lint.rules.timeouts import waits_bigquery, waits_cloud, waits_loops, waits_stdlib  # noqa: F401
 
@@ -21,3 +21,4 @@ def _precondition(options: dict[str, dict[str, Any]]) -> Precondition:
 
 
 precondition(catalogue.FAMILY, _precondition)
+final_fixes(catalogue.FAMILY)  # tests/test_fix_applicability.py: fix --diff shows what fix writes

@@ -5,7 +5,7 @@ finder."""
 import re
 from typing import Any
 
-from reliability_lint.registry import Precondition, precondition
+from reliability_lint.registry import Precondition, final_fixes, precondition
 from reliability_lint.rules.todos import catalogue, checks, fixes  # noqa: F401  (registers the rules)
 from reliability_lint.rules.todos.catalogue import TodoSettings, todo_settings
 from reliability_lint.rules.todos.scan import Todo, scan
@@ -28,3 +28,4 @@ def _says_not_implemented(text: str) -> bool:
 
 _NOT_IMPLEMENTED = re.compile(catalogue._NOT_IMPLEMENTED, re.I)
 precondition("todos", _precondition)
+final_fixes("todos")  # tests/test_fix_applicability.py: fix --diff shows what fix writes
