@@ -321,3 +321,27 @@ def test_a_noqa_on_the_last_line_of_a_for_header_covers_a_request_in_it() -> Non
     text = "import requests\n\nfor r in requests.get(\n    u,\n).json():  # noqa: REL204\n    pass\n"
     assert found(text) == []
     assert found(text.replace("  # noqa: REL204", "")) == [(3, "REL204")]
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # the alias is imported below the function that calls it
+        ("def load(url):\n    return fetch(url)\n\n\nfrom requests import get as fetch\n", 2),
+        # an alias written after a line continuation
+        ("from requests import get as \\\n    fetch\n\n\ndef load(url):\n    return fetch(url)\n", 6),
+        ("import requests as rq\n\n\ndef load(url):\n    return rq.get(url)\n", 5),
+        ("from requests import Session as S\n\n\ndef load(url):\n    return S().get(url)\n", 5),
+        ("from requests import *\n\n\ndef load(url):\n    return get(url)\n", 5),
+        ("from requests import get as ﬁnd\n\n\ndef load(url):\n    return ﬁnd(url)\n", 5),  # a non-ASCII alias
+    ],
+)
+def test_a_call_through_an_alias_is_kept_by_the_walk_wherever_the_alias_is_bound(text: str, line: int) -> None:
+    """The walk keeps only calls a check could match; a name bound with `as` anywhere in
+    the file may be an import's alias before that import is walked."""
+    assert [(f.code, f.line) for f in check_text(text, ["REL204"])] == [("REL204", line)]
+
+
+def test_a_call_of_a_name_no_check_ends_with_is_not_reported() -> None:
+    text = "import requests\n\n\ndef get_all(url):\n    return requests.get(url, timeout=5)\n\n\nget_all('x')\nfetch('y')\n"
+    assert check_text(text, ["REL204"]) == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -93,6 +94,10 @@ class _File:
     calls: list[tuple[ast.Call, Scope, ast.stmt]] = field(default_factory=list)
     loops: list[tuple[ast.expr, Scope, ast.stmt]] = field(default_factory=list)
     aliases: set[str] = field(default_factory=set)  # the names `import ... as` binds
+    # What the walk keeps a call for: the names _may_resolve looks for, and every name the
+    # text binds with `as` (the imports' aliases among them, before their import is walked).
+    wanted: frozenset[str] = frozenset()
+    as_names: frozenset[str] = frozenset()
 
 
 def _state(ctx: CheckContext) -> _File | None:
@@ -110,9 +115,19 @@ def _state(ctx: CheckContext) -> _File | None:
             package = project.package_of(path) if project is not None else ""
             module = Module(library, project=project, origin=str(path), package=package)
             ctx.source.on_release(module.release)
-            state = ctx.state[FAMILY] = _File(module, extra)
+            wanted = extra.called_names | {"mount"}  # a session's adapters (sessions.mounts_of)
+            state = ctx.state[FAMILY] = _File(module, extra, wanted=wanted, as_names=_as_names(text))
             ctx.at_end(lambda: _check_file(ctx, state))
     return state if isinstance(state, _File) else None
+
+
+# No `\b`: led by a literal, the search is a C-speed scan (a superset: `class Foo` gives `Foo`).
+_AS = re.compile(r"as[\s\\]+([^\W\d]\w*)")
+
+
+def _as_names(text: str) -> frozenset[str]:
+    # The parser NFKC-normalizes identifiers: `ﬁnd` is the name `find`.
+    return frozenset(name if name.isascii() else unicodedata.normalize("NFKC", name) for name in _AS.findall(text))
 
 
 def _statement(ancestors: list[ast.AST]) -> ast.stmt:
@@ -132,6 +147,13 @@ def timeouts(node: ast.AST, ctx: CheckContext) -> None:
         state = _state(ctx)
     if not state:
         return
+    if isinstance(node, ast.Call):  # most calls no check could match: no scope, no statement
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            if func.attr not in state.wanted:
+                return
+        elif not isinstance(func, ast.Name) or (func.id not in state.wanted and func.id not in state.as_names):
+            return
     scope = state.module.visit(node, ctx.ancestors)
     if isinstance(node, ast.Call):
         state.calls.append((node, scope, _statement(ctx.ancestors)))
