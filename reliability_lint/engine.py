@@ -8,7 +8,6 @@ import os
 import signal
 import sys
 import threading
-import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -377,6 +376,8 @@ def _text_fallback(task: Task, data: bytes) -> SourceFile | None:
 def internal_error(exc: Exception) -> str:
     """One line naming the failing function, never the exception's text (it can quote a
     secret from the code it failed on)."""
+    import traceback
+
     frames = traceback.extract_tb(exc.__traceback__)
     where = f" in {frames[-1].name} ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
     return f"{INTERNAL_ERROR} while checking: {type(exc).__name__}{where}"

@@ -29,8 +29,12 @@ def test_checking_one_clean_file_imports_no_heavy_package(tmp_path: Path) -> Non
     assert not modules.intersection(HEAVY), sorted(modules.intersection(HEAVY))
     full = {line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")}
     # No rule pack configured: no scan of the installed distributions' metadata; a clean
-    # check loads none of the fix stage (the rounds, the atomic write, the previews).
-    unwanted = {"importlib.metadata", "reliability_lint.fixing", "reliability_lint.fix.write", "reliability_lint.fix_preview"}
+    # check loads none of the fix stage (the rounds, the edits, the atomic write, the
+    # previews), nor the thread pool of `git blame`.
+    unwanted = {
+        "importlib.metadata", "reliability_lint.fixing", "reliability_lint.fix.write", "reliability_lint.fix_preview",
+        "reliability_lint.fix.cst", "reliability_lint.fix.edits", "concurrent.futures",
+    }  # fmt: skip
     assert not full.intersection(unwanted), sorted(full.intersection(unwanted))
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,6 +74,8 @@ def blame_files(
     if not requests:
         return {}
     paths = list(requests)
+    from concurrent.futures import ThreadPoolExecutor  # a check that blames nothing does not load it
+
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(paths)))) as pool:
         results = pool.map(lambda path: _blame_or_unknown(path, *requests[path]), paths)
         return dict(zip(paths, results))

@@ -8,12 +8,11 @@ import fnmatch
 import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.config import glob_matches
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker
 from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth import project
@@ -25,6 +24,9 @@ from reliability_lint.rules.auth.imported import own_facts
 from reliability_lint.rules.auth.module import Module, build, load
 from reliability_lint.rules.auth.routes import Route, handler_bodies
 from reliability_lint.semantic import auth_facts
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 # Files that import none of these hold no route this family recognises (a fast prefilter).
 FRAMEWORK_WORDS = ("flask", "fastapi", "starlette", "functions_framework")

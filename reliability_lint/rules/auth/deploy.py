@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, file_kind
 from reliability_lint.rules.auth import catalogue as cat
 from reliability_lint.rules.auth.checks import open_routes_under
@@ -17,6 +17,9 @@ from reliability_lint.rules.auth.commands import Command, commands
 from reliability_lint.rules.auth.gcloud import Gcloud, allows_unauthenticated, parse
 from reliability_lint.rules.auth.scripts import is_deploy_file, scripts_of
 from reliability_lint.secret_detect import is_placeholder, is_secret_name, scan_line
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 file_kind("deploy", is_deploy_file)
 

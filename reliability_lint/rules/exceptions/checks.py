@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.rules import _lazy_model
 from reliability_lint.rules._loggers import is_logger_call, may_be_logger_call
@@ -19,6 +19,9 @@ from reliability_lint.rules.exceptions.loggers import _logging_aliases
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.reporting import reports_errors
 from reliability_lint.semantic.scopes import Scope, start
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 rule(
     "REL102",

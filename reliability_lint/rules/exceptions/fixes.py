@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.rules.exceptions.catalogue import _SCOPES
 from reliability_lint.rules.exceptions.loggers import _logging_aliases, _module_loggers
 from reliability_lint.source import SourceFile
 
 if TYPE_CHECKING:
+    from reliability_lint.fix import FixContext
     from reliability_lint.rules.exceptions.checks import _Handler
 
 

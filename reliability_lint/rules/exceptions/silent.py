@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import ast
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.rules.exceptions import handlers as h
 from reliability_lint.rules import _lazy_model
@@ -24,6 +23,9 @@ from reliability_lint.rules.exceptions.fixes import _logger_for
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.reporting import own_nodes
 from reliability_lint.semantic.scopes import Scope
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 FAMILY = "exceptions"
 

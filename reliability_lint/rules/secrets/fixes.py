@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 
 if TYPE_CHECKING:
+    from reliability_lint.fix import FixContext
     from reliability_lint.rules.secrets.checks import _Binding
 
 

@@ -14,11 +14,10 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import BINDING_NODES, Binding, ClassInfo, Scope, start
@@ -38,6 +37,9 @@ from reliability_lint.rules.timeouts.catalogue import (
 from reliability_lint.rules.timeouts import sessions
 from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
 from reliability_lint.source import SourceFile
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 rule(
     "REL201",

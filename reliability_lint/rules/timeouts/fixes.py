@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint.findings import Edit
-from reliability_lint.fix import FixContext, FixError
+from reliability_lint.fix import FixError
 from reliability_lint.source import SourceFile
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 
 def _import_edits(fix: FixContext, imports: list[str]) -> list[Edit]:

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import checker, rule
 from reliability_lint.rules import _lazy_model
 from reliability_lint.rules.timeouts import catalogue as t_catalogue, checks as t_checks, fixes as t_fixes
 from reliability_lint.semantic.index import FACTS
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 FAMILY = "timeouts"
 DOWNLOADS = frozenset({"to_dataframe", "to_arrow", "to_dataframe_iterable", "to_arrow_iterable", "to_geodataframe"})

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import ast
 import re
+from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.registry import Option, checker, options, rule
 from reliability_lint.rules import _lazy_model
 from reliability_lint.rules.timeouts import catalogue as t_catalogue, checks as t_checks, fixes as t_fixes
@@ -26,6 +26,9 @@ from reliability_lint.rules.timeouts.catalogue import PUBLISHER, SHARED_TYPES
 from reliability_lint.semantic.model import Module
 from reliability_lint.semantic.scopes import Scope, start
 from reliability_lint.semantic.types import Library
+
+if TYPE_CHECKING:  # a check imports none of the fix stage
+    from reliability_lint.fix import FixContext
 
 FAMILY = "timeouts"
 Check = t_catalogue.Check

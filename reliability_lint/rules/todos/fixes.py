@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 
 from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
-from reliability_lint.fix import FixContext
 from reliability_lint.redaction import redact_credentials
 
 if TYPE_CHECKING:
+    from reliability_lint.fix import FixContext
     from reliability_lint.rules.todos.checks import _Stub
 
 
