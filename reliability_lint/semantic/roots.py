@@ -33,10 +33,8 @@ class Roots:
         return ""
 
     def search_path(self, origin: Path) -> tuple[Path, ...]:
-        folder = origin.absolute().parent
-        parts = _package_parts(folder)
-        first = folder.parents[len(parts) - 1] if parts else folder
-        return tuple(dict.fromkeys((first, *self.shared)))
+        # Asked for every import of every file a warm run takes from the cache: once per folder.
+        return _search_path(os.path.dirname(os.path.abspath(origin)), self.shared)
 
     def find(self, qualname: str, origin: Path) -> tuple[Path, list[str]] | None:
         """The project file defining the longest importable prefix of `qualname`, and the
@@ -49,6 +47,15 @@ def forget_layout() -> None:
     several runs in one test), so that a module added since is found."""
     _find.cache_clear()
     _package_parts.cache_clear()
+    _search_path.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _search_path(folder_name: str, shared: tuple[Path, ...]) -> tuple[Path, ...]:
+    folder = Path(folder_name)
+    parts = _package_parts(folder)
+    first = folder.parents[len(parts) - 1] if parts else folder
+    return tuple(dict.fromkeys((first, *shared)))
 
 
 @lru_cache(maxsize=4096)
