@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from reliability_lint.analysis import Plan, check_source
-from reliability_lint.config import codes_matching
+from reliability_lint.applicability import fixable, held_to_declaration
 from reliability_lint.findings import ERROR_CODE, INTERNAL_ERROR, Finding, error, is_internal_error
 from reliability_lint.redaction import redact_finding, redact_text
-from reliability_lint.registry import REGISTRY, Rule, load_rules
+from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.semantic.index import Index
 from reliability_lint.semantic.roots import Roots
 from reliability_lint.discovery import Task, discover, display_path  # noqa: F401 (the engine is their entry point)
@@ -156,42 +156,7 @@ def analyze(
     comments = noqa_map(src, spans, python)
     if comments:
         findings = [f for f in findings if not is_suppressed(f, comments, REGISTRY.rules[f.code].suppressed_by)]
-    return [_with_applicability(finding, settings) for finding in findings]
-
-
-def applicability(code: str, declared: str, settings: Settings) -> str:
-    """A fix's applicability as the config's extend-(un)safe-fixes say."""
-    if declared == "unsafe" and codes_matching({code}, settings.extend_safe_fixes):
-        return "safe"
-    if declared == "safe" and codes_matching({code}, settings.extend_unsafe_fixes):
-        return "unsafe"
-    return declared
-
-
-def _with_applicability(finding: Finding, settings: Settings) -> Finding:
-    """The finding with its fix held to what its rule declares (`fix --diff` runs only the
-    rules whose declared fixes apply), then to the configuration."""
-    fix = finding.fix
-    if fix is None:
-        return finding
-    rule = REGISTRY.rules[finding.code]
-    if rule.fix is None:
-        return replace(finding, fix=None)
-    declared = fix.applicability if rule.fix == "safe" or rule.some_fixes_safe else "unsafe"
-    applies = applicability(finding.code, declared, settings)
-    return finding if applies == fix.applicability else replace(finding, fix=replace(fix, applicability=applies))
-
-
-def fixing_rules(enabled: frozenset[str], settings: Settings) -> frozenset[str]:
-    """The rules of `enabled` that may offer a fix this run applies."""
-    return frozenset(code for code in enabled if _may_apply(REGISTRY.rules[code], settings))
-
-
-def _may_apply(rule: Rule, settings: Settings) -> bool:
-    if rule.fix is None:
-        return False
-    safest = "safe" if rule.some_fixes_safe else rule.fix
-    return settings.unsafe_fixes or applicability(rule.code, safest, settings) == "safe"
+    return [held_to_declaration(finding, settings) for finding in findings]
 
 
 def _redaction_pass(
@@ -207,10 +172,6 @@ def _redaction_pass(
     check_source(src, task.display, task.kinds, _plan(missing, settings.options), settings.options)
     for finding in findings:
         redact_finding(finding, src.sensitive)
-
-
-def fixable(finding: Finding, settings: Settings) -> bool:
-    return finding.fix is not None and (finding.fix.applicability == "safe" or settings.unsafe_fixes)
 
 
 def process(task: Task, mode: str) -> FileResult:

@@ -9,7 +9,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from reliability_lint.discovery import Task
-from reliability_lint.engine import DIFF, FileResult, _stop_if_interrupted, analyze, fixable, fixing_rules
+from reliability_lint.applicability import fixable, fixing_rules
+from reliability_lint.engine import DIFF, FileResult, _stop_if_interrupted, analyze
 from reliability_lint.findings import Finding, error
 from reliability_lint.fix import (
     MAX_ROUNDS, FixContext, FixError, apply_edits, choose_edits, compute_edits, fix_error, parsed, unified_diff,

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from reliability_lint.engine import Task, analyze, fixable
+from reliability_lint.applicability import fixable
+from reliability_lint.engine import Task, analyze
 from reliability_lint.fixing import fix_source
 from reliability_lint.settings import Settings
 from reliability_lint.findings import Finding, error

@@ -1,5 +1,5 @@
 """`fix --diff` runs only the rules that may offer a fix the run applies, by each rule's
-declared applicability (engine.fixing_rules), so the declaration must hold for every fix a
+declared applicability (applicability.fixing_rules), so the declaration must hold for every fix a
 rule offers, and `fix --diff` must show exactly what `fix` writes, in every configuration
 of applicability. Checked on the tree of every rule's defects and look-alikes."""
 
@@ -13,6 +13,7 @@ import pytest
 
 from reliability_lint import engine
 from reliability_lint.analysis import Plan, check_source
+from reliability_lint.applicability import fixing_rules
 from reliability_lint.fix import unified_diff
 from reliability_lint.registry import REGISTRY, load_rules
 from reliability_lint.source import SourceError, SourceFile
@@ -100,7 +101,7 @@ def test_a_rule_is_held_to_its_declared_applicability(monkeypatch: pytest.Monkey
     monkeypatch.setattr(engine, "_PLANS", {})
     (finding,) = check_text(text, [code])
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
-    assert engine.fixing_rules(frozenset({code}), settings_for([code], unsafe_fixes=False)) == frozenset()
+    assert fixing_rules(frozenset({code}), settings_for([code], unsafe_fixes=False)) == frozenset()
     monkeypatch.setitem(REGISTRY.rules, code, rule.__class__(**{**rule.__dict__, "fix": None}))
     (finding,) = check_text(text, [code])
     assert finding.fix is None

@@ -82,7 +82,8 @@ def check(task: Task, text: str, settings: Settings, enabled: frozenset[str], wi
 def fix(task: Task, text: str, settings: Settings, enabled: frozenset[str]) -> Outcome:
     """Fix in rounds as for a Python file, each round written into the cells' strings;
     a round whose notebook would not parse or validate drops every round."""
-    from reliability_lint.engine import analyze, fixable
+    from reliability_lint.applicability import fixable
+    from reliability_lint.engine import analyze
     from reliability_lint.fix import MAX_ROUNDS, FixContext, FixError, choose_edits, compute_edits
 
     try:
