@@ -247,10 +247,10 @@ def test_a_file_deleted_during_the_run_is_named_and_not_recreated(tmp_path: Path
 
     real_fix_source = fixing.fix_source
 
-    def deleting(src, task, *args):
+    def deleting(src, task, *args, **kwargs):
         if task.path.name == "gone_before_write.py":
             task.path.unlink()
-        return real_fix_source(src, task, *args)
+        return real_fix_source(src, task, *args, **kwargs)
 
     monkeypatch.setattr(fixing, "fix_source", deleting)
     results = {r.display: r for r in engine.run(tasks, settings, engine.FIX, jobs=1)}

@@ -41,47 +41,15 @@ from reliability_lint.source import SourceFile
 if TYPE_CHECKING:  # a check imports none of the fix stage
     from reliability_lint.fix import FixContext
 
+rule("REL201", "bigquery-wait-without-timeout", "Waiting on a BigQuery job with no timeout", "P0", fix="safe", page="REL201-bigquery-wait-without-timeout.md")
+rule("REL202", "bigquery-request-without-timeout", "BigQuery API request with no timeout", "P2", fix="safe", page="REL202-bigquery-request-without-timeout.md")
+rule("REL203", "bigquery-query-and-wait-without-timeout", "`query_and_wait()` with no `wait_timeout`", "P0", fix="safe", page="REL203-bigquery-query-and-wait-without-timeout.md")
 rule(
-    "REL201",
-    "bigquery-wait-without-timeout",
-    "Waiting on a BigQuery job with no timeout",
-    "P0",
-    fix="safe",
-    page="REL201-bigquery-wait-without-timeout.md",
-)
-rule(
-    "REL202",
-    "bigquery-request-without-timeout",
-    "BigQuery API request with no timeout",
-    "P2",
-    fix="safe",
-    page="REL202-bigquery-request-without-timeout.md",
-)
-rule(
-    "REL203",
-    "bigquery-query-and-wait-without-timeout",
-    "`query_and_wait()` with no `wait_timeout`",
-    "P0",
-    fix="safe",
-    page="REL203-bigquery-query-and-wait-without-timeout.md",
-)
-rule(
-    "REL204",
-    "http-request-without-timeout",
-    "HTTP request with no timeout",
-    "P1",
-    fix="safe",
+    "REL204", "http-request-without-timeout", "HTTP request with no timeout", "P1", fix="safe",
     suppressed_by=("nosec",),  # bandit's B113 means the same
     page="REL204-http-request-without-timeout.md",
-)
-rule(
-    "REL205",
-    "pubsub-future-without-timeout",
-    "Waiting on a Pub/Sub publish with no timeout",
-    "P1",
-    fix="safe",
-    page="REL205-pubsub-future-without-timeout.md",
-)
+)  # fmt: skip
+rule("REL205", "pubsub-future-without-timeout", "Waiting on a Pub/Sub publish with no timeout", "P1", fix="safe", page="REL205-pubsub-future-without-timeout.md")
 
 
 # ---------------------------------------------------------------------- during the walk
