@@ -23,14 +23,7 @@ class Roots:
 
     def package_of(self, path: Path) -> str:
         """The package a file belongs to (for its relative imports), '' when it has none."""
-        folder = path.absolute().parent
-        parts = _package_parts(folder)
-        if parts:
-            return ".".join(parts)
-        for root in self.shared:  # a namespace package below a root
-            if _is_below(folder, root) and folder != root:
-                return ".".join(folder.relative_to(root).parts)
-        return ""
+        return _package_of(os.path.dirname(os.path.abspath(path)), self.shared)
 
     def search_path(self, origin: Path) -> tuple[Path, ...]:
         # Asked for every import of every file a warm run takes from the cache: once per folder.
@@ -48,6 +41,19 @@ def forget_layout() -> None:
     _find.cache_clear()
     _package_parts.cache_clear()
     _search_path.cache_clear()
+    _package_of.cache_clear()
+
+
+@lru_cache(maxsize=4096)
+def _package_of(folder_name: str, shared: tuple[Path, ...]) -> str:
+    folder = Path(folder_name)
+    parts = _package_parts(folder)
+    if parts:
+        return ".".join(parts)
+    for root in shared:  # a namespace package below a root
+        if _is_below(folder, root) and folder != root:
+            return ".".join(folder.relative_to(root).parts)
+    return ""
 
 
 @lru_cache(maxsize=4096)
