@@ -8,15 +8,16 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.rules.auth.scripts import Script
 
-_ASSIGN = re.compile(r"^(?:export\s+|readonly\s+|local\s+|declare\s+(?:-\w+\s+)?)?(?P<name>[A-Za-z_]\w*)=(?P<value>.*)$")
-_FOR = re.compile(r"^for\s+(?P<name>[A-Za-z_]\w*)\s+in\s+(?P<words>.*?)\s*(?:;\s*do\s*(?P<rest>.*))?$")
-_VAR = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<plain>[A-Za-z_]\w*))")
-_MAKE_VAR = re.compile(r"\$[({](?P<name>[A-Za-z_][\w.-]*)[)}]")
+_ASSIGN = LazyPattern(r"^(?:export\s+|readonly\s+|local\s+|declare\s+(?:-\w+\s+)?)?(?P<name>[A-Za-z_]\w*)=(?P<value>.*)$")
+_FOR = LazyPattern(r"^for\s+(?P<name>[A-Za-z_]\w*)\s+in\s+(?P<words>.*?)\s*(?:;\s*do\s*(?P<rest>.*))?$")
+_VAR = LazyPattern(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<plain>[A-Za-z_]\w*))")
+_MAKE_VAR = LazyPattern(r"\$[({](?P<name>[A-Za-z_][\w.-]*)[)}]")
 _OPERATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
 _MAX_LOOP_VALUES = 50
-_DONE = re.compile(r"(?:^|;)\s*done\s*$")
+_DONE = LazyPattern(r"(?:^|;)\s*done\s*$")
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,11 @@ and the project's own wrappers, `extra-calls`)."""
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
+from reliability_lint.lazy_regex import LazyPattern
 from reliability_lint.registry import Option, options
 from reliability_lint.semantic.types import Library
 
@@ -131,7 +131,7 @@ FUNCTION_CHECKS: dict[str, Check] = {
 VALUE_OF = {"REL201": "wait", "REL202": "request", "REL203": "wait", "REL204": "http", "REL205": "pubsub"}
 
 
-_EXTRA_CALL = re.compile(r"(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+):(?P<keyword>[A-Za-z_]\w*)(?::(?P<code>REL20[1-5]))?")
+_EXTRA_CALL = LazyPattern(r"(?P<path>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+):(?P<keyword>[A-Za-z_]\w*)(?::(?P<code>REL20[1-5]))?")
 
 
 def _check_value(value: Any) -> str | None:
