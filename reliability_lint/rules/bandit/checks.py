@@ -8,7 +8,6 @@ for every other rule. The values that B105-B107 print in clear text are redacted
 from __future__ import annotations
 
 import io
-import logging
 import re
 import warnings
 from functools import lru_cache
@@ -25,6 +24,8 @@ _PASSWORD_TEXT = re.compile(r"(?s)Possible hardcoded password: '(?P<value>.*)'$"
 
 @lru_cache(maxsize=1)
 def _test_set() -> Any:
+    import logging  # bandit loads it anyway; a run without bandit's rules need not
+
     from bandit.core import config, test_set
 
     # bandit and stevedore (loading bandit's optional formatters) log through the root
