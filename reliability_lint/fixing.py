@@ -45,7 +45,7 @@ def fix_source(
     When a round's output does not parse, every round is dropped: the original comes back
     with a REL000 finding naming the fix. Without `remaining` (the caller shows only the
     fixed code), the fixed code is not checked again after a round that took every fix and
-    only final ones (registry.final_fixes), and only REL000 findings come back.
+    only final ones (registry.final_fixes), and no finding comes back.
     """
     original = src
     applied_count = 0
@@ -81,8 +81,9 @@ def fix_source(
         # The verification's parse is the next round's tree (True: parsed, but not kept).
         src = SourceFile(src.path, new_text, encoding=src.encoding, bom=src.bom, tree=tree if tree is not True else None)
         src.sensitive = sensitive
-        if not remaining and len(applied) == len(computed) and all(map(_final, applied)):
-            return src, [failure] if failure else [], applied_count
+        # A fix that could not be computed may be in the next round, after the others.
+        if not remaining and failure is None and len(applied) == len(computed) and all(map(_final, applied)):
+            return src, [], applied_count
         findings = analyze(src, task, settings, enabled)
     return src, findings + ([failure] if failure else []), applied_count
 

@@ -123,6 +123,7 @@ def test_the_diff_of_a_narrow_selection_is_redacted(cli, tmp_path: Path) -> None
 _CASCADE = '''
 import ast
 from reliability_lint.findings import Edit, Fix
+from reliability_lint.fix import FixError
 from reliability_lint.registry import final_fixes, rule
 
 FINAL = {final}
@@ -156,6 +157,19 @@ def shout_name(node, ctx):
         ctx.report("ACME004", node, "shout()", fix=Fix("safe", "Quiet", compute=lambda _: [Edit(at, end, "quiet()")]))
 
 
+@rule("ACME005", "hush-call", "hush(): its fix can be made only once no print() is left", "P3", fix="safe", nodes=(ast.Call,), family="acme")
+def hush_call(node, ctx):
+    if isinstance(node.func, ast.Name) and node.func.id == "hush":
+        at, end = (node.lineno, node.col_offset), (node.lineno, node.col_offset + 4)
+
+        def compute(fix):
+            if "print(" in fix.source.text:
+                raise FixError("print() first")
+            return [Edit(at, end, "mute")]
+
+        ctx.report("ACME005", node, "hush()", fix=Fix("safe", "Mute", compute=compute))
+
+
 if FINAL:
     final_fixes("acme")
 '''
@@ -167,6 +181,7 @@ if FINAL:
         (False, "print('hi')\n", ["log_warning('hi')"]),  # fixed until nothing changes
         (True, "print('hi')\n", ["log('hi')"]),  # ACME002 is not looked for again: the pack's promise
         (True, "print('hi')\nshout()\n", ["log_warning('hi')", "say()"]),  # ACME004 waited: a round more
+        (True, "print('hi')\nhush()\n", ["log_warning('hi')", "mute()"]),  # ACME005 failed: a round more
     ],
 )
 def test_fix_diff_takes_more_rounds_where_a_fix_waited_or_may_make_another(
