@@ -1,7 +1,9 @@
 """`fix --diff` runs only the rules that may offer a fix the run applies, by each rule's
-declared applicability (applicability.fixing_rules), so the declaration must hold for every fix a
-rule offers, and `fix --diff` must show exactly what `fix` writes, in every configuration
-of applicability. Checked on the tree of every rule's defects and look-alikes."""
+declared applicability (applicability.fixing_rules), and stops after one round where every
+fix was taken and its family declares its fixes final (registry.final_fixes). So the
+declarations must hold for every fix a rule offers, and `fix --diff` must show exactly
+what `fix` writes, in every configuration of applicability: checked on the tree of every
+rule's defects and look-alikes, and with a pack's rules that need more rounds."""
 
 from __future__ import annotations
 
