@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 ALL = (
     "diff_lines", "baseline", "cache", "cache_table", "redaction", "config", "secret_detect", "secret_prefilter",
-    "fix", "fixing", "engine",
+    "fix", "fixing", "applicability", "engine",
     "semantic", "rules.timeouts", "rules.exceptions", "rules.secrets", "rules.todos", "rules.bandit",
 )  # fmt: skip
 _LINE = re.compile(r"^\s*(?P<name>reliability_lint\.\S+__mutmut_\d+): (?P<status>.+)$")
