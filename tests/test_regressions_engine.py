@@ -108,3 +108,100 @@ def test_a_marker_silences_only_the_rules_that_name_it() -> None:
     assert codes(call.format(c=""), ["B602", "REL204", "REL207"]) == [("B602", 2), ("REL204", 3), ("REL207", 2)]
     assert codes(call.format(c="  # nosec"), ["B602", "REL204", "REL207"]) == [("REL207", 2)]
     assert codes(f"x = 1\n{SECRET}  # pragma: allowlist secret\n", ["REL3", "B105"]) == [("B105", 2)]
+
+
+# ------------------------------------------------------------------ the engine
+
+CALLS = "import requests, subprocess\n\n\ndef f(u):\n    requests.get(u)\n    subprocess.call('ls')  # TODO tidy\n"
+
+
+def check(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    code, out, err = run(cwd, monkeypatch, "check", "--no-progress", "--output-format", "concise", *args)
+    return code, out + err
+
+
+def test_fix_classes_follow_extend_safe_and_unsafe_fixes() -> None:
+    def fixes(**kwargs: list[str]) -> list[tuple[str, str | None]]:
+        found = check_text(CALLS, ["REL204", "REL207", "REL401"], **kwargs)  # type: ignore[arg-type]
+        return sorted((f.code, f.fix.applicability if f.fix else None) for f in found)
+
+    assert fixes() == [("REL204", "safe"), ("REL207", "unsafe"), ("REL401", None)]
+    assert fixes(extend_safe_fixes=["REL2"]) == [("REL204", "safe"), ("REL207", "safe"), ("REL401", None)]
+    assert fixes(extend_unsafe_fixes=["REL2"]) == [("REL204", "unsafe"), ("REL207", "unsafe"), ("REL401", None)]
+    assert fixes(extend_safe_fixes=["REL207"], extend_unsafe_fixes=["REL204"]) == [
+        ("REL204", "unsafe"), ("REL207", "safe"), ("REL401", None)
+    ]  # fmt: skip
+
+
+def test_only_the_selected_rules_are_reported() -> None:
+    assert sorted(f.code for f in check_text(CALLS, ["REL207"])) == ["REL207"]
+    assert [f.code for f in check_text(CALLS, ["REL4"])] == ["REL401"]
+
+
+def test_json_output_carries_each_fix_s_edits(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    (tmp_path / "job.py").write_text(CALLS)
+    code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "REL204,REL401")
+    assert code == 1
+    rows = {row["code"]: row["fix"] for row in json.loads(out)}
+    assert rows["REL401"] is None
+    assert rows["REL204"]["edits"] == [
+        {"content": ", timeout=30", "location": {"row": 5, "column": 19}, "end_location": {"row": 5, "column": 19}}
+    ]
+    # the same file checked again (from the cache) keeps its edits; a concise run has none to show
+    code, again, _ = run(tmp_path, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "REL204,REL401")
+    assert again == out
+    assert check(tmp_path, monkeypatch, "--select", "REL204,REL401")[1].count("REL") == 2
+
+
+def test_fix_applies_safe_fixes_and_unsafe_ones_only_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(CALLS)
+    for _ in range(2):  # the second run has the first one's findings in the cache
+        code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", "--diff", "--fix", "--select", "REL2")
+        assert "+    requests.get(u, timeout=30)" in out and "timeout=3600" not in out
+    assert job.read_text() == CALLS
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "--select", "REL2")
+    assert "requests.get(u, timeout=30)" in job.read_text() and "subprocess.call('ls')" in job.read_text()
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "--select", "REL2", "--unsafe-fixes")
+    assert "subprocess.call('ls', timeout=3600)" in job.read_text()
+    assert check(tmp_path, monkeypatch, "--select", "REL2")[0] == 0
+
+
+def test_files_that_cannot_be_read_as_they_are(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.secrets]\nmax-file-size = 120\n")
+    (tmp_path / "poetry.lock").write_text(f"{SECRET}\n")
+    (tmp_path / "big.yaml").write_text(f"{SECRET}\n" + "#" * 100 + "\n")
+    (tmp_path / "data.yaml").write_bytes(b"a: 1\x00\n")
+    (tmp_path / "wide.yaml").write_bytes(f"{SECRET}\n".encode("utf-16"))
+    (tmp_path / "latin.yaml").write_bytes(f"{SECRET}  # caf\xe9\n".encode("latin-1"))
+    (tmp_path / "latin.py").write_bytes(b"x = '\xe9'\n")
+    (tmp_path / "syntax.py").write_text(BARE.format(comment="") + "def f(:\n")
+    code, out = check(tmp_path, monkeypatch, "--select", "REL0,REL1,REL302")
+    assert code == 1
+    assert out.splitlines()[-4:] == [
+        "Found 4 problems (0 fixable).", "Skipped 1 binary file.", "Skipped 1 lock file.", "Skipped 1 oversized file."
+    ]  # fmt: skip
+    assert sorted(out.splitlines()[:-4]) == [
+        "latin.py:1:1: REL000 cannot decode as utf-8 (line 1, byte 5)",
+        "latin.yaml:1:13: REL302 Secret Keyword in a config file: hunt…(17 chars)",
+        "syntax.py:5:7: REL000 syntax error at line 5: invalid syntax",
+        "wide.yaml:1:13: REL302 Secret Keyword in a config file: hunt…(17 chars)",
+    ]
+    # a .env is read whatever its bytes
+    (tmp_path / ".env").write_bytes(b"X=\x00\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")
+    assert check(tmp_path, monkeypatch, "--select", "REL302", ".env")[1].splitlines()[0] == (
+        ".env:2:23: REL302 AWS Access Key in a dotenv file: wJal…(40 chars)"
+    )
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "--select", "ALL")
+    assert (tmp_path / "latin.yaml").read_bytes() == f"{SECRET}  # caf\xe9\n".encode("latin-1")  # never rewritten
+
+
+def test_a_secret_is_redacted_where_its_rules_are_not_selected(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(f"{SECRET}  # TODO tidy\n")
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.per-file-ignores]\n'job.py' = ['REL3']\n")
+    for args in (("--select", "REL401"), ()):
+        code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", *args)
+        assert code == 1 and "REL401" in out and "REL301" not in out
+        assert "hunter2hunter2" not in out and "hunt…(17 chars)" in out
