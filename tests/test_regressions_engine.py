@@ -205,3 +205,115 @@ def test_a_secret_is_redacted_where_its_rules_are_not_selected(tmp_path: Path, m
         code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", *args)
         assert code == 1 and "REL401" in out and "REL301" not in out
         assert "hunter2hunter2" not in out and "hunt…(17 chars)" in out
+
+
+# A local rule that reads the world besides the file: what it reports tells a cached result
+# (the file unchanged, the flag gone, the finding still there) from a fresh check.
+PROBE_RULE = '''
+import ast
+from pathlib import Path
+from reliability_lint.registry import rule
+
+@rule("ENG901", "engine-probe", "Reports the name x while a flag file exists", "P3", nodes=(ast.Name,))
+def probe(node, ctx):
+    if node.id != "x":
+        return
+    if Path("crash").exists():
+        raise ValueError("sk_live_do_not_print_me")
+    if Path("flag").exists():
+        ctx.report("ENG901", node, "flagged")
+'''
+
+
+@pytest.fixture
+def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """tmp_path with the probe rule as a local rule; the rule is forgotten after the test."""
+    from dataclasses import fields
+
+    from reliability_lint.registry import REGISTRY
+
+    for each in fields(REGISTRY):
+        monkeypatch.setattr(REGISTRY, each.name, type(getattr(REGISTRY, each.name))(getattr(REGISTRY, each.name)))
+    (tmp_path / "lint_rules").mkdir()
+    (tmp_path / "lint_rules" / "engine_probe.py").write_text(PROBE_RULE)
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\n')
+    return tmp_path
+
+
+def probed(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
+    return check(cwd, monkeypatch, "--select", "ENG901,REL2", *args)
+
+
+def test_a_crashing_rule_is_named_not_cached_and_the_other_files_are_checked(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("x = 1\n")
+    (probe / "calls.py").write_text(CALLS)
+    (probe / "crash").write_text("")
+    code, out = check(probe, monkeypatch, "--select", "ENG901,REL204", "job.py", "calls.py")
+    line = PROBE_RULE.splitlines().index('        raise ValueError("sk_live_do_not_print_me")') + 1
+    assert code == 2
+    assert out.splitlines()[:3] == [
+        "calls.py:5:5: REL204 [*] `requests.get()` sends an HTTP request with no `timeout`",
+        f"job.py:1:1: REL000 internal error while checking: ValueError in probe (engine_probe.py:{line})",
+        "Found 2 problems (1 fixable).",
+    ]
+    assert "sk_live" not in out
+    (probe / "crash").unlink()
+    assert check(probe, monkeypatch, "--select", "ENG901,REL204", "job.py", "calls.py")[1].splitlines()[1] == (
+        "Found 1 problem (1 fixable)."
+    )
+
+
+def test_a_check_s_findings_are_cached_in_each_output_mode(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("x = 1\n")
+    json_run = ("check", "--no-progress", "--output-format", "json", "--select", "ENG901")
+    for flagged in (lambda: probed(probe, monkeypatch)[1], lambda: run(probe, monkeypatch, *json_run)[1]):
+        (probe / "flag").write_text("")
+        assert "flagged" in flagged()
+        (probe / "flag").unlink()
+        assert "flagged" in flagged()  # the file did not change: its cached findings
+    assert probed(probe, monkeypatch, "--no-cache")[0] == 0
+
+
+def test_a_fix_run_and_standard_input_leave_nothing_in_the_cache(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = probe / "job.py"
+    job.write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    run(probe, monkeypatch, "fix", "--no-progress", "--select", "ENG901")
+    result = CliRunner().invoke(cli, ["check", "--no-progress", "--select", "ENG901", "--stdin-filename", "job.py", "-"], input="x = 1\n")
+    assert "flagged" in result.stdout
+    (probe / "flag").unlink()
+    assert probed(probe, monkeypatch) == (0, "All checks passed!\n")
+
+
+def test_a_cached_finding_with_a_fix_is_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(CALLS)
+    assert check(tmp_path, monkeypatch, "--select", "REL207")[0] == 1  # cached: an unsafe fix
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "--select", "REL207")
+    assert "timeout=3600" not in job.read_text()
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "--select", "REL207", "--unsafe-fixes")
+    assert "subprocess.call('ls', timeout=3600)" in job.read_text()
+
+
+def test_only_the_findings_of_rules_that_read_git_follow_git(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    subprocess.run(["git", "init", "-q"], cwd=probe, check=True)
+    (probe / "sub").mkdir()
+    (probe / "sub" / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL303', 'ENG901']\n")
+    for folder in (probe, probe / "sub"):
+        (folder / ".env").write_text("DEBUG=1\n")
+        (folder / "job.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    assert sorted(check(probe, monkeypatch, "--select", "REL303,ENG901")[1].splitlines()[:4]) == [
+        ".env:1:1: REL303 `.env` is not ignored by .gitignore: the next `git add` commits it",
+        "job.py:1:1: ENG901 flagged",
+        "sub/.env:1:1: REL303 `sub/.env` is not ignored by .gitignore: the next `git add` commits it",
+        "sub/job.py:1:1: ENG901 flagged",
+    ]
+    (probe / "flag").unlink()
+    (probe / ".gitignore").write_text(".env\n")
+    assert sorted(check(probe, monkeypatch, "--select", "REL303,ENG901")[1].splitlines()[:2]) == [
+        "job.py:1:1: ENG901 flagged",  # a Python file's findings do not read git: still the cached ones
+        "sub/job.py:1:1: ENG901 flagged",
+    ]
