@@ -317,3 +317,30 @@ def test_only_the_findings_of_rules_that_read_git_follow_git(probe: Path, monkey
         "job.py:1:1: ENG901 flagged",  # a Python file's findings do not read git: still the cached ones
         "sub/job.py:1:1: ENG901 flagged",
     ]
+
+
+def test_the_todo_inventory_reads_python_files_and_names_those_it_cannot(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "a.py").write_text("# TODO(#12) python one\nx = 1\n")
+    (tmp_path / "c.yaml").write_text("# TODO: not a Python comment\na: 1\n")
+    (tmp_path / "lat.py").write_bytes(b"x = '\xe9'  # TODO three\n")
+    code, out, err = run(tmp_path, monkeypatch, "todos", "--format", "csv")
+    assert out.splitlines()[1:] == ["a.py,1,3,TODO,python one,#12,True,,,,,"]
+    assert err == "error: lat.py: cannot decode as utf-8 (line 1, byte 5)\n"
+
+
+def test_a_run_in_worker_processes_reports_what_one_process_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    for n in range(17):
+        (tmp_path / f"job{n:02}.py").write_text(CALLS)
+    (tmp_path / "job16.py").write_text("x = 1\n")
+    expected = [f"job{n:02}.py:5:5: REL204 [*] `requests.get()` sends an HTTP request with no `timeout`" for n in range(16)]
+    for _ in range(2):  # the second run from the cache, the first in a pool
+        code, out = check(tmp_path, monkeypatch, "-j", "2", "--select", "REL204")
+        assert (code, out.splitlines()[:-2]) == (1, expected)
+    (tmp_path / "job16.py").write_text(CALLS)  # one file to check again, the others cached
+    code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", "-j", "2", "--output-format", "json", "--select", "REL204,REL207")
+    rows = json.loads(out)
+    assert len(rows) == 34 and all(row["fix"]["edits"] for row in rows)
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "-j", "2", "--select", "REL204")
+    assert all("requests.get(u, timeout=30)" in path.read_text() for path in tmp_path.glob("*.py"))
