@@ -115,6 +115,14 @@ def test_a_marker_silences_only_the_rules_that_name_it() -> None:
 CALLS = "import requests, subprocess\n\n\ndef f(u):\n    requests.get(u)\n    subprocess.call('ls')  # TODO tidy\n"
 
 
+def repository(path: Path) -> None:
+    """A git repository with one commit (without one, git state is "no repository")."""
+    from conftest import git
+
+    git("init", "-q", cwd=path)
+    git("commit", "-q", "--allow-empty", "-m", "start", cwd=path)
+
+
 def check(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
     code, out, err = run(cwd, monkeypatch, "check", "--no-progress", "--output-format", "concise", *args)
     return code, out + err
@@ -230,8 +238,9 @@ def probe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """tmp_path with the probe rule as a local rule; the rule is forgotten after the test."""
     from dataclasses import fields
 
-    from reliability_lint.registry import REGISTRY
+    from reliability_lint.registry import REGISTRY, load_rules
 
+    load_rules()  # the built-in families into the registry itself, before it is copied
     for each in fields(REGISTRY):
         monkeypatch.setattr(REGISTRY, each.name, type(getattr(REGISTRY, each.name))(getattr(REGISTRY, each.name)))
     (tmp_path / "lint_rules").mkdir()
@@ -296,9 +305,7 @@ def test_a_cached_finding_with_a_fix_is_fixed(tmp_path: Path, monkeypatch: pytes
 
 
 def test_only_the_findings_of_rules_that_read_git_follow_git(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import subprocess
-
-    subprocess.run(["git", "init", "-q"], cwd=probe, check=True)
+    repository(probe)
     (probe / "sub").mkdir()
     (probe / "sub" / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL303', 'ENG901']\n")
     for folder in (probe, probe / "sub"):
@@ -344,3 +351,25 @@ def test_a_run_in_worker_processes_reports_what_one_process_does(tmp_path: Path,
     assert len(rows) == 34 and all(row["fix"]["edits"] for row in rows)
     run(tmp_path, monkeypatch, "fix", "--no-progress", "-j", "2", "--select", "REL204")
     assert all("requests.get(u, timeout=30)" in path.read_text() for path in tmp_path.glob("*.py"))
+
+
+def test_a_python_file_follows_git_when_a_todo_age_limit_is_set(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository(probe)
+    (probe / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\n[tool.reliability-lint.todos]\nmax-age = 30\n')
+    (probe / "job.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    assert "job.py:1:1: ENG901 flagged" in check(probe, monkeypatch, "--select", "REL4,ENG901")[1]
+    (probe / "flag").unlink()
+    (probe / ".gitignore").write_text(".env\n")
+    assert check(probe, monkeypatch, "--select", "REL4,ENG901")[1] == "All checks passed!\n"
+
+
+def test_the_local_rules_of_a_nested_configuration_are_loaded(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    (probe / "lint_rules").rename(probe / "sub_rules")
+    (probe / "sub").mkdir()
+    (probe / "sub_rules").rename(probe / "sub" / "lint_rules")
+    (probe / "sub" / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\nselect = ["ENG901"]\n')
+    (probe / "sub" / "job.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    assert check(probe, monkeypatch, "--no-cache", "sub/job.py")[1].splitlines()[0] == "sub/job.py:1:1: ENG901 flagged"
