@@ -5,6 +5,7 @@ fails with the mutant of reliability_lint/engine.py or suppression.py it was wri
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 
 import pytest
@@ -218,7 +219,7 @@ def test_a_secret_is_redacted_where_its_rules_are_not_selected(tmp_path: Path, m
 # A local rule that reads the world besides the file: what it reports tells a cached result
 # (the file unchanged, the flag gone, the finding still there) from a fresh check.
 PROBE_RULE = '''
-import ast
+import ast, os, signal
 from pathlib import Path
 from reliability_lint.registry import rule
 
@@ -226,6 +227,11 @@ from reliability_lint.registry import rule
 def probe(node, ctx):
     if node.id != "x":
         return
+    if Path("interrupt").exists():
+        try:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C
+        except KeyboardInterrupt:
+            raise RuntimeError("what libcst's parser makes of it")
     if Path("crash").exists():
         raise ValueError("sk_live_do_not_print_me")
     if Path("flag").exists():
@@ -374,3 +380,14 @@ def test_the_local_rules_of_a_nested_configuration_are_loaded(probe: Path, monke
     (probe / "sub" / "job.py").write_text("x = 1\n")
     (probe / "flag").write_text("")
     assert check(probe, monkeypatch, "--no-cache", "sub/job.py")[1].splitlines()[0] == "sub/job.py:1:1: ENG901 flagged"
+
+
+@pytest.mark.skipif(signal.getsignal(signal.SIGINT) is not signal.default_int_handler, reason="Ctrl-C is not ours")
+def test_ctrl_c_inside_a_rule_stops_the_run_and_only_that_run(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("x = 1\n")
+    (probe / "interrupt").write_text("")
+    assert run(probe, monkeypatch, "check", "--no-progress", "--select", "ENG901")[::2] == (130, "interrupted\n")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    (probe / "interrupt").unlink()
+    (probe / "crash").write_text("")  # a later run in this process reports a crash as one
+    assert "internal error while checking: ValueError" in check(probe, monkeypatch, "--select", "ENG901")[1]
