@@ -1,7 +1,7 @@
-"""Regressions for the engine and suppression (issue 18, mutation testing): each test
-pins behaviour a user sees through the command line or reliability_lint.testing, and
-fails with the mutant of reliability_lint/engine.py or suppression.py it was written for
-(tests/MUTATION.md, section h/mut-engine)."""
+"""Regressions for the engine (issue 18, mutation testing of reliability_lint/engine.py): each
+test pins behaviour a user sees through the command line, reliability_lint.testing or the
+language server's Linter, and fails with the mutants it was written for (tests/MUTATION.md,
+section h/mut-engine)."""
 
 from __future__ import annotations
 
@@ -17,102 +17,13 @@ from reliability_lint.testing import check_text
 BARE = "try:\n    g()\nexcept:{comment}\n    pass\n"
 
 
-def codes(text: str, select: list[str] | None = None, path: str = "example.py") -> list[tuple[str, int]]:
-    return sorted((f.code, f.line) for f in check_text(text, select or ["REL1"], path=path))
-
-
 def run(cwd: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
     monkeypatch.chdir(cwd)
     result = CliRunner().invoke(cli, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
-@pytest.mark.parametrize(
-    ("comment", "left"),
-    [
-        ("  # noqa", []),
-        ("  #noqa:REL101", [("REL102", 3)]),
-        ("  # noqa: REL101, REL102", []),
-        ("  # noqa: rel10", []),
-        ("  # noqa: E722", [("REL101", 3), ("REL102", 3)]),
-        ("  # noqa: REL102 REL101", []),
-    ],
-)
-def test_a_noqa_silences_the_codes_it_names_by_prefix(comment: str, left: list[tuple[str, int]]) -> None:
-    assert codes(BARE.format(comment=comment)) == left
-
-
-def test_a_noqa_covers_every_line_a_finding_names_and_no_other() -> None:
-    clause = "try:\n    g()\nexcept (ValueError,\n        Exception):{comment}\n    pass\n"
-    assert codes(clause.format(comment="  # noqa: REL102"), ["REL102"]) == []  # the clause's last line
-    assert codes("x = 1  # noqa\n" + BARE.format(comment=""), ["REL101"]) == [("REL101", 4)]
-    assert codes(BARE.format(comment="").replace("pass", "pass  # noqa"), ["REL101"]) == [("REL101", 3)]
-
-
-@pytest.mark.parametrize(
-    ("header", "left"),
-    [
-        ("# reliability-lint: noqa\n", []),
-        ("#reliability-lint:noqa\n", []),
-        ("# reliability-lint: noqa: REL102\n", [("REL101", 4)]),
-        ("# reliability-lint: noqa:REL1\n", []),
-        ("# Reliability-Lint: NOQA: rel101, REL102\n", []),  # as case-blind as a line's noqa
-        ("# RELIABILITY-LINT: noqa\n", []),
-        ("# reliability-lint: noqa: rel101\n", [("REL102", 4)]),
-        ("# reliability-lint: noqa: REL101 REL102\n", []),
-        ("x = 1  # reliability-lint: noqa\n", []),
-        ("# a note # reliability-lint: noqa\n", [("REL101", 4), ("REL102", 4)]),  # not the comment's start
-        ("x = '# reliability-lint: noqa'\n", [("REL101", 4), ("REL102", 4)]),  # a string
-        ("# reliability-lint: noqa: E722\n", [("REL101", 4), ("REL102", 4)]),
-        ("# reliability-lint\n", [("REL101", 4), ("REL102", 4)]),
-    ],
-)
-def test_a_file_level_noqa_counts_only_as_a_comment_of_its_own(header: str, left: list[tuple[str, int]]) -> None:
-    assert codes(header + BARE.format(comment="")) == left
-
-
 SECRET = "password = 'hunter2hunter2Xy9'"
-
-
-@pytest.mark.parametrize(
-    ("text", "left"),
-    [
-        (f"{SECRET}  # noqa\n", []),
-        (f"a: 1\n{SECRET}  #noqa:REL302\n", []),
-        (f"{SECRET}  # noqa: REL1\n", [("REL302", 1)]),
-        (f"a: 1  # noqa\n{SECRET}\n", [("REL302", 2)]),
-        (f"{SECRET}  # pragma: allowlist secret\n", []),
-        ("# reliability-lint: noqa\n" + SECRET + "\n", []),
-        ("# reliability-lint: noqa: REL302\n" + SECRET + "\n", []),
-        ("# reliability-lint: noqa: REL1\n" + SECRET + "\n", [("REL302", 2)]),
-        ("x: 1  # reliability-lint: noqa\n" + SECRET + "\n", []),
-        ("# a # reliability-lint: noqa\n" + SECRET + "\n", [("REL302", 2)]),  # inside a comment
-        ("x: '# reliability-lint: noqa'\n" + SECRET + "\n", [("REL302", 2)]),  # inside quotes
-        ('x: "# reliability-lint: noqa"\n' + SECRET + "\n", [("REL302", 2)]),
-        ("x: '#' # reliability-lint: noqa\n" + SECRET + "\n", [("REL302", 2)]),  # after a '#'
-        ("x: 'a' 'b' # reliability-lint: noqa\n" + SECRET + "\n", []),  # quotes closed
-        ('x: "a" "b" # reliability-lint: noqa\n' + SECRET + "\n", []),
-    ],
-)
-def test_suppression_comments_in_a_text_file(text: str, left: list[tuple[str, int]]) -> None:
-    assert codes(text, ["REL3"], path="settings.yaml") == left
-
-
-def test_json_has_no_comments_to_silence_a_whole_file() -> None:
-    text = '{"password": "hunter2hunter2Xy9zz", "note": "# reliability-lint: noqa"}\n'
-    assert codes(text, ["REL3"], path="settings.json") == [("REL302", 1)]
-    assert codes(text, ["REL3"], path="settings.yml") == [("REL302", 1)]  # inside quotes there too
-
-
-def test_a_marker_silences_only_the_rules_that_name_it() -> None:
-    call = "import subprocess, requests\nsubprocess.call('ls', shell=True){c}\nrequests.get(u){c}\n"
-    assert codes(call.format(c=""), ["B602", "REL204", "REL207"]) == [("B602", 2), ("REL204", 3), ("REL207", 2)]
-    assert codes(call.format(c="  # nosec"), ["B602", "REL204", "REL207"]) == [("REL207", 2)]
-    assert codes(f"x = 1\n{SECRET}  # pragma: allowlist secret\n", ["REL3", "B105"]) == [("B105", 2)]
-
-
-# ------------------------------------------------------------------ the engine
-
 CALLS = "import requests, subprocess\n\n\ndef f(u):\n    requests.get(u)\n    subprocess.call('ls')  # TODO tidy\n"
 
 
@@ -391,3 +302,20 @@ def test_ctrl_c_inside_a_rule_stops_the_run_and_only_that_run(probe: Path, monke
     (probe / "interrupt").unlink()
     (probe / "crash").write_text("")  # a later run in this process reports a crash as one
     assert "internal error while checking: ValueError" in check(probe, monkeypatch, "--select", "ENG901")[1]
+
+
+def test_the_language_server_checks_against_its_open_buffers(tmp_path: Path) -> None:
+    from reliability_lint.server.linting import Linter
+
+    BASE = "from google.cloud import bigquery\n\n\nclass Base:\n    def __init__(self):\n        self.bq = bigquery.Client()\n"
+    NOT_BIGQUERY = BASE.replace("bigquery.Client()", "make_client()")
+    JOB = "from lib.base import Base\n\n\nclass Job(Base):\n    def run(self):\n        return self.bq.query('SELECT 1').result()\n"
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "jobs").mkdir()
+    (tmp_path / "lib" / "base.py").write_text(BASE)
+    (tmp_path / "jobs" / "job.py").write_text(JOB)
+    linter = Linter(lambda: [tmp_path])
+    job = tmp_path / "jobs" / "job.py"
+    assert [(f.code, f.line) for f in linter.diagnose(job, JOB).findings] == [("REL201", 6), ("REL202", 6)]
+    linter.set_buffer(tmp_path / "lib" / "base.py", NOT_BIGQUERY)  # unsaved: no longer a BigQuery client
+    assert linter.diagnose(job, JOB).findings == []
