@@ -145,6 +145,8 @@ def probe(node, ctx):
             raise RuntimeError("what libcst's parser makes of it")
     if Path("crash").exists():
         raise ValueError("sk_live_do_not_print_me")
+    if Path("recurse").exists():
+        raise RecursionError
     if Path("flag").exists():
         ctx.report("ENG901", node, "flagged")
 '''
@@ -247,9 +249,12 @@ def test_the_todo_inventory_reads_python_files_and_names_those_it_cannot(tmp_pat
     (tmp_path / "a.py").write_text("# TODO(#12) python one\nx = 1\n")
     (tmp_path / "c.yaml").write_text("# TODO: not a Python comment\na: 1\n")
     (tmp_path / "lat.py").write_bytes(b"x = '\xe9'  # TODO three\n")
+    (tmp_path / "sub").mkdir()  # a folder of its own configuration is collected too
+    (tmp_path / "sub" / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL1']\n")
+    (tmp_path / "sub" / "b.py").write_text("# FIXME: sub one\n")
     code, out, err = run(tmp_path, monkeypatch, "todos", "--format", "csv")
     assert code == 0
-    assert out.splitlines()[1:] == ["a.py,1,3,TODO,python one,#12,True,,,,,"]
+    assert out.splitlines()[1:] == ["a.py,1,3,TODO,python one,#12,True,,,,,", "sub/b.py,1,3,FIXME,sub one,,False,,,,,"]
     assert err == "error: lat.py: cannot decode as utf-8 (line 1, byte 5)\n"
 
 
@@ -319,3 +324,29 @@ def test_the_language_server_checks_against_its_open_buffers(tmp_path: Path) -> 
     assert [(f.code, f.line) for f in linter.diagnose(job, JOB).findings] == [("REL201", 6), ("REL202", 6)]
     linter.set_buffer(tmp_path / "lib" / "base.py", NOT_BIGQUERY)  # unsaved: no longer a BigQuery client
     assert linter.diagnose(job, JOB).findings == []
+
+
+def test_a_rule_too_deep_for_the_stack_and_an_unreadable_path_are_file_errors(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("x = 1\n")
+    (probe / "broken.py").symlink_to(probe / "missing.py")
+    (probe / "recurse").write_text("")
+    assert check(probe, monkeypatch, "--select", "ENG901", "job.py", "broken.py")[1].splitlines()[:3] == [
+        "broken.py:1:1: REL000 broken symbolic link",
+        "job.py:1:1: REL000 too deeply nested to check",
+        "Found 2 problems (0 fixable).",
+    ]
+
+
+def test_a_notebook_s_findings_are_cached_too(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nbformat.write(new_notebook(cells=[new_code_cell("import requests\nrequests.get(u)"), new_code_cell("x = 1")]), probe / "n.ipynb")
+    (probe / "flag").write_text("")
+    expected = [
+        "n.ipynb:cell 1, line 2, col 1: REL204 [*] `requests.get()` sends an HTTP request with no `timeout`",
+        "n.ipynb:cell 2, line 1, col 1: ENG901 flagged",
+    ]
+    assert probed(probe, monkeypatch, "n.ipynb")[1].splitlines()[:2] == expected
+    (probe / "flag").unlink()
+    assert probed(probe, monkeypatch, "n.ipynb")[1].splitlines()[:2] == expected
