@@ -132,7 +132,7 @@ def test_a_secret_is_redacted_where_its_rules_are_not_selected(tmp_path: Path, m
 PROBE_RULE = '''
 import ast, os, signal
 from pathlib import Path
-from reliability_lint.registry import rule
+from reliability_lint.registry import collector, rule
 
 @rule("ENG901", "engine-probe", "Reports the name x while a flag file exists", "P3", nodes=(ast.Name,))
 def probe(node, ctx):
@@ -149,6 +149,13 @@ def probe(node, ctx):
         raise RecursionError
     if Path("flag").exists():
         ctx.report("ENG901", node, "flagged")
+
+@collector("todos")
+def probe_todos(ctx):
+    if Path("crash").exists():
+        raise ValueError("sk_live_do_not_print_me")
+    if Path("recurse").exists():
+        raise RecursionError
 '''
 
 
@@ -350,3 +357,14 @@ def test_a_notebook_s_findings_are_cached_too(probe: Path, monkeypatch: pytest.M
     assert probed(probe, monkeypatch, "n.ipynb")[1].splitlines()[:2] == expected
     (probe / "flag").unlink()
     assert probed(probe, monkeypatch, "n.ipynb")[1].splitlines()[:2] == expected
+
+
+def test_a_crashing_collector_is_named_as_a_crashing_rule_is(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "a.py").write_text("# TODO(#12) python one\n")
+    line = PROBE_RULE.splitlines().index("def probe_todos(ctx):") + 3
+    for flag, error in [("crash", f"internal error while checking: ValueError in probe_todos (engine_probe.py:{line})"),
+                        ("recurse", "too deeply nested to check")]:  # fmt: skip
+        (probe / flag).write_text("")
+        code, out, err = run(probe, monkeypatch, "todos", "--format", "csv", "a.py", "lint_rules")
+        assert (code, out.splitlines()[1:], err) == (0, [], f"error: a.py: {error}\nerror: lint_rules/engine_probe.py: {error}\n")
+        (probe / flag).unlink()

@@ -52,6 +52,7 @@ def test_a_noqa_covers_every_line_a_finding_names_and_no_other() -> None:
         ("x = 1  # reliability-lint: noqa\n", []),
         ("# a note # reliability-lint: noqa\n", [("REL101", 4), ("REL102", 4)]),  # not the comment's start
         ("x = '# reliability-lint: noqa'\n", [("REL101", 4), ("REL102", 4)]),  # a string
+        ('x = """\n# reliability-lint: noqa\n"""\n', [("REL101", 6), ("REL102", 6)]),  # a line of one
         ("# reliability-lint: noqa: E722\n", [("REL101", 4), ("REL102", 4)]),
         ("# reliability-lint\n", [("REL101", 4), ("REL102", 4)]),
     ],
@@ -97,3 +98,8 @@ def test_a_marker_silences_only_the_rules_that_name_it() -> None:
     assert codes(call.format(c=""), ["B602", "REL204", "REL207"]) == [("B602", 2), ("REL204", 3), ("REL207", 2)]
     assert codes(call.format(c="  # nosec"), ["B602", "REL204", "REL207"]) == [("REL207", 2)]
     assert codes(f"x = 1\n{SECRET}  # pragma: allowlist secret\n", ["REL3", "B105"]) == [("B105", 2)]
+
+
+def test_a_noqa_inside_a_python_string_is_not_a_comment() -> None:
+    assert codes(BARE.format(comment=' x = "# noqa"').replace("\n    pass", ""), ["REL101"]) == [("REL101", 3)]
+    assert codes('try:\n    g()\nexcept: x = ("a"  # noqa\n  "b")\n', ["REL101"]) == []
