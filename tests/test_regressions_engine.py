@@ -285,10 +285,16 @@ def test_a_run_in_worker_processes_reports_what_one_process_does(tmp_path: Path,
 
 def test_a_python_file_follows_git_when_a_todo_age_limit_is_set(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     repository(probe)
-    (probe / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\n[tool.reliability-lint.todos]\nmax-age = 30\n')
-    (probe / "job.py").write_text("x = 1\n")
+    table = '[tool.reliability-lint]\nlocal-rules = "{}lint_rules"\n[tool.reliability-lint.todos]\nmax-age = 30\n'
+    (probe / "pyproject.toml").write_text(table.format(""))
+    (probe / "sub").mkdir()  # a configuration of its own: its settings take the run's git state too
+    (probe / "sub" / "pyproject.toml").write_text(table.format("../"))
+    for folder in (probe, probe / "sub"):
+        (folder / "job.py").write_text("x = 1\n")
     (probe / "flag").write_text("")
-    assert "job.py:1:1: ENG901 flagged" in check(probe, monkeypatch, "--select", "REL4,ENG901")[1]
+    assert check(probe, monkeypatch, "--select", "REL4,ENG901")[1].splitlines()[:2] == [
+        "job.py:1:1: ENG901 flagged", "sub/job.py:1:1: ENG901 flagged"
+    ]  # fmt: skip
     (probe / "flag").unlink()
     (probe / ".gitignore").write_text(".env\n")
     assert check(probe, monkeypatch, "--select", "REL4,ENG901")[1] == "All checks passed!\n"
@@ -316,12 +322,14 @@ def test_ctrl_c_inside_a_rule_stops_the_run_and_only_that_run(probe: Path, monke
     assert "internal error while checking: ValueError" in check(probe, monkeypatch, "--select", "ENG901")[1]
 
 
+BASE = "from google.cloud import bigquery\n\n\nclass Base:\n    def __init__(self):\n        self.bq = bigquery.Client()\n"
+NOT_BIGQUERY = BASE.replace("bigquery.Client()", "make_client()")
+JOB = "from lib.base import Base\n\n\nclass Job(Base):\n    def run(self):\n        return self.bq.query('SELECT 1').result()\n"
+
+
 def test_the_language_server_checks_against_its_open_buffers(tmp_path: Path) -> None:
     from reliability_lint.server.linting import Linter
 
-    BASE = "from google.cloud import bigquery\n\n\nclass Base:\n    def __init__(self):\n        self.bq = bigquery.Client()\n"
-    NOT_BIGQUERY = BASE.replace("bigquery.Client()", "make_client()")
-    JOB = "from lib.base import Base\n\n\nclass Job(Base):\n    def run(self):\n        return self.bq.query('SELECT 1').result()\n"
     (tmp_path / "lib").mkdir()
     (tmp_path / "jobs").mkdir()
     (tmp_path / "lib" / "base.py").write_text(BASE)
@@ -331,6 +339,14 @@ def test_the_language_server_checks_against_its_open_buffers(tmp_path: Path) -> 
     assert [(f.code, f.line) for f in linter.diagnose(job, JOB).findings] == [("REL201", 6), ("REL202", 6)]
     linter.set_buffer(tmp_path / "lib" / "base.py", NOT_BIGQUERY)  # unsaved: no longer a BigQuery client
     assert linter.diagnose(job, JOB).findings == []
+
+
+def test_a_run_s_project_is_forgotten_when_it_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "base.py").write_text(BASE)
+    (tmp_path / "job.py").write_text(JOB)
+    assert check(tmp_path, monkeypatch, "--select", "REL201")[1].startswith("job.py:6:16: REL201")
+    assert check_text(JOB, ["REL201"], path="job.py") == []  # `lib` is nowhere to be found here
 
 
 def test_a_rule_too_deep_for_the_stack_and_an_unreadable_path_are_file_errors(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
