@@ -384,3 +384,20 @@ def test_a_crashing_collector_is_named_as_a_crashing_rule_is(probe: Path, monkey
         code, out, err = run(probe, monkeypatch, "todos", "--format", "csv", "a.py", "lint_rules")
         assert (code, out.splitlines()[1:], err) == (0, [], f"error: a.py: {error}\nerror: lint_rules/engine_probe.py: {error}\n")
         (probe / flag).unlink()
+
+
+def test_each_file_is_checked_with_its_own_rules_and_options(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = "[tool.reliability-lint]\nlocal-rules = '{}lint_rules'\n[tool.reliability-lint.todos]\nauthor-is-reference = {}\n"
+    (probe / "pyproject.toml").write_text(table.format("", "false") + "[tool.reliability-lint.per-file-ignores]\n'a.py' = ['REL204']\n")
+    (probe / "sub").mkdir()
+    (probe / "sub" / "pyproject.toml").write_text(table.format("../", "false"))
+    for path in ("a.py", "b.py", "sub/job.py"):
+        (probe / path).write_text("x = 1\n" + CALLS.replace("  # TODO tidy", ""))
+    (probe / "flag").write_text("")
+    flagged = ["a.py:1:1: ENG901", "b.py:1:1: ENG901", "b.py:6:5: REL204", "sub/job.py:1:1: ENG901"]
+    lines = [" ".join(line.split()[:2]) for line in check(probe, monkeypatch, "--select", "ENG901,REL204,REL4")[1].splitlines()]
+    assert lines[:5] == [*flagged, "sub/job.py:6:5: REL204"]
+    (probe / "flag").unlink()
+    (probe / "sub" / "pyproject.toml").write_text(table.format("../", "true"))  # only sub/job.py is checked again
+    lines = [" ".join(line.split()[:2]) for line in check(probe, monkeypatch, "--select", "ENG901,REL204,REL4")[1].splitlines()]
+    assert lines[:4] == [*flagged[:3], "sub/job.py:6:5: REL204"]
