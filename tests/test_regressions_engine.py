@@ -147,6 +147,9 @@ def probe(node, ctx):
         raise ValueError("sk_live_do_not_print_me")
     if Path("recurse").exists():
         raise RecursionError
+    if Path("edit").exists():  # as an editor saving the file while a fix is computed
+        with open(ctx.source.path, "a") as file:
+            file.write("# saved meanwhile\\n")
     if Path("flag").exists():
         ctx.report("ENG901", node, "flagged")
 
@@ -347,6 +350,8 @@ def test_a_run_s_project_is_forgotten_when_it_ends(tmp_path: Path, monkeypatch: 
     (tmp_path / "job.py").write_text(JOB)
     assert check(tmp_path, monkeypatch, "--select", "REL201")[1].startswith("job.py:6:16: REL201")
     assert check_text(JOB, ["REL201"], path="job.py") == []  # `lib` is nowhere to be found here
+    (tmp_path / "lib" / "base.py").write_text(NOT_BIGQUERY)  # job.py's cached findings read it
+    assert check(tmp_path, monkeypatch, "--select", "REL201") == (0, "All checks passed!\n")
 
 
 def test_a_rule_too_deep_for_the_stack_and_an_unreadable_path_are_file_errors(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -401,3 +406,12 @@ def test_each_file_is_checked_with_its_own_rules_and_options(probe: Path, monkey
     (probe / "sub" / "pyproject.toml").write_text(table.format("../", "true"))  # only sub/job.py is checked again
     lines = [" ".join(line.split()[:2]) for line in check(probe, monkeypatch, "--select", "ENG901,REL204,REL4")[1].splitlines()]
     assert lines[:4] == [*flagged[:3], "sub/job.py:6:5: REL204"]
+
+
+def test_a_fix_is_not_written_over_a_file_changed_meanwhile(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    job = probe / "job.py"
+    job.write_text("x = 1\n" + CALLS)
+    (probe / "edit").write_text("")
+    code, out, _ = run(probe, monkeypatch, "fix", "--no-progress", "--output-format", "concise", "--select", "ENG901,REL204")
+    assert "job.py:1:1: REL000 cannot write fixes: the file changed on disk while it was being fixed (run again)" in out
+    assert job.read_text().startswith("x = 1\n" + CALLS + "# saved meanwhile\n")
