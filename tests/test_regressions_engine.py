@@ -412,6 +412,6 @@ def test_a_fix_is_not_written_over_a_file_changed_meanwhile(probe: Path, monkeyp
     job = probe / "job.py"
     job.write_text("x = 1\n" + CALLS)
     (probe / "edit").write_text("")
-    code, out, _ = run(probe, monkeypatch, "fix", "--no-progress", "--output-format", "concise", "--select", "ENG901,REL204")
+    _, out, _ = run(probe, monkeypatch, "fix", "--no-progress", "--output-format", "concise", "--select", "ENG901,REL204")
     assert "job.py:1:1: REL000 cannot write fixes: the file changed on disk while it was being fixed (run again)" in out
     assert job.read_text().startswith("x = 1\n" + CALLS + "# saved meanwhile\n")
