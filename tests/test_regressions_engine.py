@@ -314,15 +314,18 @@ def test_the_local_rules_of_a_nested_configuration_are_loaded(probe: Path, monke
     assert check(probe, monkeypatch, "--no-cache", "sub/job.py")[1].splitlines()[0] == "sub/job.py:1:1: ENG901 flagged"
 
 
-@pytest.mark.skipif(signal.getsignal(signal.SIGINT) is not signal.default_int_handler, reason="Ctrl-C is not ours")
-def test_ctrl_c_inside_a_rule_stops_the_run_and_only_that_run(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (probe / "job.py").write_text("x = 1\n")
-    (probe / "interrupt").write_text("")
-    assert run(probe, monkeypatch, "check", "--no-progress", "--select", "ENG901")[::2] == (130, "interrupted\n")
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
-    (probe / "interrupt").unlink()
-    (probe / "crash").write_text("")  # a later run in this process reports a crash as one
-    assert "internal error while checking: ValueError" in check(probe, monkeypatch, "--select", "ENG901")[1]
+def test_ctrl_c_inside_a_rule_stops_that_run_and_no_later_one(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C is the run's, as on the command line
+    try:
+        (probe / "job.py").write_text("x = 1\n")
+        (probe / "interrupt").write_text("")
+        assert run(probe, monkeypatch, "check", "--no-progress", "--select", "ENG901")[::2] == (130, "interrupted\n")
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        (probe / "interrupt").unlink()
+        (probe / "crash").write_text("")  # a later run in this process reports a crash as one
+        assert "internal error while checking: ValueError" in check(probe, monkeypatch, "--select", "ENG901")[1]
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 BASE = "from google.cloud import bigquery\n\n\nclass Base:\n    def __init__(self):\n        self.bq = bigquery.Client()\n"

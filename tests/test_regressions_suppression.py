@@ -103,3 +103,9 @@ def test_a_marker_silences_only_the_rules_that_name_it() -> None:
 def test_a_noqa_inside_a_python_string_is_not_a_comment() -> None:
     assert codes(BARE.format(comment=' x = "# noqa"').replace("\n    pass", ""), ["REL101"]) == [("REL101", 3)]
     assert codes('try:\n    g()\nexcept: x = ("a"  # noqa\n  "b")\n', ["REL101"]) == []
+
+
+def test_a_json_file_has_no_comment_even_at_the_start_of_a_line() -> None:
+    text = '# reliability-lint: noqa\n{"password": "hunter2hunter2Xy9zz"}\n'
+    assert codes(text, ["REL3"], path="settings.json") == [("REL302", 2)]
+    assert codes(text, ["REL3"], path="settings.yml") == []
