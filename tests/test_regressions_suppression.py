@@ -109,3 +109,8 @@ def test_a_json_file_has_no_comment_even_at_the_start_of_a_line() -> None:
     text = '# reliability-lint: noqa\n{"password": "hunter2hunter2Xy9zz"}\n'
     assert codes(text, ["REL3"], path="settings.json") == [("REL302", 2)]
     assert codes(text, ["REL3"], path="settings.yml") == []
+
+
+def test_a_nosec_naming_bandit_tests_silences_those_and_the_rules_that_honour_any_nosec() -> None:
+    call = "import subprocess, requests\nsubprocess.call('ls', shell=True)  # nosec B602\nrequests.get(u)  # nosec B602\n"
+    assert codes(call, ["B602", "B607", "REL204", "REL207"]) == [("B607", 2), ("REL207", 2)]
