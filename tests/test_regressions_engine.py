@@ -132,6 +132,7 @@ def test_a_secret_is_redacted_where_its_rules_are_not_selected(tmp_path: Path, m
 PROBE_RULE = '''
 import ast, os, signal
 from pathlib import Path
+from reliability_lint.findings import Fix
 from reliability_lint.registry import collector, rule
 
 @rule("ENG901", "engine-probe", "Reports the name x while a flag file exists", "P3", nodes=(ast.Name,))
@@ -151,7 +152,13 @@ def probe(node, ctx):
         with open(ctx.source.path, "a") as file:
             file.write("# saved meanwhile\\n")
     if Path("flag").exists():
-        ctx.report("ENG901", node, "flagged")
+        closure = Fix("unsafe", "Drop x", compute=lambda src: []) if Path("closure").exists() else None
+        ctx.report("ENG901", node, "flagged", fix=closure)
+
+@rule("ENG902", "engine-git-probe", "Reports the name y while a flag file exists", "P3", nodes=(ast.Name,), reads_git=True)
+def git_probe(node, ctx):
+    if node.id == "y" and Path("flag").exists():
+        ctx.report("ENG902", node, "flagged")
 
 @collector("todos")
 def probe_todos(ctx):
@@ -418,3 +425,75 @@ def test_a_fix_is_not_written_over_a_file_changed_meanwhile(probe: Path, monkeyp
     _, out, _ = run(probe, monkeypatch, "fix", "--no-progress", "--output-format", "concise", "--select", "ENG901,REL204")
     assert "job.py:1:1: REL000 cannot write fixes: the file changed on disk while it was being fixed (run again)" in out
     assert job.read_text().startswith("x = 1\n" + CALLS + "# saved meanwhile\n")
+
+
+def test_a_rule_that_declares_it_reads_git_keys_a_python_file_on_git(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository(probe)
+    (probe / "job.py").write_text("x = 1\n")
+    (probe / "git.py").write_text("y = 1\n")
+    (probe / "flag").write_text("")
+    flagged = ["git.py:1:1: ENG902 flagged", "job.py:1:1: ENG901 flagged", "Found 2 problems (0 fixable)."]
+    assert check(probe, monkeypatch, "--select", "ENG901,ENG902")[1].splitlines() == flagged
+    (probe / "flag").unlink()
+    assert check(probe, monkeypatch, "--select", "ENG901,ENG902")[1].splitlines() == flagged  # git unchanged: cached
+    (probe / ".gitignore").write_text(".env\n")
+    assert check(probe, monkeypatch, "--select", "ENG901,ENG902")[1] == "All checks passed!\n"
+
+
+def test_only_a_configuration_with_a_todo_age_limit_keys_its_files_on_git(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository(probe)
+    (probe / "other").mkdir()
+    (probe / "other" / "pyproject.toml").write_text(
+        '[tool.reliability-lint]\nlocal-rules = "../lint_rules"\n[tool.reliability-lint.todos]\nmax-age = 30\n'
+    )
+    for folder in (probe, probe / "other"):
+        (folder / "job.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    assert check(probe, monkeypatch, "--select", "ENG901,REL401")[1].splitlines()[:2] == [
+        "job.py:1:1: ENG901 flagged", "other/job.py:1:1: ENG901 flagged"
+    ]  # fmt: skip
+    (probe / "flag").unlink()
+    (probe / ".gitignore").write_text(".env\n")
+    assert check(probe, monkeypatch, "--select", "ENG901,REL401")[1].splitlines() == [
+        "job.py:1:1: ENG901 flagged", "Found 1 problem (0 fixable)."
+    ]  # fmt: skip
+
+
+def test_a_cached_file_follows_the_selection_fix_classes_output_and_import_roots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    (tmp_path / "calls.py").write_text(CALLS)
+    assert check(tmp_path, monkeypatch, "--select", "REL204")[1].startswith("calls.py:5:5: REL204 [*]")
+    assert check(tmp_path, monkeypatch, "--select", "REL207")[1].startswith("calls.py:6:5: REL207 `subprocess")
+    table = "[tool.reliability-lint]\nextend-safe-fixes = {}\nextend-unsafe-fixes = {}\nroots = {}\n"
+    both = ("--select", "REL204,REL207")
+    assert [line.split(" ")[2] for line in check(tmp_path, monkeypatch, *both)[1].splitlines()[:2]] == ["[*]", "`subprocess.call()`"]
+    (tmp_path / "pyproject.toml").write_text(table.format(["REL207"], [], []))
+    assert [line.split(" ")[2] for line in check(tmp_path, monkeypatch, *both)[1].splitlines()[:2]] == ["[*]", "[*]"]
+    (tmp_path / "pyproject.toml").write_text(table.format(["REL207"], ["REL204"], []))
+    assert [line.split(" ")[2] for line in check(tmp_path, monkeypatch, *both)[1].splitlines()[:2]] == ["`requests.get()`", "[*]"]
+    out = run(tmp_path, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "REL204")[1]
+    assert json.loads(out)[0]["fix"]["edits"]  # not the concise run's entry, which has none
+    (tmp_path / "vendored" / "lib").mkdir(parents=True)
+    (tmp_path / "vendored" / "lib" / "base.py").write_text(BASE)
+    (tmp_path / "job.py").write_text(JOB)
+    (tmp_path / "pyproject.toml").write_text(table.format([], [], ["elsewhere"]))
+    assert check(tmp_path, monkeypatch, "--select", "REL201", "job.py")[0] == 0
+    (tmp_path / "pyproject.toml").write_text(table.format([], [], ["vendored"]))
+    assert check(tmp_path, monkeypatch, "--select", "REL201", "job.py")[1].startswith("job.py:6:16: REL201")
+
+
+def test_a_fix_that_is_a_closure_does_not_leave_its_worker_process(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(16):
+        (probe / f"job{n:02}.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    (probe / "closure").write_text("")
+    code, out = check(probe, monkeypatch, "-j", "2", "--no-cache", "--select", "ENG901")
+    assert (code, out.splitlines()[:16]) == (1, [f"job{n:02}.py:1:1: ENG901 flagged" for n in range(16)])
+
+
+def test_a_baseline_names_the_files_it_could_not_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "calls.py").write_text(CALLS)
+    (tmp_path / "latin.py").write_bytes(b"x = '\xe9'\n")
+    code, _, err = run(tmp_path, monkeypatch, "baseline", "--select", "REL0,REL204")
+    assert (code, err.splitlines()[1:]) == (0, ["latin.py:1:1: REL000 cannot decode as utf-8 (line 1, byte 5) (not recorded)"])
