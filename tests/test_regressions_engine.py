@@ -497,3 +497,11 @@ def test_a_baseline_names_the_files_it_could_not_check(tmp_path: Path, monkeypat
     (tmp_path / "latin.py").write_bytes(b"x = '\xe9'\n")
     code, _, err = run(tmp_path, monkeypatch, "baseline", "--select", "REL0,REL204")
     assert (code, err.splitlines()[1:]) == (0, ["latin.py:1:1: REL000 cannot decode as utf-8 (line 1, byte 5) (not recorded)"])
+
+
+def test_a_file_read_by_a_fallback_encoding_is_never_fixed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = b"#!/bin/sh\n# caf\xe9\ngcloud run deploy svc --allow-unauthenticated\n"
+    (tmp_path / "deploy.sh").write_bytes(script)
+    _, out, _ = run(tmp_path, monkeypatch, "fix", "--no-progress", "--unsafe-fixes", "--select", "REL511", "--output-format", "concise")
+    assert out.startswith("deploy.sh:1:1: REL000 not fixed: decoded by a fallback encoding; fixes are not written back\n")
+    assert (tmp_path / "deploy.sh").read_bytes() == script
