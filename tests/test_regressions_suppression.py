@@ -114,3 +114,8 @@ def test_a_json_file_has_no_comment_even_at_the_start_of_a_line() -> None:
 def test_a_nosec_naming_bandit_tests_silences_those_and_the_rules_that_honour_any_nosec() -> None:
     call = "import subprocess, requests\nsubprocess.call('ls', shell=True)  # nosec B602\nrequests.get(u)  # nosec B602\n"
     assert codes(call, ["B602", "B607", "REL204", "REL207"]) == [("B607", 2), ("REL207", 2)]
+
+
+def test_a_todo_tag_inside_a_string_is_no_comment() -> None:
+    text = 'x = "# TODO tidy"\ny = 1  # TODO tidy\n'
+    assert codes(text, ["REL401"]) == [("REL401", 2)]
