@@ -505,3 +505,14 @@ def test_a_file_read_by_a_fallback_encoding_is_never_fixed(tmp_path: Path, monke
     _, out, _ = run(tmp_path, monkeypatch, "fix", "--no-progress", "--unsafe-fixes", "--select", "REL511", "--output-format", "concise")
     assert out.startswith("deploy.sh:1:1: REL000 not fixed: decoded by a fallback encoding; fixes are not written back\n")
     assert (tmp_path / "deploy.sh").read_bytes() == script
+
+
+def test_a_run_leaves_an_ignored_ctrl_c_ignored(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # as under `nohup` or a caller that handles it
+    try:
+        (probe / "job.py").write_text("x = 1\n")
+        (probe / "interrupt").write_text("")
+        assert check(probe, monkeypatch, "--select", "ENG901")[0] == 0
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
