@@ -119,3 +119,7 @@ def test_a_nosec_naming_bandit_tests_silences_those_and_the_rules_that_honour_an
 def test_a_todo_tag_inside_a_string_is_no_comment() -> None:
     text = 'x = "# TODO tidy"\ny = 1  # TODO tidy\n'
     assert codes(text, ["REL401"]) == [("REL401", 2)]
+
+
+def test_a_noqa_in_a_text_file_counts_anywhere_in_the_line_s_comment() -> None:
+    assert codes(f"{SECRET}  # noqa: REL302  # a test fixture\n", ["REL3"], path="settings.yaml") == []
