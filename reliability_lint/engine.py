@@ -405,6 +405,7 @@ def _stop_if_interrupted(exc: Exception) -> None:
 
 
 def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Iterator[FileResult]:
+    global _INTERRUPTED
     if jobs > 1 and len(tasks) >= _POOL_THRESHOLD and settings.cache_dir is not None and mode != INVENTORY:
         # The files whose cache entries hold are answered here, without a pool: a warm
         # run then starts no worker (each would load the cache table again).
@@ -419,6 +420,7 @@ def _results(tasks: list[Task], settings: Settings, mode: str, jobs: int) -> Ite
             signal.getsignal(signal.SIGINT) is signal.default_int_handler
         )
         if ours:
+            _INTERRUPTED = False  # a Ctrl-C of an earlier run in this process is not this run's
             signal.signal(signal.SIGINT, _on_interrupt)
         try:
             yield from (process(task, mode) for task in tasks)

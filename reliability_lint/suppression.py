@@ -71,12 +71,10 @@ def file_noqa(
     other text files a `#` that starts the line's comment, outside quotes, and never in
     JSON, which has no comments.
     """
-    if "reliability-lint" not in src.text:
-        return None
     for match in _FILE_NOQA.finditer(src.text):
         if _is_real_comment(src, match.start(), literal_spans or [], python):
             codes = match.group("codes")
-            return set(re.split(r"[,\s]+", codes.strip())) if codes else {""}
+            return set(re.split(r"[,\s]+", codes.strip().upper())) if codes else {""}
     return None
 
 
