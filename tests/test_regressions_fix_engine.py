@@ -61,3 +61,47 @@ def test_a_placeholder_removed_before_a_statement_of_two_lines_takes_its_separat
     assert fix_text(text, ["REL402"]) == (
         "def f():\n    # TODO: x\n    logger.info('a',\n                'b')\n    raise NotImplementedError(\"f: x\")\n"
     )
+
+
+METHOD = "class A:\n    def f(self):\n        # TODO: x\n        pass; logger.info('a',\n                    'b')\n"
+METHOD_FIXED = (
+    "class A:\n    def f(self):\n        # TODO: x\n        logger.info('a',\n                    'b')\n"
+    '        raise NotImplementedError("A.f: x")\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (METHOD, METHOD_FIXED),
+        (METHOD.replace("\n", "\r\n"), METHOD_FIXED.replace("\n", "\r\n")),
+        (METHOD.replace("    ", "\t"), METHOD_FIXED.replace("    ", "\t")),
+        # the newline of the statement's own lines, not the file's first one
+        ("x = 1\r\n" + METHOD, "x = 1\r\n" + METHOD_FIXED),
+        ("x = 1\n" + METHOD.replace("\n", "\r\n"), "x = 1\n" + METHOD_FIXED.replace("\n", "\r\n")),
+    ],
+    ids=["lf", "crlf", "tabs", "lf-after-crlf", "crlf-after-lf"],
+)
+def test_an_indented_statement_fixed_through_libcst_keeps_its_indentation_and_newlines(before: str, after: str) -> None:
+    assert fix_text(before, ["REL402"]) == after
+
+
+def test_the_last_statement_of_a_file_without_a_final_newline_is_fixed_through_libcst() -> None:
+    text = "def f():\n    # TODO: x\n    pass; logger.info('a',\n                'b')"
+    assert fix_text(text, ["REL402"]) == "def f():\n    # TODO: x\n    logger.info('a',\n                'b')\n    raise NotImplementedError(\"f: x\")"
+
+
+def test_a_fix_context_finds_a_node_of_any_type_asked_and_names_a_position_it_lacks() -> None:
+    """`FixContext.node_at`, which a rule pack's fix calls: a tuple of types is tried in
+    order; a position with none of them is named in the error, its column counted from 1."""
+    import libcst as cst
+
+    from reliability_lint.fix import FixContext, FixError
+    from reliability_lint.source import SourceFile
+
+    context = FixContext(SourceFile(Path("m.py"), "x = f(1)\n"))
+    assert isinstance(context.node_at((cst.Call,), 1, 4), cst.Call)
+    assert isinstance(context.node_at((cst.Name, cst.Call), 1, 4), cst.Name)
+    with pytest.raises(FixError) as caught:
+        context.node_at(cst.Call, 1, 0)
+    assert str(caught.value) == f"no {cst.Call} at line 1, column 1"
