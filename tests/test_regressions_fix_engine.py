@@ -105,3 +105,47 @@ def test_a_fix_context_finds_a_node_of_any_type_asked_and_names_a_position_it_la
     with pytest.raises(FixError) as caught:
         context.node_at(cst.Call, 1, 0)
     assert str(caught.value) == f"no {cst.Call} at line 1, column 1"
+
+
+# `y = 1 \` continued into a blank line: Python parses it, libcst does not. A statement
+# parsed for a fix with such a neighbour in its lines would make the fix fail.
+UNPARSED = " \\\n\n"
+JOB = "job = {c}.query(sql, timeout=5).to_dataframe(progress_bar_type=None,  # no bar\n    max_results=10)"
+JOB_FIXED = "job = {c}.query(sql, timeout=5).result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None)"
+BQ = "from google.cloud import bigquery"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # the statements before it on its first line, back to the first of the module
+        (f"{BQ}; {JOB}\n".format(c="bigquery.Client()"), f"{BQ}; {JOB_FIXED}\n".format(c="bigquery.Client()")),
+        # ... and no further than those (the one above cannot be parsed by libcst)
+        (
+            f"{BQ}\nclient = bigquery.Client(){UNPARSED}n = 1; {JOB}\n".format(c="client"),
+            f"{BQ}\nclient = bigquery.Client(){UNPARSED}n = 1; {JOB_FIXED}\n".format(c="client"),
+        ),
+        # a statement after it that starts on its last line, to that statement's end
+        (f"{BQ}\n{JOB}; m = (\n    2)\n".format(c="bigquery.Client()"), f"{BQ}\n{JOB_FIXED}; m = (\n    2)\n".format(c="bigquery.Client()")),
+        # ... and no further
+        (
+            f"{BQ}\n{JOB}; m = (\n    2)\nz = 1{UNPARSED}".format(c="bigquery.Client()"),
+            f"{BQ}\n{JOB_FIXED}; m = (\n    2)\nz = 1{UNPARSED}".format(c="bigquery.Client()"),
+        ),
+        # the method that holds it, not the whole class
+        (
+            f"{BQ}\nclass A:\n    def f(self, client: bigquery.Client, sql):\n        {JOB}\n    def g(self):\n        return 1{UNPARSED}".format(c="client").replace("\n    max", "\n            max"),
+            f"{BQ}\nclass A:\n    def f(self, client: bigquery.Client, sql):\n        {JOB_FIXED}\n    def g(self):\n        return 1{UNPARSED}".format(c="client"),
+        ),
+    ],
+    ids=["after-the-first", "not-the-line-above", "into-the-next", "not-past-it", "not-the-class"],
+)
+def test_a_statement_is_parsed_for_a_fix_with_the_statements_sharing_its_lines_only(before: str, after: str) -> None:
+    assert fix_text(before, ["REL201"], unsafe_fixes=False) == after
+
+
+def test_a_method_whose_position_is_where_it_starts_is_parsed_alone_not_with_its_class() -> None:
+    """REL402's fix asks for the function at its `def`, the first character of the statement:
+    the method is parsed alone, so another method libcst cannot parse does not matter."""
+    other = f"    def g(self):\n        return 1{UNPARSED}"
+    assert fix_text(METHOD + other, ["REL402"]) == METHOD_FIXED + other
