@@ -149,3 +149,12 @@ def test_a_method_whose_position_is_where_it_starts_is_parsed_alone_not_with_its
     the method is parsed alone, so another method libcst cannot parse does not matter."""
     other = f"    def g(self):\n        return 1{UNPARSED}"
     assert fix_text(METHOD + other, ["REL402"]) == METHOD_FIXED + other
+
+
+def test_an_import_a_fix_needs_goes_after_an_import_of_several_lines() -> None:
+    imports = "from pipeline import (\n    config,\n    settings,\n)\n"
+    handler = "\ndef load():\n    try:\n        run()\n    except:\n        pass\n"
+    assert fix_text(imports + handler, ["REL101", "REL102"]) == (
+        imports + "import logging\n\ndef load():\n    try:\n        run()\n    except Exception:\n"
+        '        logging.exception("Error in load; continuing")\n'
+    )
