@@ -158,3 +158,37 @@ def test_an_import_a_fix_needs_goes_after_an_import_of_several_lines() -> None:
         imports + "import logging\n\ndef load():\n    try:\n        run()\n    except Exception:\n"
         '        logging.exception("Error in load; continuing")\n'
     )
+
+
+STUB = "def f():\n    # TODO: x\n    pass; logger.info('a',\n                'b')\n"
+STUB_FIXED = "def f():\n    # TODO: x\n    logger.info('a',\n                'b')\n    raise NotImplementedError(\"f: x\")\n"
+
+
+def _indented(text: str, depth: int) -> str:
+    return "".join(" " * depth + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+# A form feed before a statement's first character: Python skips it, libcst does not give
+# it back (the fix names that instead of applying). Only a parse of the whole compound
+# statement, not of the function inside it, starts there.
+@pytest.mark.parametrize(
+    "layout",
+    [
+        "\fif x:\n{stub4}else:\n    y = 1\n",
+        "\fif x:\n    y = 1\nelse:\n{stub4}",
+        "\ffor _ in x:\n    y = 1\nelse:\n{stub4}",
+        "\ftry:\n    y = 1\nexcept ImportError:\n{stub4}",
+        "\ftry:\n    y = 1\nfinally:\n{stub4}",
+        "\fmatch m:\n    case 1:\n        y = 1\n    case 2:\n{stub8}",
+        "y = 1{unparsed}@dec\n{stub}",
+        "y = 1{unparsed}@dec(\n    1)\n@other\n{stub}",
+    ],
+    ids=["if-body", "else", "for-else", "except", "finally", "case", "decorated", "decorators"],
+)
+def test_a_stub_in_any_block_is_parsed_alone_for_its_fix(layout: str) -> None:
+    """The function is found in the block of its statement that holds it, with its decorators."""
+
+    def text(stub: str) -> str:
+        return layout.format(stub=stub, stub4=_indented(stub, 4), stub8=_indented(stub, 8), unparsed=UNPARSED)
+
+    assert fix_text(text(STUB), ["REL402"]) == text(STUB_FIXED)
