@@ -192,3 +192,22 @@ def test_a_stub_in_any_block_is_parsed_alone_for_its_fix(layout: str) -> None:
         return layout.format(stub=stub, stub4=_indented(stub, 4), stub8=_indented(stub, 8), unparsed=UNPARSED)
 
     assert fix_text(text(STUB), ["REL402"]) == text(STUB_FIXED)
+
+
+@pytest.mark.parametrize(
+    ("before", "specs", "after"),
+    [
+        # a name asked twice is imported once
+        ("import os\n", ["from pipeline import settings", "from pipeline import settings"], "import os\nfrom pipeline import settings\n"),
+        # the last line without a newline is the code after the imports, not the end of the text
+        ("import os\nx = 1", ["logging"], "import os\nimport logging\n\nx = 1"),
+        # an import ending the text without a newline, whatever its last letter
+        ("from pipeline import X", ["logging"], "from pipeline import X\nimport logging"),
+    ],
+)
+def test_import_edits_where_the_text_ends_and_what_is_asked_twice(before: str, specs: list[str], after: str) -> None:
+    from reliability_lint.fix import apply_edits, import_edits
+    from reliability_lint.source import SourceFile
+
+    source = SourceFile(Path("m.py"), before)
+    assert apply_edits(source, import_edits(source, specs)) == after
