@@ -203,9 +203,14 @@ def test_a_stub_in_any_block_is_parsed_alone_for_its_fix(layout: str) -> None:
         ("import os\nx = 1", ["logging"], "import os\nimport logging\n\nx = 1"),
         # an import ending the text without a newline, whatever its last letter
         ("from pipeline import X", ["logging"], "from pipeline import X\nimport logging"),
+        # two names merged into an existing import, before its names
+        ("from pipeline import config\n", ["from pipeline import b", "from pipeline import a"], "from pipeline import a, b, config\n"),
+        # what is bound already: a dotted module, a name imported as itself
+        ("import os.path\n", ["os.path", "os"], "import os.path\n"),
+        ("import logging as logging\n", ["logging"], "import logging as logging\n"),
     ],
 )
-def test_import_edits_where_the_text_ends_and_what_is_asked_twice(before: str, specs: list[str], after: str) -> None:
+def test_import_edits_where_the_text_ends_what_is_merged_and_what_is_bound(before: str, specs: list[str], after: str) -> None:
     from reliability_lint.fix import apply_edits, import_edits
     from reliability_lint.source import SourceFile
 
