@@ -216,3 +216,21 @@ def test_import_edits_where_the_text_ends_what_is_merged_and_what_is_bound(befor
 
     source = SourceFile(Path("m.py"), before)
     assert apply_edits(source, import_edits(source, specs)) == after
+
+
+@pytest.mark.parametrize(
+    ("stub", "reason"),
+    [
+        (f"\f{STUB}", "libcst does not reproduce the code exactly (unusual whitespace)"),
+        (STUB.replace("'a'", "[" * 180 + "'a'" + "]" * 180), "libcst cannot parse the statement at line 1: too deeply nested"),
+    ],
+    ids=["form-feed", "nested"],
+)
+def test_a_statement_libcst_cannot_rewrite_is_named_not_fixed(
+    stub: str, reason: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "job.py").write_text(stub)
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--unsafe-fixes", "--select", "REL402", "job.py")
+    assert code == 1, out + err
+    assert f"job.py:1:1: REL000 [P1] fix for REL402 at line 1 not applied: {reason}\n" in out
+    assert (tmp_path / "job.py").read_text() == stub
