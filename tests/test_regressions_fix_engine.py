@@ -234,3 +234,14 @@ def test_a_statement_libcst_cannot_rewrite_is_named_not_fixed(
     assert code == 1, out + err
     assert f"job.py:1:1: REL000 [P1] fix for REL402 at line 1 not applied: {reason}\n" in out
     assert (tmp_path / "job.py").read_text() == stub
+
+
+def test_a_fix_inside_what_another_fix_moves_waits_for_the_next_round() -> None:
+    """The wait-first fix deletes `max_results=...` from `.to_dataframe()` (and writes it in
+    `.result()`); REL204's fix inserts into that span. Both in one round would garble the
+    line: the insertion waits, and is made in the moved text."""
+    head = "import requests\nfrom google.cloud import bigquery\n\ndef f(client: bigquery.Client, sql, u):\n    job = client.query(sql, timeout=5)\n"
+    text = head + "    return job.to_dataframe(max_results=requests.get(u).json()['n'])\n"
+    assert fix_text(text, ["REL201", "REL204"], unsafe_fixes=False) == (
+        head + "    return job.result(timeout=600, max_results=requests.get(u, timeout=30).json()['n']).to_dataframe()\n"
+    )
