@@ -39,3 +39,9 @@ def test_a_loop_and_a_retry_of_several_lines_are_reported_over_all_of_them() -> 
     assert loops(text) == [(4, 0, 5, 19, "REL210")]
     assert loops("import tenacity\nr = tenacity.Retrying(\n    wait=w)\n") == [(2, 4, 3, 11, "REL211")]
     assert loops("from google.api_core import retry\nr = retry.Retry(\n    timeout=None)\n") == [(2, 4, 3, 17, "REL211")]
+
+
+def test_a_noqa_on_any_line_of_a_polling_loops_header_silences_it() -> None:
+    header = "while not check(\n        x):{}\n    time.sleep(1)\n"
+    assert loops(LOOP_HEAD + header.format("  # noqa: REL210")) == []
+    assert loops(LOOP_HEAD + header.format("")) == [(4, 0, 5, 10, "REL210")]
