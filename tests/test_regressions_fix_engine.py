@@ -182,8 +182,9 @@ def _indented(text: str, depth: int) -> str:
         "\fmatch m:\n    case 1:\n        y = 1\n    case 2:\n{stub8}",
         "y = 1{unparsed}@dec\n{stub}",
         "y = 1{unparsed}@dec(\n    1)\n@other\n{stub}",
+        "@dec\n{stub}",
     ],
-    ids=["if-body", "else", "for-else", "except", "finally", "case", "decorated", "decorators"],
+    ids=["if-body", "else", "for-else", "except", "finally", "case", "decorated", "decorators", "decorated-first"],
 )
 def test_a_stub_in_any_block_is_parsed_alone_for_its_fix(layout: str) -> None:
     """The function is found in the block of its statement that holds it, with its decorators."""
