@@ -33,3 +33,77 @@ def test_a_session_made_by_a_function_of_another_module_is_known(tmp_path: Path,
         "pkg/use.py": "from pkg.clients import make\n\nmake().get('u')\n",
     }
     assert run(tmp_path, monkeypatch, files) == ["pkg/use.py:3:1"]
+
+
+BASE = '''\
+import requests
+
+
+class Loader:
+    def __init__(self):
+        self.s = requests.Session()
+
+    def session(self):
+        return self.s
+
+    def __enter__(self):
+        return self
+
+
+SESSIONS = [requests.Session()]
+NUMBERS = [1]
+LOADER = Loader()
+
+
+def make():
+    return requests.Session()
+'''
+
+# A module whose values come from another module of the project: its summary holds
+# references (`Ref`) that the index resolves when it is read.
+RELAY = '''\
+from pkg.base import Loader, SESSIONS, NUMBERS, LOADER, make
+from pkg import base
+from pkg.base import *
+
+L = Loader()
+ATTR = L.s
+METHOD = L.session()
+with Loader() as ENTERED:
+    pass
+for ELEMENT in SESSIONS:
+    pass
+for NUMBER in NUMBERS:
+    pass
+MADE = make()
+THROUGH = base.LOADER.s
+FROM_MODULE = base.make()
+'''
+
+# (what is imported from the relay, the statement using it, whether it is a Session)
+RELAYED = [
+    ("an attribute of a value of another module", "from pkg.relay import ATTR\nATTR.get('u')\n", True),
+    ("a method's result on a value of another module", "from pkg.relay import METHOD\nMETHOD.get('u')\n", True),
+    ("what a with of another module's class enters", "from pkg.relay import ENTERED\nENTERED.s.get('u')\n", True),
+    ("an element of another module's list", "from pkg.relay import ELEMENT\nELEMENT.get('u')\n", True),
+    ("an element of a list of numbers", "from pkg.relay import NUMBER\nNUMBER.get('u')\n", False),
+    ("another module's function's result", "from pkg.relay import MADE\nMADE.get('u')\n", True),
+    ("an attribute through a module", "from pkg.relay import THROUGH\nTHROUGH.get('u')\n", True),
+    ("a function through a module", "from pkg.relay import FROM_MODULE\nFROM_MODULE.get('u')\n", True),
+    ("a name imported into the relay", "from pkg.relay import make\nmake().get('u')\n", True),
+    ("a name of the relay's star import", "from pkg.relay import SESSIONS\nfor s in SESSIONS:\n    s.get('u')\n", True),
+    ("a method of a value, called through its module", "import pkg.base\npkg.base.LOADER.session().get('u')\n", True),
+    ("an attribute of a value, through its module", "import pkg.base\npkg.base.LOADER.s.get('u')\n", True),
+    ("a value called", "import pkg.base\npkg.base.LOADER().get('u')\n", False),
+    ("a value as an annotation", "from pkg.base import LOADER\ndef f(x: LOADER):\n    x.get('u')\n", False),
+    ("a class nested in a value", "from pkg.base import LOADER\nLOADER.s.get('u')\n", True),
+    ("a module alone", "import pkg.base as b\nb.get('u')\n", False),
+]
+
+
+@pytest.mark.parametrize(("main", "known"), [case[1:] for case in RELAYED], ids=[case[0] for case in RELAYED])
+def test_what_a_module_relays_from_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, known: bool) -> None:
+    files = {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/relay.py": RELAY, "pkg/main.py": main}
+    last = main.count("\n")
+    found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/main.py:")]
+    assert [int(place.split(":")[1]) for place in found] == ([last] if known else [])
