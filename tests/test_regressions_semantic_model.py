@@ -5,6 +5,8 @@ REL204 reports `s.get(url)` without a timeout only where `s` is known to be a
 
 from __future__ import annotations
 
+import pytest
+
 from reliability_lint.testing import check_text
 
 H = "import requests\n"
@@ -25,3 +27,41 @@ def test_a_method_returning_an_attribute_set_in_init_is_followed() -> None:
         "        self.session().get('u')\n"
     )
     assert reported(text) == [8]
+
+
+INIT = "    def __init__(self):\n        self.s = requests.Session()\n"
+RUN = '    def run(self):\n        self.s.get("u")\n'
+CALL = "    def run(self):\n        self.make().get('u')\n"
+MAKE = "    def make(self):\n        return requests.Session()\n"
+# (what is resolved, source, the line reported or None)
+CASES = [
+    ("a method of a class that inherits itself", H + "class A(A):\n" + CALL, None),
+    ("a base we cannot see hides the next one's attribute", H + "class A:\n" + INIT + "class B(mixin(), A):\n" + RUN, None),
+    ("a base we cannot see hides the next one's method", H + "class A:\n" + MAKE + "class B(mixin(), A):\n" + CALL, None),
+    ("a builtin base lets the next one's attribute through", H + "class A:\n" + INIT + "class B(Exception, A):\n" + RUN, 7),
+    ("a builtin base lets the next one's method through", H + "class A:\n" + MAKE + "class B(object, A):\n" + CALL, 7),
+    ("a base bound to a value hides the next one", H + "class A:\n" + INIT + "Base = make()\nclass B(Base, A):\n" + RUN, None),
+    ("a typing base lets the next one's method through", H + "import typing\nclass A:\n" + MAKE + "class B(typing.Generic, A):\n" + CALL, 8),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_what_a_base_class_gives(text: str, line: int | None) -> None:
+    assert reported(text) == ([] if line is None else [line])
+
+
+# (what is resolved, source, the line reported or None)
+NAME_CASES = [
+    ("a walrus in a function binds there, not in the module", H + "def f():\n    (s := requests.Session())\n" + 's.get("u")\n', None),
+    ("a walrus in a function is read there", H + "def f():\n    (s := requests.Session())\n    " + 's.get("u")\n', 4),
+    ("a star import's name bound in an enclosing class", "from requests import *\nclass A:\n    get = 1\n    def f(self):\n        get('u')\n", None),
+    ("a star import's name bound in the class itself", "from requests import *\nclass A:\n    get = 1\n    get('u')\n", None),
+    ("a star import's name in a method", "from requests import *\nclass A:\n    def f(self):\n        get('u')\n", 4),
+    ("two string annotations", H + 'def f(a: "int"):\n    a.get("u")\ndef g(s: "requests.Session"):\n    s.get("u")\n', 5),
+    ("a string annotation read where it is written", H + 'Session = 1\nfrom requests import Session\ndef f(s: "Session"):\n    s.get("u")\n', 5),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in NAME_CASES], ids=[case[0] for case in NAME_CASES])
+def test_what_a_name_holds(text: str, line: int | None) -> None:
+    assert reported(text) == ([] if line is None else [line])
