@@ -46,6 +46,7 @@ CASES = [
     ("a staticmethod through builtins", H + "import builtins\nclass A:\n" + INIT + "    @builtins.staticmethod\n    def run(self):\n        self.s.get('u')\n", None),
     ("a method without arguments", H + "class A:\n" + INIT + "    def helper():\n        pass\n" + RUN, 8),
     ("a lambda in a class body", H + "class A:\n" + INIT + "    f = lambda self: self.s.get('u')\n" + RUN, 7),
+    ("an awaited method", H + "class A:\n    async def make(self):\n        return requests.Session()\n    async def run(self):\n        (await self.make()).get('u')\n", 6),
     ("a base bound to a value hides the next one", H + "class A:\n" + INIT + "Base = make()\nclass B(Base, A):\n" + RUN, None),
     ("a typing base lets the next one's method through", H + "import typing\nclass A:\n" + MAKE + "class B(typing.Generic, A):\n" + CALL, 8),
 ]
@@ -79,6 +80,10 @@ NAME_CASES = [
     ("*args is bound in the function", H + "s = requests.Session()\ndef f(*s):\n    " + 's.get("u")\n', None),
     ("a default of None joined with a value", H + "def make(s=None):\n    if a:\n        return requests.Session()\n    return s\nmake().get('u')\n", None),
     ("a bare return", H + "def make():\n    if a:\n        return\n    return requests.Session()\nmake().get('u')\n", 6),
+    ("if-else with an unknown branch", H + "s = requests.Session() if a else make()\n" + 's.get("u")\n', 3),
+    ("if-else with an unknown body", H + "s = make() if a else requests.Session()\n" + 's.get("u")\n', 3),
+    ("if-else with another module's value, no project", H + "import other\ns = requests.Session() if a else other.x\n" + 's.get("u")\n', 4),
+    ("a global bound two ways", H + "def setup():\n    global s\n    s = requests.Session()\ndef reset():\n    global s\n    s = make()\ndef use():\n    " + 's.get("u")\n', None),
     ("two string annotations", H + 'def f(a: "int"):\n    a.get("u")\ndef g(s: "requests.Session"):\n    s.get("u")\n', 5),
     ("a string annotation read where it is written", H + 'Session = 1\nfrom requests import Session\ndef f(s: "Session"):\n    s.get("u")\n', 5),
 ]
@@ -87,3 +92,8 @@ NAME_CASES = [
 @pytest.mark.parametrize(("text", "line"), [case[1:] for case in NAME_CASES], ids=[case[0] for case in NAME_CASES])
 def test_what_a_name_holds(text: str, line: int | None) -> None:
     assert reported(text) == ([] if line is None else [line])
+
+
+def test_a_library_method_gives_its_return_type() -> None:
+    text = "from google.cloud import bigquery\nc = bigquery.Client()\nc.query('q').result()\n"
+    assert reported(text, "REL201") == [3]
