@@ -15,13 +15,13 @@ from click.testing import CliRunner
 from reliability_lint.cli import cli
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], *args: str) -> list[str]:
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], *args: str, select: str = "REL204") -> list[str]:
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    command = ["check", "--select", "REL204", "--output-format", "concise", "--no-cache", "--no-progress", *args]
+    command = ["check", "--select", select, "--output-format", "concise", "--no-cache", "--no-progress", *args]
     result = CliRunner().invoke(cli, command, catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
     # every finding, of any code: a crash of the model shows as REL000 on the file
@@ -121,3 +121,126 @@ def test_what_a_module_relays_from_another(tmp_path: Path, monkeypatch: pytest.M
     last = main.count("\n")
     found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/main.py:")]
     assert [int(place.split(":")[1]) for place in found] == ([last] if known else [])
+
+
+OBS = """\
+import logging
+
+logger = logging.getLogger("pkg")
+
+
+def report_failure(where):
+    logger.error("failure in %s", where)
+
+
+def cleanup():
+    pass
+
+
+async def areport(where):
+    raise RuntimeError(where)
+"""
+
+JOB = """\
+from pkg.obs import report_failure, cleanup
+from pkg import obs
+import pkg.obs as alias
+
+
+def a():
+    try:
+        step()
+    except Exception:
+        report_failure("a")
+
+
+def b():
+    try:
+        step()
+    except Exception:
+        cleanup()
+
+
+def c():
+    try:
+        step()
+    except Exception:
+        obs.report_failure("c")
+
+
+def d():
+    try:
+        step()
+    except Exception:
+        alias.cleanup()
+
+
+def e():
+    try:
+        step()
+    except Exception:
+        obs.logger()
+"""
+
+
+def test_a_handler_that_calls_another_module_s_reporting_function_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "pkg/obs.py": OBS, "pkg/job.py": JOB}
+    found = run(tmp_path, monkeypatch, files, select="REL102")
+    assert [place for place in found if place.startswith("pkg/job.py:")] == ["pkg/job.py:16:5", "pkg/job.py:30:5", "pkg/job.py:37:5"]
+
+
+SESSIONS_MODULE = """\
+import typing
+import requests
+from pkg.other import Base, Plain
+
+
+class ApiSession(requests.Session):
+    pass
+
+
+class Deeper(ApiSession):
+    pass
+
+
+class Typed(typing.Generic, requests.Session):
+    pass
+
+
+class Remote(Base):
+    pass
+
+
+class Odd(make()):
+    pass
+
+
+class Own(requests.Session):
+    def get(self, url):
+        return super().get(url, timeout=3)
+
+
+class NotASession(Plain):
+    pass
+"""
+USES = """\
+from pkg.sessions import ApiSession, Deeper, Typed, Remote, Odd, Own, NotASession
+ApiSession().get('u')
+Deeper().get('u')
+Typed().get('u')
+Remote().get('u')
+Odd().get('u')
+Own().get('u')
+NotASession().get('u')
+"""
+
+
+def test_the_bases_of_another_module_s_session_subclass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/other.py": "import requests\n\nclass Base(requests.Session):\n    pass\n\nclass Plain:\n    pass\n",
+        "pkg/sessions.py": SESSIONS_MODULE,
+        "pkg/uses.py": USES,
+    }
+    found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/uses.py:")]
+    assert found == ["pkg/uses.py:2:1", "pkg/uses.py:3:1", "pkg/uses.py:4:1", "pkg/uses.py:5:1"]
