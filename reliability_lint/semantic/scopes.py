@@ -119,7 +119,7 @@ class Bindings:
         elif isinstance(target, (ast.Tuple, ast.List)):
             pairs = isinstance(value, (ast.Tuple, ast.List)) and kind == "value" and len(value.elts) == len(target.elts)
             for index, element in enumerate(target.elts):
-                element = element.value if isinstance(element, ast.Starred) else element
+                # a starred element holds a list of its values: bound unknown, by the branch below
                 paired = value.elts[index] if pairs else None  # type: ignore[union-attr]
                 self._bind_target(scope, element, pos, "value" if pairs else "unknown", paired)
         elif isinstance(target, ast.Starred):

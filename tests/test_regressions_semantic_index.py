@@ -1,0 +1,246 @@
+"""The project index and module summaries (issue 18, mutmut survivors of
+reliability_lint.semantic.index, .summary, .roots and .types, tests/MUTATION.md). Through the
+command line in this process (CliRunner), on a package written to a temporary folder:
+REL204 reports `x.get(url)` without a timeout only where `x` is known to be a
+`requests.Session`."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reliability_lint.cli import cli
+
+
+def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], *args: str, select: str = "REL204") -> list[str]:
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    command = ["check", "--select", select, "--output-format", "concise", "--no-cache", "--no-progress", *args]
+    result = CliRunner().invoke(cli, command, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    # every finding, of any code: a crash of the model shows as REL000 on the file
+    return sorted(line.split(": ")[0] for line in result.stdout.splitlines() if re.match(r"\S+:\d+:\d+: REL\d", line))
+
+
+def test_a_session_made_by_a_function_of_another_module_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/clients.py": "import requests\n\ndef make():\n    return requests.Session()\n",
+        "pkg/use.py": "from pkg.clients import make\n\nmake().get('u')\n",
+    }
+    assert run(tmp_path, monkeypatch, files) == ["pkg/use.py:3:1"]
+
+
+BASE = '''\
+import requests
+
+
+class Loader:
+    def __init__(self):
+        self.s = requests.Session()
+
+    def session(self):
+        return self.s
+
+    def __enter__(self):
+        return self
+
+    async def asession(self):
+        return self.s
+
+
+SESSIONS = [requests.Session()]
+NUMBERS = [1]
+LOADER = Loader()
+
+
+def make():
+    return requests.Session()
+'''
+
+# A module whose values come from another module of the project: its summary holds
+# references (`Ref`) that the index resolves when it is read.
+RELAY = '''\
+from pkg.base import Loader, SESSIONS, NUMBERS, LOADER, make
+from pkg import base
+from pkg.base import *
+
+L = Loader()
+ATTR = L.s
+METHOD = L.session()
+with Loader() as ENTERED:
+    pass
+for ELEMENT in SESSIONS:
+    pass
+for NUMBER in NUMBERS:
+    pass
+MADE = make()
+THROUGH = base.LOADER.s
+FROM_MODULE = base.make()
+'''
+
+# (what is imported from the relay, the statement using it, whether it is a Session)
+RELAYED = [
+    ("an attribute of a value of another module", "from pkg.relay import ATTR\nATTR.get('u')\n", True),
+    ("a method's result on a value of another module", "from pkg.relay import METHOD\nMETHOD.get('u')\n", True),
+    ("what a with of another module's class enters", "from pkg.relay import ENTERED\nENTERED.s.get('u')\n", True),
+    ("an element of another module's list", "from pkg.relay import ELEMENT\nELEMENT.get('u')\n", True),
+    ("an element of a list of numbers", "from pkg.relay import NUMBER\nNUMBER.get('u')\n", False),
+    ("another module's function's result", "from pkg.relay import MADE\nMADE.get('u')\n", True),
+    ("an attribute through a module", "from pkg.relay import THROUGH\nTHROUGH.get('u')\n", True),
+    ("a function through a module", "from pkg.relay import FROM_MODULE\nFROM_MODULE.get('u')\n", True),
+    ("a name imported into the relay", "from pkg.relay import make\nmake().get('u')\n", True),
+    ("a name of the relay's star import", "from pkg.relay import SESSIONS\nfor s in SESSIONS:\n    s.get('u')\n", True),
+    ("a method of a value, called through its module", "import pkg.base\npkg.base.LOADER.session().get('u')\n", True),
+    ("an attribute of a value, through its module", "import pkg.base\npkg.base.LOADER.s.get('u')\n", True),
+    ("a value called", "import pkg.base\npkg.base.LOADER().get('u')\n", False),
+    ("a value as an annotation", "from pkg.base import LOADER\ndef f(x: LOADER):\n    x.get('u')\n", False),
+    ("a class nested in a value", "from pkg.base import LOADER\nLOADER.s.get('u')\n", True),
+    ("a star import's list", "from pkg.base import *\nfor s in SESSIONS:\n    s.get('u')\n", True),
+    ("a star import's class object", "from pkg.base import *\nL = Loader\nL.s.get('u')\n", False),
+    ("an imported class object", "from pkg.base import Loader\nL = Loader\nL.s.get('u')\n", False),
+    ("a class object through its module", "from pkg import base\nL = base.Loader\nL.s.get('u')\n", False),
+    ("an awaited method of another module's class", "from pkg.base import Loader\nasync def f():\n    (await Loader().asession()).get('u')\n", True),
+    ("a method not awaited of another module's class", "from pkg.base import Loader\nLoader().asession().get('u')\n", False),
+    ("a library method's result", "from pkg.base import make\nmake().prepare().get('u')\n", False),
+    ("a method inherited from another module's class", "from pkg.base import Loader\nclass Mine(Loader):\n    def run(self):\n        self.session().get('u')\n", True),
+    ("an attribute inherited from another module's class", "from pkg.base import Loader\nclass Mine(Loader):\n    def run(self):\n        self.s.get('u')\n", True),
+    ("a module alone", "import pkg.base as b\nb.get('u')\n", False),
+]
+
+
+@pytest.mark.parametrize(("main", "known"), [case[1:] for case in RELAYED], ids=[case[0] for case in RELAYED])
+def test_what_a_module_relays_from_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, known: bool) -> None:
+    files = {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/relay.py": RELAY, "pkg/main.py": main}
+    last = main.count("\n")
+    found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/main.py:")]
+    assert [int(place.split(":")[1]) for place in found] == ([last] if known else [])
+
+
+OBS = """\
+import logging
+
+logger = logging.getLogger("pkg")
+
+
+def report_failure(where):
+    logger.error("failure in %s", where)
+
+
+def cleanup():
+    pass
+
+
+async def areport(where):
+    raise RuntimeError(where)
+"""
+
+JOB = """\
+from pkg.obs import report_failure, cleanup
+from pkg import obs
+import pkg.obs as alias
+
+
+def a():
+    try:
+        step()
+    except Exception:
+        report_failure("a")
+
+
+def b():
+    try:
+        step()
+    except Exception:
+        cleanup()
+
+
+def c():
+    try:
+        step()
+    except Exception:
+        obs.report_failure("c")
+
+
+def d():
+    try:
+        step()
+    except Exception:
+        alias.cleanup()
+
+
+def e():
+    try:
+        step()
+    except Exception:
+        obs.logger()
+"""
+
+
+def test_a_handler_that_calls_another_module_s_reporting_function_reports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "pkg/obs.py": OBS, "pkg/job.py": JOB}
+    found = run(tmp_path, monkeypatch, files, select="REL102")
+    assert [place for place in found if place.startswith("pkg/job.py:")] == ["pkg/job.py:16:5", "pkg/job.py:30:5", "pkg/job.py:37:5"]
+
+
+SESSIONS_MODULE = """\
+import typing
+import requests
+from pkg.other import Base, Plain
+
+
+class ApiSession(requests.Session):
+    pass
+
+
+class Deeper(ApiSession):
+    pass
+
+
+class Typed(typing.Generic, requests.Session):
+    pass
+
+
+class Remote(Base):
+    pass
+
+
+class Odd(make()):
+    pass
+
+
+class Own(requests.Session):
+    def get(self, url):
+        return super().get(url, timeout=3)
+
+
+class NotASession(Plain):
+    pass
+"""
+USES = """\
+from pkg.sessions import ApiSession, Deeper, Typed, Remote, Odd, Own, NotASession
+ApiSession().get('u')
+Deeper().get('u')
+Typed().get('u')
+Remote().get('u')
+Odd().get('u')
+Own().get('u')
+NotASession().get('u')
+"""
+
+
+def test_the_bases_of_another_module_s_session_subclass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/other.py": "import requests\n\nclass Base(requests.Session):\n    pass\n\nclass Plain:\n    pass\n",
+        "pkg/sessions.py": SESSIONS_MODULE,
+        "pkg/uses.py": USES,
+    }
+    found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/uses.py:")]
+    assert found == ["pkg/uses.py:2:1", "pkg/uses.py:3:1", "pkg/uses.py:4:1", "pkg/uses.py:5:1"]

@@ -1,0 +1,99 @@
+"""The semantic model's inference within one module (issue 18, mutmut survivors of
+reliability_lint.semantic.model and .scopes, tests/MUTATION.md). Seen as a user sees it:
+REL204 reports `s.get(url)` without a timeout only where `s` is known to be a
+`requests.Session` (or the module `requests`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from reliability_lint.testing import check_text
+
+H = "import requests\n"
+
+
+def reported(text: str, select: str = "REL204") -> list[int]:
+    return [f.line for f in check_text(text, select=[select])]
+
+
+def test_a_method_returning_an_attribute_set_in_init_is_followed() -> None:
+    text = H + (
+        "class C:\n"
+        "    def __init__(self):\n"
+        "        self.s = requests.Session()\n"
+        "    def session(self):\n"
+        "        return self.s\n"
+        "    def use(self):\n"
+        "        self.session().get('u')\n"
+    )
+    assert reported(text) == [8]
+
+
+INIT = "    def __init__(self):\n        self.s = requests.Session()\n"
+RUN = '    def run(self):\n        self.s.get("u")\n'
+CALL = "    def run(self):\n        self.make().get('u')\n"
+MAKE = "    def make(self):\n        return requests.Session()\n"
+# (what is resolved, source, the line reported or None)
+CASES = [
+    ("a method of a class that inherits itself", H + "class A(A):\n" + CALL, None),
+    ("a base we cannot see hides the next one's attribute", H + "class A:\n" + INIT + "class B(mixin(), A):\n" + RUN, None),
+    ("a base we cannot see hides the next one's method", H + "class A:\n" + MAKE + "class B(mixin(), A):\n" + CALL, None),
+    ("a builtin base lets the next one's attribute through", H + "class A:\n" + INIT + "class B(Exception, A):\n" + RUN, 7),
+    ("a builtin base lets the next one's method through", H + "class A:\n" + MAKE + "class B(object, A):\n" + CALL, 7),
+    ("an attribute annotated two ways", H + "class A:\n    s: requests.Session\n    def __init__(self):\n        self.s: Foo = make()\n" + RUN, None),
+    ("an async property is a coroutine", H + "class A:\n    @property\n    async def s(self):\n        return requests.Session()\n" + RUN, None),
+    ("a classmethod's first argument", H + "class A:\n" + INIT + "    @classmethod\n    def run(self):\n        self.s.get('u')\n", None),
+    ("a staticmethod through builtins", H + "import builtins\nclass A:\n" + INIT + "    @builtins.staticmethod\n    def run(self):\n        self.s.get('u')\n", None),
+    ("a method without arguments", H + "class A:\n" + INIT + "    def helper():\n        pass\n" + RUN, 8),
+    ("a lambda in a class body", H + "class A:\n" + INIT + "    f = lambda self: self.s.get('u')\n" + RUN, 7),
+    ("an awaited method", H + "class A:\n    async def make(self):\n        return requests.Session()\n    async def run(self):\n        (await self.make()).get('u')\n", 6),
+    ("a base bound to a value hides the next one", H + "class A:\n" + INIT + "Base = make()\nclass B(Base, A):\n" + RUN, None),
+    ("a typing base lets the next one's method through", H + "import typing\nclass A:\n" + MAKE + "class B(typing.Generic, A):\n" + CALL, 8),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+def test_what_a_base_class_gives(text: str, line: int | None) -> None:
+    assert reported(text) == ([] if line is None else [line])
+
+
+# (what is resolved, source, the line reported or None)
+NAME_CASES = [
+    ("a walrus in a function binds there, not in the module", H + "def f():\n    (s := requests.Session())\n" + 's.get("u")\n', None),
+    ("a walrus in a function is read there", H + "def f():\n    (s := requests.Session())\n    " + 's.get("u")\n', 4),
+    ("a star import's name bound in an enclosing class", "from requests import *\nclass A:\n    get = 1\n    def f(self):\n        get('u')\n", None),
+    ("a star import's name bound in the class itself", "from requests import *\nclass A:\n    get = 1\n    get('u')\n", None),
+    ("a star import's name in a method", "from requests import *\nclass A:\n    def f(self):\n        get('u')\n", 4),
+    ("None | X", H + "def f(s: None | requests.Session):\n    " + 's.get("u")\n', 3),
+    ("X | something unknown", H + "def f(s: requests.Session | Foo):\n    " + 's.get("u")\n', None),
+    ("Optional imported under another name", H + "from typing import Optional as Opt\ndef f(s: Opt[requests.Session]):\n    " + 's.get("u")\n', 4),
+    ("Optional not imported", H + "def f(s: Optional[requests.Session]):\n    " + 's.get("u")\n', 3),
+    ("a Union of one", H + "from typing import Union\ndef f(s: Union[requests.Session]):\n    " + 's.get("u")\n', 4),
+    ("a comprehension's value from its own variable", H + "ss = [s for s in [requests.Session()]]\nfor x in ss:\n    x.get('u')\n", 4),
+    ("a comprehension's variable is its own", H + "[s for s in [requests.Session()]]\n" + 's.get("u")\n', None),
+    ("a for's tuple target rebinds", H + "s = requests.Session()\nfor s, t in make():\n    " + 's.get("u")\n', None),
+    ("a with's tuple target rebinds", H + "s = requests.Session()\nwith make() as (s, t):\n    " + 's.get("u")\n', None),
+    ("a decorator that is an attribute of a call is no property", H + "class A:\n    @make().x.property\n    def s(self):\n        return requests.Session()\n" + RUN, None),
+    ("a starred target holds a list", H + "a, *s = 1, requests.Session()\n" + 's.get("u")\n', None),
+    ("the targets around a starred one pair with their values", H + "a, *t, s = 1, 2, requests.Session()\n" + 's.get("u")\n', 3),
+    ("**kwargs is bound in the function", H + "s = requests.Session()\ndef f(**s):\n    " + 's.get("u")\n', None),
+    ("*args is bound in the function", H + "s = requests.Session()\ndef f(*s):\n    " + 's.get("u")\n', None),
+    ("a default of None joined with a value", H + "def make(s=None):\n    if a:\n        return requests.Session()\n    return s\nmake().get('u')\n", None),
+    ("a bare return", H + "def make():\n    if a:\n        return\n    return requests.Session()\nmake().get('u')\n", 6),
+    ("if-else with an unknown branch", H + "s = requests.Session() if a else make()\n" + 's.get("u")\n', 3),
+    ("if-else with an unknown body", H + "s = make() if a else requests.Session()\n" + 's.get("u")\n', 3),
+    ("if-else with another module's value, no project", H + "import other\ns = requests.Session() if a else other.x\n" + 's.get("u")\n', 4),
+    ("a global bound two ways", H + "def setup():\n    global s\n    s = requests.Session()\ndef reset():\n    global s\n    s = make()\ndef use():\n    " + 's.get("u")\n', None),
+    ("two string annotations", H + 'def f(a: "int"):\n    a.get("u")\ndef g(s: "requests.Session"):\n    s.get("u")\n', 5),
+    ("a string annotation read where it is written", H + 'Session = 1\nfrom requests import Session\ndef f(s: "Session"):\n    s.get("u")\n', 5),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in NAME_CASES], ids=[case[0] for case in NAME_CASES])
+def test_what_a_name_holds(text: str, line: int | None) -> None:
+    assert reported(text) == ([] if line is None else [line])
+
+
+def test_a_library_method_gives_its_return_type() -> None:
+    text = "from google.cloud import bigquery\nc = bigquery.Client()\nc.query('q').result()\n"
+    assert reported(text, "REL201") == [3]
