@@ -209,3 +209,199 @@ def test_a_logger_made_in_the_handler_is_no_reporter_itself(logger: str) -> None
     assert [r[2] for r in rows(in_handler(f"{logger}.error('x %s', exc)", head=head), ["REL107"])] == ["REL107"]
     # what the arguments of the logger's calls do still counts
     assert rows(in_handler("logging.getLogger(reporter.report_name()).debug('x')", head=head), ["REL103"]) == []
+
+
+# ------------------------------------------------------------------ REL105
+
+WEB = "`except Exception` answers `{}` (2xx): the request (a Pub/Sub push, a task) counts as handled and the failure is lost"
+FLASK = "from flask import Flask, jsonify, Response, make_response\napp = Flask(__name__)\n"
+FASTAPI = "from fastapi import FastAPI, APIRouter\nfrom fastapi.responses import JSONResponse\napp = FastAPI()\n"
+
+
+def route(answer: str, decorator: str = "@app.route('/push', methods=['POST'])", head: str = FLASK, body: str = "cleanup()") -> str:
+    return f"{head}{decorator}\ndef push():\n    try:\n        handle()\n    except Exception:\n        {body}\n        return {answer}\n    return '', 204\n"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["'', 200", "'ok', 204", "{'a': 1}", "'ok'", "f'{x}'", "jsonify(ok=False)", "Response('x')", "Response('x', 202)", "Response('x', status=200)", "make_response('x')", "('', 299)"],
+)
+def test_a_flask_route_answering_2xx_from_a_broad_handler_is_reported(answer: str) -> None:
+    text = route(answer)
+    line = text.splitlines().index("    except Exception:") + 1
+    assert rows(text, ["REL105"]) == [(line, 4, "REL105", WEB.format(answer))]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["'', 500", "'', 199", "'', 300", "'', status", "None", "jsonify(ok=False, status=500)", "jsonify(x, status_code=200)", "Response('x', 500)", "Response('x', status=503)", "Response('x', status=code)", "make_response('x', 'y', 'z')", "build()", "0", "[1]", "('x',)"],
+)
+def test_a_route_answering_a_failure_or_an_unknown_status_is_not_rel105(answer: str) -> None:
+    assert rows(route(answer), ["REL105"]) == []
+
+
+@pytest.mark.parametrize(
+    ("decorator", "head"),
+    [
+        ("@app.get('/push')", FASTAPI),
+        ("@app.post('/push', status_code=201)", FASTAPI),
+        ("@router.api_route('/push')", FASTAPI + "router = APIRouter()\n"),
+        ("@bp.put('/push')", "import flask\nbp = flask.Blueprint('b', __name__)\n"),
+        ("@app.delete('/push')", FLASK),
+        ("@app.patch('/push')", FLASK),
+        ("@functions_framework.http", "import functions_framework\n"),
+        ("@ff.http", "import functions_framework as ff\n"),
+    ],
+)
+def test_each_framework_s_routes_are_web_handlers(decorator: str, head: str) -> None:
+    assert [r[2] for r in rows(route("'', 200", decorator, head), ["REL105"])] == ["REL105"]
+
+
+@pytest.mark.parametrize(
+    ("decorator", "head"),
+    [
+        ("@app.post('/push', status_code=500)", FASTAPI),
+        ("@app.post('/push', status_code=code)", FASTAPI),
+        ("@app.post('/push', status_code=302)", FASTAPI),
+        ("@app.post('/push', status_code=199)", FASTAPI),
+        ("@app.route('/push')", "app = make_app()\n"),
+        ("@app.task('/push')", FLASK),
+        ("@app.route", FLASK),
+        ("@http", "from functions_framework import cloud_event as http\n"),
+        ("@cache", FLASK),
+        ("", FLASK),
+    ],
+)
+def test_look_alikes_of_routes_are_not_web_handlers(decorator: str, head: str) -> None:
+    assert rows(route("'', 200", decorator, head), ["REL105"]) == []
+
+
+def test_a_fastapi_response_needs_an_explicit_2xx_status() -> None:
+    assert [r[2] for r in rows(route("JSONResponse({}, status_code=200)", "@app.get('/x')", FASTAPI), ["REL105"])] == ["REL105"]
+    assert [r[2] for r in rows(route("JSONResponse({})", "@app.get('/x')", FASTAPI), ["REL105"])] == ["REL105"]
+    assert rows(route("JSONResponse({}, 200)", "@app.get('/x')", FASTAPI), ["REL105"]) == []  # a second positional is not a status there
+    assert rows(route("JSONResponse({}, status_code=500)", "@app.get('/x')", FASTAPI), ["REL105"]) == []
+
+
+def test_rel105_is_reported_once_at_the_first_2xx_answer_even_after_a_log() -> None:
+    text = route("'ok', 200", body="log.error('x')\n        if a:\n            return 'bad', 500\n        if b:\n            return 'x', 201", head=FLASK + "import logging\nlog = logging.getLogger()\n")
+    assert [(r[2], r[3]) for r in rows(text, ["REL105"])] == [("REL105", WEB.format("'x', 201"))]
+    assert rows(route("'', 200", body="raise"), ["REL105"]) == []
+
+
+def test_rel105_s_fix_answers_500_and_logs_first() -> None:
+    head = FLASK + "import logging\nlog = logging.getLogger()\n"
+    text = route("'failed', 200", head=head)
+    expected = text.replace("        cleanup()\n", '        log.exception("Request failed; answering 500")\n        cleanup()\n').replace("'failed', 200", "'failed', 500")
+    assert fix_text(text, ["REL105"]) == expected
+    assert fix_text(text, ["REL105"], unsafe_fixes=False) == text
+    logged = route("'failed', 200", head=head, body="log.error('x')")
+    assert fix_text(logged, ["REL105"]) == logged.replace("'failed', 200", "'failed', 500")
+    info = route("'failed', 200", head=head, body="log.info('x')")
+    assert 'log.exception("Request failed' in fix_text(info, ["REL105"])
+    (finding,) = check_text(text, ["REL105"])
+    assert finding.fix is not None and finding.fix.message == "Answer 500 (after logging the error) so that the sender retries"
+    status = route("Response('x', status=200)", head=head, body="log.error('x')")
+    assert fix_text(status, ["REL105"]) == status.replace("status=200", "status=500")
+    positional = route("Response('x', 202)", head=head, body="log.error('x')")
+    assert fix_text(positional, ["REL105"]) == positional.replace("202)", "500)")
+
+
+def test_rel105_s_fix_without_a_module_logger_imports_logging() -> None:
+    text = route("'failed', 200")
+    fixed = fix_text(text, ["REL105"])
+    assert 'logging.exception("Request failed; answering 500")\n        cleanup()' in fixed
+    assert "import logging" in fixed
+    crlf = text.replace("\n", "\r\n")
+    assert 'logging.exception("Request failed; answering 500")\r\n        cleanup()' in fix_text(crlf, ["REL105"])
+
+
+def test_rel105_without_a_literal_status_or_on_the_handler_s_line_has_no_log_edit() -> None:
+    (finding,) = check_text(route("'ok'"), ["REL105"])
+    assert finding.fix is None
+    one_line = FLASK + "@app.route('/x')\ndef push():\n    try:\n        handle()\n    except Exception: return '', 200\n    return '', 204\n"
+    assert fix_text(one_line, ["REL105"]) == one_line.replace("'', 200", "'', 500")
+
+
+# ------------------------------------------------------------------ REL106
+
+SUPPRESS = "`{}` silences every error in the block, bugs included; suppress the exceptions you expect"
+
+
+@pytest.mark.parametrize(
+    ("head", "call"),
+    [
+        ("import contextlib\n", "contextlib.suppress(Exception)"),
+        ("from contextlib import suppress\n", "suppress(BaseException)"),
+        ("from contextlib import suppress as quiet\n", "quiet(KeyError, Exception)"),
+        ("import contextlib2\n", "contextlib2.suppress(Exception)"),
+        ("import contextlib, builtins\n", "contextlib.suppress(builtins.Exception)"),
+    ],
+)
+def test_suppress_of_a_broad_exception_is_reported(head: str, call: str) -> None:
+    text = f"{head}with {call}:\n    go()\n"
+    assert rows(text, ["REL106"]) == [(2, 5, "REL106", SUPPRESS.format(call))]
+    text = f"{head}async def f():\n    async with other(), {call} as x:\n        go()\n"
+    assert [r[2] for r in rows(text, ["REL106"])] == ["REL106"]
+
+
+@pytest.mark.parametrize(
+    ("head", "call"),
+    [
+        ("import contextlib\n", "contextlib.suppress(KeyError)"),
+        ("import contextlib\n", "contextlib.suppress()"),
+        ("import contextlib\nclass Exception(ValueError): ...\n", "contextlib.suppress(Exception)"),
+        ("import errors, contextlib\n", "contextlib.suppress(errors.Exception)"),
+        ("from mylib import suppress\n", "suppress(Exception)"),
+        ("", "open(Exception)"),
+        ("import contextlib\n", "factory()(Exception)"),
+    ],
+)
+def test_suppress_of_specific_exceptions_or_another_suppress_is_not_rel106(head: str, call: str) -> None:
+    assert rows(f"{head}with {call}:\n    go()\n", ["REL106"]) == []
+
+
+def test_rel106_needs_the_word_suppress_in_the_file() -> None:
+    assert rows("from contextlib import suppress as s\nwith s(Exception):\n    go()\n", ["REL106"])[0][2] == "REL106"
+    assert rows("import contextlib as c\nwith getattr(c, 'supp' + 'ress')(Exception):\n    go()\n", ["REL106"]) == []
+
+
+# ------------------------------------------------------------------ REL107
+
+TRACEBACK = "`{}()` logs the error without its traceback; use `.exception(...)` in the handler"
+
+
+@pytest.mark.parametrize(("body", "shown"), [("log.error('x %s', exc)", "log.error"), ("log.critical(exc)", "log.critical"), ("logging.error(f'{exc}')", "logging.error"), ("log.log(logging.ERROR, exc)", "log.log")])
+def test_an_error_logged_without_its_traceback_is_reported(body: str, shown: str) -> None:
+    text = in_handler(body)
+    assert rows(text, ["REL107"]) == [(7, 8, "REL107", TRACEBACK.format(shown))]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "log.error('x')",
+        "log.error('x %s', exc, exc_info=True)",
+        "log.error('x %s', exc, exc_info=False)",
+        "log.error('x %s', exc, exc_info=exc)",
+        "log.error('x %s', exc, stack_info=True)",
+        "log.exception('x %s', exc)",
+        "log.warning('x %s', exc)",
+        "log.error('x %s', exc); errors.append(exc)",
+        "log.error('x %s', exc); reporter.alert()",
+        "log.error('x %s', exc); log.exception('y')",
+        "log.error('x %s', exc); raise",
+        "frames.error('x %s', exc)",
+    ],
+)
+def test_an_error_logged_with_its_traceback_or_otherwise_is_not_rel107(body: str) -> None:
+    assert rows(in_handler(body), ["REL107"]) == []
+
+
+def test_rel107_s_fix_is_safe_and_only_for_error() -> None:
+    text = in_handler("log.error('x %s', exc)")
+    assert fix_text(text, ["REL107"], unsafe_fixes=False) == text.replace("log.error(", "log.exception(")
+    (finding,) = check_text(in_handler("log.critical('x %s', exc)"), ["REL107"])
+    assert finding.fix is None
+    text = in_handler("log.error('x %s', exc)\n        log.error('y %s', exc)")
+    assert [r[0] for r in rows(text, ["REL107"])] == [7]
