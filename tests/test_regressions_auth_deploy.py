@@ -150,4 +150,4 @@ def test_an_empty_custom_delimiter_is_no_delimiter() -> None:
     """Bug found by mutation testing: `--set-env-vars=^^K=V` split the value by "", which
     raised ValueError: the whole run ended in an internal error (REL000, exit 2)."""
     assert [r[3] for r in rows("gcloud run deploy svc --set-env-vars=^^DB_PASSWORD=Xk29slQpw7ab\n")] == ["REL514"]
-    assert [r[3] for r in rows("gcloud run deploy svc --set-env-vars=^;^A=1;DB_PASSWORD=Xk29slQpw7ab\n")] == ["REL514"]
+    assert [r[3] for r in rows("gcloud run deploy svc --set-env-vars=^@^A=1@DB_PASSWORD=Xk29slQpw7ab\n")] == ["REL514"]
