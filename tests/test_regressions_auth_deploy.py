@@ -151,3 +151,144 @@ def test_an_empty_custom_delimiter_is_no_delimiter() -> None:
     raised ValueError: the whole run ended in an internal error (REL000, exit 2)."""
     assert [r[3] for r in rows("gcloud run deploy svc --set-env-vars=^^DB_PASSWORD=Xk29slQpw7ab\n")] == ["REL514"]
     assert [r[3] for r in rows("gcloud run deploy svc --set-env-vars=^@^A=1@DB_PASSWORD=Xk29slQpw7ab\n")] == ["REL514"]
+
+
+# ------------------------------------------------------------------ where commands are read from
+
+DEPLOY = "gcloud run deploy svc --allow-unauthenticated"
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line"),
+    [
+        ("deploy.sh", f"{DEPLOY}\n", 1),
+        ("deploy.bash", f"set -e\n{DEPLOY}\n", 2),
+        ("deploy.zsh", f"{DEPLOY}\n", 1),
+        ("deploy.ksh", f"{DEPLOY}\n", 1),
+        ("Makefile", f"deploy:\n\t@{DEPLOY}\n", 2),
+        ("makefile", f"deploy:\n\t-{DEPLOY}\n", 2),
+        ("GNUmakefile", f"deploy:\n\t+{DEPLOY}\n", 2),
+        ("rules.mk", f"deploy:\n\t{DEPLOY}\n", 2),
+        ("Dockerfile", f"FROM x\nRUN {DEPLOY}\n", 2),
+        ("Containerfile", f"FROM x\nrun {DEPLOY}\n", 2),
+        ("Dockerfile.prod", f"FROM x\nRUN set -e && \\\n  {DEPLOY}\n", 2),
+        ("deploy.dockerfile", f"FROM x\nRUN {DEPLOY}\n", 2),
+        ("RUNBOOK.md", f"Deploy:\n\n```sh\n{DEPLOY}\n```\n", 4),
+        ("notes.markdown", f"```console\n$ {DEPLOY}\n```\n", 2),
+        ("notes.md", f"  ```bash\n{DEPLOY}\n  ```\n", 2),
+        ("notes.md", f"~~~~ shell title\n{DEPLOY}\n~~~~\n", 2),
+        ("notes.md", f"```Terminal\n{DEPLOY}\n```\n", 2),
+        ("notes.md", f"```python\nx = 1\n```\n```sh\n{DEPLOY}\n```\n", 5),
+    ],
+)
+def test_commands_are_read_from_each_kind_of_deploy_file(path: str, text: str, line: int) -> None:
+    assert [(r[0], r[3]) for r in rows(text, path=path)] == [(line, "REL511")]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("notes.md", f"```python\n{DEPLOY}\n```\n"),
+        ("notes.md", f"```\n{DEPLOY}\n```\n"),
+        ("notes.md", f"{DEPLOY}\n"),
+        ("notes.md", f"    ```sh\n{DEPLOY}\n```\n"),
+        ("notes.md", f"```sh\n```python\n```\n{DEPLOY}\n"),
+        ("Makefile", f"{DEPLOY}\n"),
+        ("Makefile", f"deploy:\n  {DEPLOY}\n"),
+        ("Dockerfile", f"FROM x\nCMD {DEPLOY}\n"),
+        ("Dockerfile", f"FROM x\n# RUN {DEPLOY}\n"),
+        ("deploy.txt", f"{DEPLOY}\n"),
+        ("deploy.py", f"{DEPLOY!r}\n"),
+    ],
+)
+def test_text_that_is_not_a_shell_command_is_not_read(path: str, text: str) -> None:
+    assert found(text, path=path) == []
+
+
+def test_a_markdown_block_ends_only_at_its_own_fence() -> None:
+    text = f"````sh\n```\n{DEPLOY}\n````\n{DEPLOY}\n"
+    assert [r[0] for r in rows(text, path="notes.md")] == [3]
+    text = f"```sh\n{DEPLOY}\n``` more\n{DEPLOY}\n```\n"
+    assert [r[0] for r in rows(text, path="notes.md")] == [2, 4]
+
+
+@pytest.mark.parametrize(
+    ("path", "text"),
+    [
+        ("Makefile", "FLAG = --allow-unauthenticated\ndeploy:\n\tgcloud run deploy svc $(FLAG)\n"),
+        ("Makefile", "export FLAG := --allow-unauthenticated\ndeploy:\n\tgcloud run deploy svc ${FLAG}\n"),
+        ("Makefile", "A ?= --allow-unauthenticated\nFLAG = $(A)\ndeploy:\n\tgcloud run deploy svc $(FLAG)\n"),
+        ("Dockerfile", "FROM x\nARG FLAG=--allow-unauthenticated\nRUN gcloud run deploy svc $FLAG\n"),
+        ("Dockerfile", 'FROM x\nENV FLAG "--allow-unauthenticated"\nRUN gcloud run deploy svc $FLAG\n'),
+        ("deploy.sh", "FLAG=--allow-unauthenticated\ngcloud run deploy svc $FLAG\n"),
+        ("deploy.sh", "export FLAG=--allow-unauthenticated\ngcloud run deploy svc ${FLAG}\n"),
+        ("deploy.sh", "readonly FLAG=--allow-unauthenticated\ngcloud run deploy svc \"$FLAG\"\n"),
+        ("deploy.sh", "gcloud run deploy svc \\\n  --region us \\\n  --allow-unauthenticated\n"),
+        ("deploy.sh", "for svc in a; do\n  gcloud run deploy $svc --allow-unauthenticated\ndone\n"),
+        ("deploy.sh", "for svc in a; do gcloud run deploy $svc --allow-unauthenticated; done\n"),
+        ("deploy.sh", "cd app && gcloud run deploy svc --allow-unauthenticated\n"),
+        ("deploy.sh", "set -e; gcloud run deploy svc --allow-unauthenticated | tee log\n"),
+    ],
+)
+def test_variables_continuations_loops_and_operators_are_followed(path: str, text: str) -> None:
+    assert found(text, path=path) == ["REL511"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "gcloud run deploy svc '$FLAG'\n",
+        "FLAG='--allow-unauthenticated'\ngcloud run deploy svc '$FLAG'\n",
+        "gcloud run deploy svc \"--allow-unauthenticated\n",
+        "gcloud run deploy svc \\\\\n--allow-unauthenticated\n",
+        "gcloud run deploy svc  # --allow-unauthenticated\n",
+        "FLAG=--allow-unauthenticated\ngcloud run deploy svc $FLAGS\n",
+    ],
+)
+def test_quotes_comments_and_unknown_variables_are_respected(text: str) -> None:
+    assert found(text) == []
+
+
+def test_a_deploy_file_without_gcloud_is_not_read() -> None:
+    assert found("echo deploy --allow-unauthenticated\n") == []
+
+
+# ------------------------------------------------------------------ REL515
+
+
+def test_a_public_deploy_of_an_open_route_is_rel515(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL511', 'REL515']\n")
+    (tmp_path / "svc").mkdir()
+    (tmp_path / "svc" / "main.py").write_text("from flask import Flask\napp = Flask(__name__)\n\n@app.post('/run')\ndef run():\n    return ''\n\n@app.post('/two')\ndef two():\n    return ''\n")
+    (tmp_path / "svc" / "deploy.sh").write_text("gcloud run deploy svc --source . --allow-unauthenticated\n")
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "deploy.sh").write_text("gcloud run deploy other --source ../svc --allow-unauthenticated\n")
+    (tmp_path / "remote.sh").write_text("gcloud run deploy r --source gs://b/x --allow-unauthenticated\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--output-format", "concise", "."], catch_exceptions=False)
+    lines = sorted(line for line in result.stdout.splitlines() if ": REL5" in line)
+    assert lines == [
+        "other/deploy.sh:1:1: REL515 `gcloud run deploy other` makes the service public with --allow-unauthenticated, and route POST `/run` (`run`) (svc/main.py:5) (and 1 more) checks no credentials: anyone on the internet can call it",
+        "remote.sh:1:1: REL511 `gcloud run deploy r` makes the service public with --allow-unauthenticated: anyone on the internet can call it; use IAM (`--no-allow-unauthenticated`, `roles/run.invoker`) unless it is meant to be public",
+        "svc/deploy.sh:1:1: REL515 `gcloud run deploy svc` makes the service public with --allow-unauthenticated, and route POST `/run` (`run`) (svc/main.py:5) (and 1 more) checks no credentials: anyone on the internet can call it",
+    ]
+
+
+def test_a_public_deploy_of_a_cloud_function_s_entry_point(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL511', 'REL515']\n")
+    (tmp_path / "main.py").write_text("def handle(request):\n    return 'ok'\n\ndef other(request):\n    return 'ok'\n")
+    (tmp_path / "deploy.sh").write_text(
+        "gcloud functions deploy handle --trigger-http --allow-unauthenticated\n"
+        "gcloud functions deploy fn --entry-point other --trigger-http --allow-unauthenticated\n"
+        "gcloud functions deploy missing --trigger-http --allow-unauthenticated\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--output-format", "concise", "."], catch_exceptions=False)
+    lines = [line.split(": ", 1)[1].split(" makes")[0] for line in result.stdout.splitlines() if ": REL5" in line]
+    assert lines == ["REL515 `gcloud functions deploy handle`", "REL515 `gcloud functions deploy fn`", "REL511 `gcloud functions deploy missing`"]
+    assert "Cloud Function `handle` (main.py:1) checks no credentials" in result.stdout
+
+
+def test_a_loop_deploys_each_of_its_services() -> None:
+    text = "for svc in a b; do\n  gcloud run deploy $svc --allow-unauthenticated\ndone\ngcloud run deploy $svc --allow-unauthenticated\n"
+    assert [r[4].split(" makes")[0] for r in rows(text)] == ["`gcloud run deploy a`", "`gcloud run deploy b`", "`gcloud run deploy`"]  # after the loop: unknown
