@@ -292,3 +292,66 @@ def test_a_public_deploy_of_a_cloud_function_s_entry_point(tmp_path: Path, monke
 def test_a_loop_deploys_each_of_its_services() -> None:
     text = "for svc in a b; do\n  gcloud run deploy $svc --allow-unauthenticated\ndone\ngcloud run deploy $svc --allow-unauthenticated\n"
     assert [r[4].split(" makes")[0] for r in rows(text)] == ["`gcloud run deploy a`", "`gcloud run deploy b`", "`gcloud run deploy`"]  # after the loop: unknown
+
+
+# ------------------------------------------------------------------ YAML: Cloud Build and CI
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("steps:\n- name: gcr.io/google.com/cloudsdktool/cloud-sdk\n  args: [gcloud, run, deploy, svc, --allow-unauthenticated]\n", [3]),
+        ("steps:\n- name: gcr.io/cloud-builders/gcloud\n  args:\n  - run\n  - deploy\n  - svc\n  - --allow-unauthenticated\n", [4]),
+        ("steps:\n- name: gcr.io/x/cloud-sdk:slim\n  args: [gcloud, run, deploy, svc, --allow-unauthenticated]\n", [3]),
+        ("steps:\n- name: gcr.io/x/cloud-sdk:latest\n  args: [gcloud, run, deploy, svc, --allow-unauthenticated]\n", [3]),
+        ("steps:\n- name: gcr.io/x/cloud-sdk/\n  args: [gcloud, run, deploy, svc, --allow-unauthenticated]\n", [3]),
+        ("steps:\n- name: x\n  entrypoint: gcloud\n  args: [run, deploy, svc, --allow-unauthenticated]\n", [4]),
+        ("steps:\n- name: x\n  entrypoint: bash\n  args: [-c, 'gcloud run deploy svc --allow-unauthenticated']\n", [4]),
+        ("steps:\n- name: x\n  entrypoint: /bin/sh\n  args: [-ec, 'gcloud run deploy svc --allow-unauthenticated']\n", [4]),
+        ("steps:\n- name: gcr.io/x/bash\n  args:\n  - -c\n  - |\n    set -e\n    gcloud run deploy svc --allow-unauthenticated\n", [7]),
+        ("steps:\n- name: x\n  script: |\n    gcloud run deploy svc --allow-unauthenticated\n", [4]),
+        ("steps:\n- name: x\n  entrypoint: bash\n  env: ['FLAG=--allow-unauthenticated', 'X']\n  args: [-c, 'gcloud run deploy svc $FLAG']\n", [5]),
+        ("substitutions:\n  _FLAG: --allow-unauthenticated\nsteps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy, svc, '${_FLAG}']\n", [5]),
+        ("substitutions:\n  _FLAG: --allow-unauthenticated\nsteps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy, svc, $_FLAG]\n", [5]),
+        ("jobs:\n  deploy:\n    steps:\n    - run: gcloud run deploy svc --allow-unauthenticated\n", [4]),
+        ("jobs:\n  deploy:\n    steps:\n    - run: |\n        echo go\n        gcloud run deploy svc --allow-unauthenticated\n", [6]),
+        ("deploy:\n  script:\n  - echo go\n  - gcloud run deploy svc --allow-unauthenticated\n", [4]),
+        ("deploy:\n  before_script: gcloud run deploy svc --allow-unauthenticated\n", [2]),
+        ("deploy:\n  after_script: [gcloud run deploy svc --allow-unauthenticated]\n", [2]),
+        ("a: &x\n  script: gcloud run deploy svc --allow-unauthenticated\nb: *x\n", [2]),
+        ("---\nother: 1\n---\njobs:\n  d:\n    steps:\n    - run: gcloud run deploy svc --allow-unauthenticated\n", [7]),
+    ],
+)
+def test_commands_are_read_from_cloud_build_and_ci_yaml(text: str, lines: list[int]) -> None:
+    assert [(r[0], r[3]) for r in rows(text, path="cloudbuild.yaml")] == [(line, "REL511") for line in lines]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "steps:\n- name: x\n  args: [run, deploy, svc, --allow-unauthenticated]\n",
+        "steps:\n- name: x\n  entrypoint: bash\n  args: [-x, 'gcloud run deploy svc --allow-unauthenticated']\n",
+        "steps:\n- name: x\n  entrypoint: python\n  args: [-c, 'gcloud run deploy svc --allow-unauthenticated']\n",
+        "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy, svc, '${_FLAG}']\n",
+        "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy, svc, '$$_FLAG']\n",
+        "jobs:\n  d:\n    steps:\n    - name: gcloud run deploy svc --allow-unauthenticated\n",
+        "notes: gcloud run deploy svc --allow-unauthenticated\n",
+        "",
+    ],
+)
+def test_yaml_that_runs_no_public_deploy(text: str) -> None:
+    assert found(text, path="cloudbuild.yaml") == []
+
+
+def test_unreadable_yaml_is_a_file_error_where_it_breaks() -> None:
+    found = [(f.line, f.col, f.end_col, f.code, f.message) for f in check_text("a: [\n gcloud: x\n", ["REL511", "REL000"], path="ci.yml")]
+    assert found == [(1, 0, 0, "REL000", "cannot read the YAML at line 3: its gcloud commands are not checked")]
+
+
+def test_a_cloud_sdk_step_s_args_that_name_gcloud_are_its_command() -> None:
+    """Bug found by mutation testing: the cloud-sdk image has no entrypoint, so its args
+    start with `gcloud`; a second `gcloud` was put before them and the deploy was missed."""
+    text = "steps:\n- name: gcr.io/google.com/cloudsdktool/cloud-sdk\n  args: [gcloud, run, deploy, svc, --allow-unauthenticated]\n"
+    assert [r[4].split(" makes")[0] for r in rows(text, path="cloudbuild.yaml")] == ["`gcloud run deploy svc`"]
+    text = "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy, svc, --allow-unauthenticated]\n"
+    assert [r[4].split(" makes")[0] for r in rows(text, path="cloudbuild.yaml")] == ["`gcloud run deploy svc`"]
