@@ -335,3 +335,8 @@ def test_the_fix_adds_import_logging_only_when_the_module_has_no_logger() -> Non
     assert fixed(text).startswith("import json\nimport logging\n") or fixed(text).startswith("import logging\nimport json\n")
     text = "import logging as lg\ntry:\n    go()\nexcept Exception:\n    pass\n"
     assert fixed(text).count("import") == 1
+
+
+def test_the_log_call_goes_after_a_header_whose_type_holds_a_colon() -> None:
+    text = "import logging\nlog = logging.getLogger()\ntry:\n    go()\nexcept (errors[1:2],\n        Exception):\n    undo()\n"
+    assert fixed(text) == text.replace("    undo()", '    log.exception("Error in module example; continuing")\n    undo()')

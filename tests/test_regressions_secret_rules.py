@@ -316,3 +316,21 @@ def test_a_notebook_s_output_is_a_notebook(tmp_path: Path, monkeypatch: pytest.M
             "outputs": [{"output_type": "stream", "name": "stdout", "text": ["aws_key: AKIAIOSFODNN7EXAMPLF\n"]}]}  # fmt: skip
     (tmp_path / "nb.ipynb").write_text(json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     assert [line.split(": REL302 ")[1] for line in concise(tmp_path, monkeypatch)] == ["AWS Access Key in a notebook: AKIA…(20 chars), in the outputs of cell 1"]
+
+
+def test_an_accessor_is_checked_once_its_name_is_filled_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`settings.{name}` is no expression until {name} is a name; `{name}` itself is a set."""
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.secrets]\naccessor = 'settings.{name}'\naccessor-imports = []\n")
+    (tmp_path / "job.py").write_text('db_password = "Xk29slQpw7ab"\n')
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--no-progress", "--select", "REL301", "--output-format", "concise", ".")
+    assert code == 1, out + err
+    assert "job.py:1:15: REL301" in out
+
+
+@pytest.mark.parametrize("spec", ["None", "3", "True"])
+def test_an_import_spec_must_be_a_module_name_not_any_expression(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, spec: str) -> None:
+    (tmp_path / "pyproject.toml").write_text(f"[tool.reliability-lint.secrets]\naccessor-imports = ['{spec}']\n")
+    (tmp_path / "job.py").write_text("x = 1\n")
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--no-progress", ".")
+    assert code == 2, out + err
+    assert 'accessor-imports must be a list like ["os"]' in err
