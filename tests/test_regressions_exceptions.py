@@ -340,3 +340,10 @@ def test_the_fix_adds_import_logging_only_when_the_module_has_no_logger() -> Non
 def test_the_log_call_goes_after_a_header_whose_type_holds_a_colon() -> None:
     text = "import logging\nlog = logging.getLogger()\ntry:\n    go()\nexcept (errors[1:2],\n        Exception):\n    undo()\n"
     assert fixed(text) == text.replace("    undo()", '    log.exception("Error in module example; continuing")\n    undo()')
+
+
+def test_the_log_call_goes_after_a_header_with_a_comment_before_its_colon() -> None:
+    text = "import logging\nlog = logging.getLogger()\ntry:\n    go()\nexcept (Exception  # why: flaky\n):\n    undo()\n"
+    assert fixed(text) == text.replace("    undo()", '    log.exception("Error in module example; continuing")\n    undo()')
+    text = text.replace("except (Exception", "except (  # why: flaky\n    Exception")
+    assert fixed(text) == text.replace("    undo()", '    log.exception("Error in module example; continuing")\n    undo()')
