@@ -405,3 +405,9 @@ def test_rel107_s_fix_is_safe_and_only_for_error() -> None:
     assert finding.fix is None
     text = in_handler("log.error('x %s', exc)\n        log.error('y %s', exc)")
     assert [r[0] for r in rows(text, ["REL107"])] == [7]
+
+
+def test_rel105_s_fix_logs_with_a_module_logger_bound_below_the_route() -> None:
+    """A route runs after the module is loaded: a logger bound below it is bound by then."""
+    text = route("'failed', 200") + "import logging\nlog = logging.getLogger()\n"
+    assert 'log.exception("Request failed; answering 500")\n        cleanup()' in fix_text(text, ["REL105"])
