@@ -347,3 +347,15 @@ def test_the_log_call_goes_after_a_header_with_a_comment_before_its_colon() -> N
     assert fixed(text) == text.replace("    undo()", '    log.exception("Error in module example; continuing")\n    undo()')
     text = text.replace("except (Exception", "except (  # why: flaky\n    Exception")
     assert fixed(text) == text.replace("    undo()", '    log.exception("Error in module example; continuing")\n    undo()')
+
+
+def test_a_body_of_placeholders_on_several_lines_keeps_them() -> None:
+    head = "import logging\nlog = logging.getLogger()\ntry:\n    go()\n"
+    assert fixed(head + "except Exception:\n    pass\n    ...\n") == head + 'except Exception:\n    log.exception("Error in module example; continuing")\n    pass\n    ...\n'
+
+
+@pytest.mark.parametrize(("first", "header"), [("\n", "\r\n"), ("\r\n", "\n")])
+def test_the_log_line_ends_as_its_header_line_does(first: str, header: str) -> None:
+    text = f"import logging{first}log = logging.getLogger(){first}try:{first}    go(){first}except Exception:{header}    undo(){first}"
+    expected = text.replace(f"except Exception:{header}", f'except Exception:{header}    log.exception("Error in module example; continuing"){header}')
+    assert fixed(text) == expected

@@ -411,3 +411,51 @@ def test_rel105_s_fix_logs_with_a_module_logger_bound_below_the_route() -> None:
     """A route runs after the module is loaded: a logger bound below it is bound by then."""
     text = route("'failed', 200") + "import logging\nlog = logging.getLogger()\n"
     assert 'log.exception("Request failed; answering 500")\n        cleanup()' in fix_text(text, ["REL105"])
+
+
+# ------------------------------------------------------------------ survivors of the first mutation run
+
+
+def spans(text: str, codes: list[str]) -> list[tuple[int, int, int, int, str]]:
+    return [(f.line, f.col, f.end_line, f.end_col, f.code) for f in check_text(text, codes)]
+
+
+HEADER = "import logging\nlog = logging.getLogger()\n" + FLASK + "@app.post('/x')\ndef push():\n    try:\n        return go()\n    except (KeyError,\n            Exception):  # noqa: CODE\n        {body}\n"
+
+
+@pytest.mark.parametrize(("code", "body"), [("REL103", "log.info('x')"), ("REL104", "cleanup()\n        return None\n    return rows"), ("REL105", "cleanup()\n        return '', 200")])
+def test_a_silent_handler_is_reported_on_its_header_and_its_noqa_is_read_there(code: str, body: str) -> None:
+    text = HEADER.replace("{body}", body)
+    if code == "REL104":
+        text = text.replace("@app.post('/x')\n", "")
+    line = text.splitlines().index("    except (KeyError,") + 1
+    assert spans(text.replace("  # noqa: CODE", ""), [code]) == [(line, 4, line + 1, 22, code)]
+    assert spans(text.replace("CODE", code), [code]) == []
+
+
+def test_the_fixes_of_rel103_and_rel105_are_unsafe() -> None:
+    (low,) = check_text(in_handler("log.info('x')"), ["REL103"])
+    (web,) = check_text(route("'failed', 200"), ["REL105"])
+    assert low.fix is not None and low.fix.applicability == "unsafe"
+    assert web.fix is not None and web.fix.applicability == "unsafe"
+
+
+def test_rel103_s_fix_renames_the_method_on_the_line_it_ends_on() -> None:
+    text = in_handler("logging.getLogger(\n            'a'\n        ).info('x')")
+    assert fix_text(text, ["REL103"]) == text.replace(").info(", ").exception(")
+
+
+def test_a_bare_return_in_a_route_s_handler_answers_nothing() -> None:
+    assert spans(route("", body="cleanup()"), ["REL105"]) == []
+
+
+@pytest.mark.parametrize(("answer", "reported"), [("Response('x', status=300)", False), ("Response('x', status=299)", True), ("Response('x', status=200)", True), ("Response('x', status=199)", False), ("Response('x', 300)", False), ("Response('x', 299)", True)])
+def test_a_response_s_status_is_2xx_from_200_to_299(answer: str, reported: bool) -> None:
+    assert bool(spans(route(answer), ["REL105"])) is reported
+
+
+def test_rel105_s_fix_reads_names_bound_in_the_route() -> None:
+    text = FLASK.replace(", Response", "") + "@app.route('/x', methods=['POST'])\ndef push():\n    from flask import Response\n    try:\n        handle()\n    except Exception:\n        log_it()\n        return Response('x', status=200)\n    return '', 204\n"
+    (finding,) = check_text(text, ["REL105"])
+    assert finding.fix is not None
+    assert "Response('x', status=500)" in fix_text(text, ["REL105"])
