@@ -359,3 +359,22 @@ def test_the_log_line_ends_as_its_header_line_does(first: str, header: str) -> N
     text = f"import logging{first}log = logging.getLogger(){first}try:{first}    go(){first}except Exception:{header}    undo(){first}"
     expected = text.replace(f"except Exception:{header}", f'except Exception:{header}    log.exception("Error in module example; continuing"){header}')
     assert fixed(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("head", "body"),
+    [
+        ("import logging.handlers\n", "logging.basicConfig()"),
+        ("import logging as lg\n", "lg.captureWarnings(True)"),
+        ("import logging as lg\n", "lg.handlers.flush_all()"),
+        ("", "logging.handlers.flush_all()"),
+    ],
+)
+def test_any_function_of_logging_counts_however_logging_is_named(head: str, body: str) -> None:
+    """`lg.handlers.x()` counts as `logging.handlers.x()` does (it counted only one dot deep)."""
+    assert found(f"{head}try:\n    go()\nexcept Exception:\n    {body}\n", ["REL102"]) == []
+
+
+@pytest.mark.parametrize("body", ["handlers[0]()", "factory()()", "(lambda: 0)()"])
+def test_a_call_of_no_name_does_not_surface_the_error(body: str) -> None:
+    assert found(f"try:\n    go()\nexcept Exception:\n    {body}\n", ["REL102"]) == [(3, "REL102")]

@@ -459,3 +459,15 @@ def test_rel105_s_fix_reads_names_bound_in_the_route() -> None:
     (finding,) = check_text(text, ["REL105"])
     assert finding.fix is not None
     assert "Response('x', status=500)" in fix_text(text, ["REL105"])
+
+
+@pytest.mark.parametrize(("status", "web"), [("200", True), ("299", True), ("300", False), ("199", False)])
+def test_a_route_declaring_a_2xx_status_code_is_a_web_handler(status: str, web: bool) -> None:
+    text = route("'', 200", f"@app.post('/x', status_code={status})", FASTAPI)
+    assert bool(spans(text, ["REL105"])) is web
+
+
+@pytest.mark.parametrize(("answer", "reported"), [("Response('x', 200)", True), ("Response('x', 201)", True), ("Response('x', 300)", False)])
+def test_a_werkzeug_response_s_positional_status_is_read(answer: str, reported: bool) -> None:
+    text = route(answer, head="from werkzeug.wrappers import Response\nimport flask\napp = flask.Flask(__name__)\n")
+    assert bool(spans(text, ["REL105"])) is reported

@@ -162,7 +162,7 @@ def _receiver_calls(call: ast.Call) -> list[int]:
     """The calls of a log call's receiver chain (`getLogger("a")`, `.getChild("b")`), not
     of their arguments."""
     found = []
-    node = call.func.value if isinstance(call.func, ast.Attribute) else call.func
+    node: ast.expr = call.func
     while isinstance(node, (ast.Call, ast.Attribute)):
         if isinstance(node, ast.Call):
             found.append(id(node))
