@@ -4,7 +4,13 @@ model built once per file (`rules._lazy_model`), seen through the rules that use
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from click.testing import CliRunner
+
+from reliability_lint.cli import cli
 
 from reliability_lint.testing import check_text
 
@@ -71,3 +77,62 @@ def test_the_file_s_model_is_built_once_and_shared_by_the_families() -> None:
     assert codes == ["REL103", "REL204"]
     assert sorted(f.code for f in check_text(text, ["REL103"])) == ["REL103"]
     assert sorted(f.code for f in check_text(text, ["REL204"])) == ["REL204"]
+
+
+# ------------------------------------------------------------------ what a handler does (rules.exceptions.handlers)
+
+
+def low(body: str, head: str = "") -> list[str]:
+    """REL103 for a handler that logs at debug and then runs `body`: reported when `body`
+    cannot surface the error."""
+    text = f"import logging\nlog = logging.getLogger()\n{head}def f(reporter, client, values):\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n        {body}\n"
+    return [f.code for f in check_text(text, ["REL103"])]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "bugsnag.notify(None)", "warnings.warn('x')", "traceback.format_exc()", "os.abort()", "sys.exit(1)", "print('x')",
+        "sentry_sdk.flush()", "rollbar.wait()", "traceback.print_stack()", "os._exit(1)",
+        "reporter.alert()", "client.publish('x')", "values.record(1)", "values.send()",
+    ],
+)
+def test_calls_that_may_surface_the_error(body: str) -> None:
+    head = "import os, sys, traceback, warnings, sentry_sdk, rollbar, bugsnag\n"
+    assert low(body, head) == []
+
+
+@pytest.mark.parametrize("body", ["values.append(1)", "client.close()", "cleanup()", "os.getcwd()", "int('1')", "reporter.close()"])
+def test_calls_that_cannot_surface_the_error(body: str) -> None:
+    assert low(body, "import os\n") == ["REL103"]
+
+
+def test_a_helper_of_the_module_surfaces_the_error_when_it_raises_or_logs() -> None:
+    assert low("fail()", "def fail():\n    raise RuntimeError()\n") == []
+    assert low("fail()", "def fail():\n    log.error('x')\n") == []
+    assert low("fail()", "def fail():\n    return 1\n") == ["REL103"]
+    assert low("report()", "def report():\n    return 1\n") == ["REL103"]  # the module's own helper: its body decides, not its name
+    assert low("Report()", "class Report:\n    pass\n") == []  # not a function: its name decides
+
+
+def test_an_unbound_name_counts_only_as_print() -> None:
+    assert low("print('x')") == []
+    assert low("report_error('x')") == ["REL103"]
+
+
+def test_a_logger_of_another_module_of_the_project_is_a_logger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL103']\n")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "shared.py").write_text("import logging\nimport requests\nlog = logging.getLogger('shared')\nclient = requests.Session()\n\ndef fail():\n    raise RuntimeError()\n\ndef quiet():\n    return 1\n")
+    (pkg / "job.py").write_text(
+        "from pkg.shared import log, client, fail, quiet\n\n"
+        "def a():\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n\n"
+        "def b():\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n        fail()\n\n"
+        "def c():\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n        quiet()\n\n"
+        "def d():\n    try:\n        return go()\n    except Exception:\n        client.debug('x')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--output-format", "json", "pkg"], catch_exceptions=False)
+    assert sorted(f["location"]["row"] for f in json.loads(result.stdout)) == [6, 19]
