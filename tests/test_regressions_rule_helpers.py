@@ -92,8 +92,8 @@ def low(body: str, head: str = "") -> list[str]:
 @pytest.mark.parametrize(
     "body",
     [
-        "bugsnag.notify(None)", "warnings.warn('x')", "traceback.format_exc()", "os.abort()", "sys.exit(1)", "print('x')",
-        "sentry_sdk.flush()", "rollbar.wait()", "traceback.print_stack()", "os._exit(1)",
+        "bugsnag.leave_breadcrumb(None)", "warnings.simplefilter('x')", "traceback.format_exc()", "os.abort()", "sys.exit(1)", "print('x')",
+        "sentry_sdk.flush()", "rollbar.wait()", "traceback.extract_stack()", "os._exit(1)", "sentry_sdk.capture_message('x')",
         "reporter.alert()", "client.publish('x')", "values.record(1)", "values.send()",
     ],
 )
@@ -136,3 +136,14 @@ def test_a_logger_of_another_module_of_the_project_is_a_logger(tmp_path: Path, m
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--output-format", "json", "pkg"], catch_exceptions=False)
     assert sorted(f["location"]["row"] for f in json.loads(result.stdout)) == [6, 19]
+
+
+def test_a_helper_defined_in_the_function_is_read_too() -> None:
+    text = "import logging\nlog = logging.getLogger()\ndef f():\n    def stop():\n        raise RuntimeError()\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n        stop()\n"
+    assert [f.code for f in check_text(text, ["REL103"])] == []
+    assert [f.code for f in check_text(text.replace("raise RuntimeError()", "return 1"), ["REL103"])] == ["REL103"]
+
+
+def test_a_name_from_a_star_import_is_judged_by_its_name() -> None:
+    assert low("report_error('x')", "from reporting import *\n") == []
+    assert low("tidy('x')", "from reporting import *\n") == ["REL103"]
