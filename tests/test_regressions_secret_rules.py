@@ -334,3 +334,24 @@ def test_an_import_spec_must_be_a_module_name_not_any_expression(tmp_path: Path,
     code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--no-progress", ".")
     assert code == 2, out + err
     assert 'accessor-imports must be a list like ["os"]' in err
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [(f"x = {{**base, 'password': {VALUE}}}\n", "password"), (f"f = lambda token={VALUE}: token\n", "token"), (f"f(**{{'password': {VALUE}}})\n", "password")],
+)
+def test_more_places_a_literal_is_bound_to_a_name(text: str, name: str) -> None:
+    assert [r[3] for r in rel301(text)] == [f"Hardcoded {name} in `{name}`: {SHOWN}"]
+
+
+def test_rel302_points_at_the_value() -> None:
+    text = "[db]\nuser = app\naws_key = AKIAIOSFODNN7EXAMPLF\n"
+    ((line, col, end_line, end, message),) = [(f.line, f.col, f.end_line, f.end_col, f.message) for f in check_text(text, ["REL302"], path="settings.ini")]
+    assert (line, end_line, text.splitlines()[2][col:end]) == (3, 3, "AKIAIOSFODNN7EXAMPLF")
+    assert message == "AWS Access Key in a config file: AKIA…(20 chars)"
+
+
+def test_rel302_reads_unquoted_values_in_configuration_files_only() -> None:
+    line = "password = Xk29slQpw7abQ\n"
+    assert [f.code for f in check_text(line, ["REL302"], path="settings.ini")] == ["REL302"]
+    assert [f.code for f in check_text(line, ["REL302"], path="notes.txt")] == []
