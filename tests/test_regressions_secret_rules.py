@@ -355,3 +355,10 @@ def test_rel302_reads_unquoted_values_in_configuration_files_only() -> None:
     line = "password = Xk29slQpw7abQ\n"
     assert [f.code for f in check_text(line, ["REL302"], path="settings.ini")] == ["REL302"]
     assert [f.code for f in check_text(line, ["REL302"], path="notes.txt")] == []
+
+
+def test_each_private_key_of_a_file_is_redacted_up_to_its_own_end() -> None:
+    body = "MIIEpAIBAAKCAQEA1c7x9z5Pad7OejecsQ0bu3aumdHg0Bo0mEHnHMAcfPt5ANLq"
+    block = f'"""-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"""'
+    text = f"FIRST_TEXT = {block}\nSECOND_TEXT = {block}\n"
+    assert [r[3].rpartition("…")[2] for r in rel301(text)] == ["(121 chars) in `FIRST_TEXT`", "(121 chars) in `SECOND_TEXT`"]
