@@ -362,3 +362,8 @@ def test_each_private_key_of_a_file_is_redacted_up_to_its_own_end() -> None:
     block = f'"""-----BEGIN RSA PRIVATE KEY-----\n{body}\n-----END RSA PRIVATE KEY-----"""'
     text = f"FIRST_TEXT = {block}\nSECOND_TEXT = {block}\n"
     assert [r[3].rpartition("…")[2] for r in rel301(text)] == ["(121 chars) in `FIRST_TEXT`", "(121 chars) in `SECOND_TEXT`"]
+
+
+def test_rel301_s_fix_is_unsafe() -> None:
+    (finding,) = check_text(f"db_password = {VALUE}\n", ["REL301"])
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
