@@ -367,3 +367,21 @@ def test_each_private_key_of_a_file_is_redacted_up_to_its_own_end() -> None:
 def test_rel301_s_fix_is_unsafe() -> None:
     (finding,) = check_text(f"db_password = {VALUE}\n", ["REL301"])
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+@pytest.mark.parametrize("target", ["config[key]", "config[0]", "config[b'password']"])
+def test_a_subscript_by_anything_but_a_string_names_nothing_in_a_file_with_secret_names(target: str) -> None:
+    assert rel301(f"password_file = 'a'\n{target} = {VALUE}\n") == []
+
+
+def test_a_comparison_with_a_subscript_is_not_a_binding() -> None:
+    assert rel301(f"if config['password'] == {VALUE}: ...\n") == []
+
+
+def test_the_environment_name_keeps_the_name_s_own_letters() -> None:
+    assert rel301(f"X_TOKEN = {VALUE}\n")[0][4] == read_it("X_TOKEN")
+
+
+def test_a_shape_after_one_held_by_a_reported_binding_is_reported() -> None:
+    text = "aws_secret_key = 'AKIAIOSFODNN7EXAMPLF'\nupload('AKIAIOSFODNN7EXAMPLG')\n"
+    assert [(r[0], r[3].split(":")[0]) for r in rel301(text)] == [(1, "Hardcoded key in `aws_secret_key`"), (2, "Hardcoded AWS Access Key")]
