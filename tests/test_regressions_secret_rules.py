@@ -385,3 +385,16 @@ def test_the_environment_name_keeps_the_name_s_own_letters() -> None:
 def test_a_shape_after_one_held_by_a_reported_binding_is_reported() -> None:
     text = "aws_secret_key = 'AKIAIOSFODNN7EXAMPLF'\nupload('AKIAIOSFODNN7EXAMPLG')\n"
     assert [(r[0], r[3].split(":")[0]) for r in rel301(text)] == [(1, "Hardcoded key in `aws_secret_key`"), (2, "Hardcoded AWS Access Key")]
+
+
+def test_a_comment_s_keyword_secret_after_a_shape_is_reported_and_unquoted_values_are_not() -> None:
+    assert [r[1] for r in rel301('# AKIAIOSFODNN7EXAMPLF password="Vq83kdLw0pZe"\n')] == [2, 33]
+    assert [r[3] for r in rel301('# password="Vq83kdLw0pZe" token=Xk29slQpw7abQ\n')] == ["Hardcoded Secret Keyword in a comment: Vq83…(12 chars)"]
+
+
+def test_the_shown_line_hides_the_whole_literal_a_shape_lies_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "m.py").write_text('note = "see AKIAIOSFODNN7EXAMPLF here"\n')
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--no-progress", "--select", "REL301", "m.py")
+    assert code == 1, out + err
+    assert '1 | note = "see …(29 chars)"' in out
+    assert " here" not in out.replace(" wherever", "")
