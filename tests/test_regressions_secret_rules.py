@@ -398,3 +398,12 @@ def test_the_shown_line_hides_the_whole_literal_a_shape_lies_in(tmp_path: Path, 
     assert code == 1, out + err
     assert '1 | note = "see …(29 chars)"' in out
     assert " here" not in out.replace(" wherever", "")
+
+
+def test_lock_and_oversized_files_are_counted_as_skipped_by_their_reason(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.secrets]\nmax-file-size = 10\n")
+    for name, text in (("poetry.lock", "x = 1\n"), ("deps.lock", "x = 1\n"), ("big.ini", "aws_key = AKIAIOSFODNN7EXAMPLF\n")):
+        (tmp_path / name).write_text(text)
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--no-progress", ".")
+    assert code == 0, out + err
+    assert "Skipped 2 lock files.\n" in out and "Skipped 2 oversized files.\n" in out  # big.ini and pyproject.toml
