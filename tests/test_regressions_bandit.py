@@ -68,4 +68,3 @@ def test_a_bandit_finding_s_position_and_message() -> None:
 
 def test_the_pack_is_off_by_default() -> None:
     assert [f.code for f in check_text(SHELL + "\n") if f.code.startswith("B")] == []
-
