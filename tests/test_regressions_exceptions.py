@@ -378,3 +378,14 @@ def test_any_function_of_logging_counts_however_logging_is_named(head: str, body
 @pytest.mark.parametrize("body", ["handlers[0]()", "factory()()", "(lambda: 0)()"])
 def test_a_call_of_no_name_does_not_surface_the_error(body: str) -> None:
     assert found(f"try:\n    go()\nexcept Exception:\n    {body}\n", ["REL102"]) == [(3, "REL102")]
+
+
+def test_a_function_defined_in_the_handler_does_not_stop_the_reading_of_the_rest() -> None:
+    text = "try:\n    go()\nexcept Exception:\n    def later():\n        pass\n    raise\n"
+    assert found(text, ["REL102"]) == []
+
+
+def test_rel102_s_noqa_is_read_on_every_line_of_the_except_header() -> None:
+    text = "try:\n    go()\nexcept (KeyError,\n        Exception):  # noqa: REL102\n    pass\n"
+    assert found(text, ["REL102"]) == []
+    assert found(text.replace("  # noqa: REL102", ""), ["REL102"]) == [(3, "REL102")]
