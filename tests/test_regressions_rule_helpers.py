@@ -147,3 +147,24 @@ def test_a_helper_defined_in_the_function_is_read_too() -> None:
 def test_a_name_from_a_star_import_is_judged_by_its_name() -> None:
     assert low("report_error('x')", "from reporting import *\n") == []
     assert low("tidy('x')", "from reporting import *\n") == ["REL103"]
+
+
+def test_a_project_function_is_judged_by_its_body_not_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\nselect = ['REL103']\n")
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "shared.py").write_text("def send_summary():\n    return 1\n\ndef tidy():\n    raise RuntimeError()\n")
+    (pkg / "job.py").write_text(
+        "import logging\nfrom pkg.shared import send_summary, tidy\nlog = logging.getLogger()\n\n"
+        "def a():\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n        send_summary()\n\n"
+        "def b():\n    try:\n        return go()\n    except Exception:\n        log.debug('x')\n        tidy()\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--output-format", "json", "pkg"], catch_exceptions=False)
+    assert sorted(f["location"]["row"] for f in json.loads(result.stdout)) == [8]
+
+
+def test_a_call_of_a_call_is_no_reporter() -> None:
+    assert low("handlers[0]()") == ["REL103"]
+    assert low("factory()()") == ["REL103"]
