@@ -211,7 +211,9 @@ def _def_position(handler: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef
     col = ctx.source.char_col(line, handler.col_offset)
     text = ctx.source.line(line)
     name = getattr(handler, "name", "")
-    end = text.find(name, col)
+    keyword = "class" if isinstance(handler, ast.ClassDef) else "def"
+    after = text.find(keyword, col)  # the name after the keyword: `def d` holds a `d` before it
+    end = text.find(name, after + len(keyword)) if after >= 0 else -1
     return (line, col, line, end + len(name) if end >= 0 else len(text))
 
 

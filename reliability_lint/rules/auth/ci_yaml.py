@@ -90,7 +90,9 @@ def _cloud_build(top: dict[str, Any]) -> list[Command]:
                 found.extend(_substituted(commands(_script_of(node, env)), substitutions))
         elif entrypoint == "gcloud" or (entrypoint is None and name.rstrip("/").endswith(("/gcloud", "cloud-sdk", "cloud-sdk:latest", "cloud-sdk:slim"))):
             if arg_nodes:
-                words = tuple(["gcloud", *(a.value for a in arg_nodes)])
+                values = [a.value for a in arg_nodes]
+                # the cloud-sdk image has no entrypoint: its args name gcloud themselves
+                words = tuple(values if values[0] == "gcloud" else ["gcloud", *values])
                 lines = tuple(sorted({_first_line(a) for a in arg_nodes}))
                 found.extend(_substituted([Command(words, lines)], substitutions))
     return found

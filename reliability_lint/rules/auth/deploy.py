@@ -156,7 +156,9 @@ def env_pairs(value: str) -> list[tuple[str, str]]:
     """`K=V,K2=V2`, or gcloud's `^DELIM^K=V<DELIM>K2=V2` for values holding commas."""
     delimiter = ","
     if value.startswith("^") and value.count("^") >= 2:
-        delimiter, _, value = value[1:].partition("^")
+        custom, _, rest = value[1:].partition("^")
+        if custom:  # `^^...` names no delimiter: splitting by "" would raise
+            delimiter, value = custom, rest
     pairs = []
     for item in value.split(delimiter):
         name, equals, setting = item.partition("=")

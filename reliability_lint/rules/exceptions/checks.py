@@ -179,8 +179,8 @@ def _reports_error(call: ast.Call, ctx: CheckContext) -> bool | None:
     name = dotted_name(call.func)
     if name in _REPORTING_CALLS or name.startswith("logging."):
         return True
-    receiver = name.rpartition(".")[0]
-    if receiver and receiver in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...)
+    module, dot, _ = name.partition(".")
+    if dot and module in _logging_aliases(ctx)["module"]:  # import logging as lg; lg.error(...), as logging.*
         return True
     return None if may_be_logger_call(call) or name else False
 

@@ -129,7 +129,8 @@ def scope_of(module: Module, function: ast.AST | None) -> Scope:
 def read_handler(module: Module, handler: ast.ExceptHandler, scope: Scope) -> Reading:
     reading = Reading()
     in_logs: set[int] = set()
-    nodes = own_nodes(handler.body)
+    receivers: set[int] = set()  # the calls that make a log call's logger: `logging.getLogger(...).info(...)`
+    nodes = own_nodes(handler.body)  # outer nodes first: a log call before its receiver
     for node in nodes:
         if isinstance(node, ast.Raise):
             reading.raises = True
@@ -140,6 +141,9 @@ def read_handler(module: Module, handler: ast.ExceptHandler, scope: Scope) -> Re
             if log is not None:
                 reading.logs.append(log)
                 in_logs.update(id(n) for n in ast.walk(node))
+                receivers.update(_receiver_calls(node))
+            elif id(node) in receivers:
+                pass  # `getLogger` makes the logger, it reports nothing (its name is no reporter's)
             elif isinstance(node.func, ast.Attribute) and (node.func.attr in LEVELS or node.func.attr == "log"):
                 reading.unknown_logs = True  # `x.error(...)` on something the model cannot tell
             elif _may_report(module, node, scope):
@@ -152,6 +156,20 @@ def read_handler(module: Module, handler: ast.ExceptHandler, scope: Scope) -> Re
                 else:
                     reading.uses_error = True
     return reading
+
+
+def _receiver_calls(call: ast.Call) -> list[int]:
+    """The calls of a log call's receiver chain (`getLogger("a")`, `.getChild("b")`), not
+    of their arguments."""
+    found = []
+    node: ast.expr = call.func
+    while isinstance(node, (ast.Call, ast.Attribute)):
+        if isinstance(node, ast.Call):
+            found.append(id(node))
+            node = node.func
+        else:
+            node = node.value
+    return found
 
 
 def log_call(module: Module, call: ast.Call, scope: Scope) -> LogCall | None:
