@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ALL = (
     "diff_lines", "baseline", "cache", "cache_table", "redaction", "config", "secret_detect", "secret_prefilter",
     "fix", "fixing", "applicability", "engine",
-    "semantic", "rules.timeouts", "rules.exceptions", "rules.secrets", "rules.todos", "rules.bandit",
+    "semantic", "rules.timeouts", "rules.exceptions", "rules.secrets", "rules.todos", "rules.bandit", "rules.auth",
 )  # fmt: skip
 _LINE = re.compile(r"^\s*(?P<name>reliability_lint\.\S+__mutmut_\d+): (?P<status>.+)$")
 _NOT_KILLED = ("survived", "timeout", "no tests", "suspicious")
