@@ -89,3 +89,18 @@ def test_the_bound_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -
     for wrong in ("", "soon", "0", "-3"):
         monkeypatch.setenv(command.ENVIRONMENT, wrong)
         assert command.timeout() == command.DEFAULT_TIMEOUT
+
+
+def test_without_git_a_dotenv_file_is_reported_as_not_ignored(tmp_path: Path) -> None:
+    """No git on PATH: what REL303 cannot learn from git is "unknown", never a crash; the
+    file is still reported (it may be committed next) and the rest of the run goes on."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    (tmp_path / ".env").write_text("DEBUG=1\n")
+    (tmp_path / ".gitignore").write_text(".env\n")  # only git could read it
+    (tmp_path / "job.py").write_text("try:\n    g()\nexcept:\n    pass\n")
+    done = run_tool("check", "--no-cache", "--output-format", "concise", ".", cwd=tmp_path, env=dict(os.environ, PATH=str(empty)))
+    lines = done.stdout.splitlines()
+    assert any(line.startswith(".env:1:1: REL303") and "is not ignored by .gitignore" in line for line in lines), done.stdout
+    assert any(line.startswith("job.py:3:") and "REL101" in line for line in lines), done.stdout
+    assert "REL000" not in done.stdout and "Traceback" not in done.stderr

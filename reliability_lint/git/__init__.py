@@ -11,9 +11,9 @@ from reliability_lint.git.command import GitTimeout
 from reliability_lint.git.blame import UNCOMMITTED, BlameLine, blame_file, blame_files, parse_porcelain
 from reliability_lint.git.listing import git_listing
 from reliability_lint.git.scratch import scratch_git_dir
-from reliability_lint.git.state import committed, git_status, git_token, head_state, repository_path
+from reliability_lint.git.state import FileState, file_state, git_token, head_state
 
 __all__ = [
-    "UNCOMMITTED", "BlameLine", "GitTimeout", "blame_file", "blame_files", "committed", "git_listing", "git_status",
-    "git_token", "head_state", "parse_porcelain", "repository_path", "scratch_git_dir",
+    "UNCOMMITTED", "BlameLine", "FileState", "GitTimeout", "blame_file", "blame_files", "file_state", "git_listing",
+    "git_token", "head_state", "parse_porcelain", "scratch_git_dir",
 ]  # fmt: skip

@@ -3,6 +3,7 @@ the token of the state that git-reading rules depend on (the cache keys on it)."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -32,11 +33,21 @@ def git_token(root: Path) -> str:
     return "/".join(parts)
 
 
-def git_status(path: Path) -> str:
-    """"tracked", "ignored" or "untracked", by git (a scratch repository outside of one)."""
+@dataclass(frozen=True)
+class FileState:
+    """What REL303 asks of git about one file."""
+
+    status: str  # "tracked", "ignored" or "untracked"
+    repository_path: str | None  # from the top of its repository (as `git status` shows it); None outside one
+    committed: bool  # a commit reachable from HEAD holds it (else, if tracked, it is only staged)
+
+
+def file_state(path: Path) -> FileState:
+    """The file's state by git, in as few calls as the answer needs (a text tree can hold
+    many .env files): outside a repository, a scratch one applies the folder's .gitignore."""
     folder, name = path.absolute().parent, path.name
     if not folder.is_dir():
-        return "untracked"
+        return FileState("untracked", None, False)
 
     def git(*args: str, env: dict[str, str] | None = None) -> int:
         try:
@@ -45,13 +56,18 @@ def git_status(path: Path) -> str:
             return 128
         return done.returncode
 
+    prefix = _output(folder, "rev-parse", "--show-prefix")
+    if prefix is None:  # not a repository, or no git
+        try:
+            with scratch_git_dir(folder) as env:
+                ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env)
+        except OSError:
+            ignored = 128
+        return FileState("ignored" if ignored == 0 else "untracked", None, False)
     if git("ls-files", "--error-unmatch", "--", name) == 0:
-        return "tracked"
+        return FileState("tracked", prefix + name, bool(_output(folder, "log", "-1", "--format=%H", "--", name)))
     ignored = git("check-ignore", "-q", "--", name)
-    if ignored == 128:  # not a repository: the .gitignore files of this folder still speak
-        with scratch_git_dir(folder) as env:
-            ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env)
-    return "ignored" if ignored == 0 else "untracked"
+    return FileState("ignored" if ignored == 0 else "untracked", prefix + name, False)
 
 
 def _output(folder: Path, *args: str) -> str | None:
@@ -60,17 +76,6 @@ def _output(folder: Path, *args: str) -> str | None:
     except OSError:
         return None
     return done.stdout.strip() if done.returncode == 0 else None
-
-
-def repository_path(path: Path) -> str | None:
-    """The path from the top of its git repository (what `git status` there shows), or None."""
-    prefix = _output(path.absolute().parent, "rev-parse", "--show-prefix")
-    return None if prefix is None else prefix + path.name
-
-
-def committed(path: Path) -> bool:
-    """Whether a commit reachable from HEAD holds the file (else it is only staged)."""
-    return bool(_output(path.absolute().parent, "log", "-1", "--format=%H", "--", path.name))
 
 
 def head_state(root: Path) -> tuple[str, str, bool] | None:

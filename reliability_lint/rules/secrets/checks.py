@@ -243,16 +243,16 @@ def committed_env_file(ctx: CheckContext) -> None:
     path = ctx.source.path
     if not is_dotenv(path.name):
         return
-    status = git.git_status(path)
-    if status == "ignored":
+    state = git.file_state(path)
+    if state.status == "ignored":
         return
-    shown = git.repository_path(path) or ctx.path
-    if status == "tracked" and git.committed(path):
+    shown = state.repository_path or ctx.path
+    if state.status == "tracked" and state.committed:
         message = (
             f"`{shown}` is committed: its values are in the git history; rotate what it holds, "
             f"then `git rm --cached {shown}` and ignore it"
         )
-    elif status == "tracked":
+    elif state.status == "tracked":
         message = (
             f"`{shown}` is staged, not yet committed: `git rm --cached {shown}` and ignore it "
             "before the next commit"
