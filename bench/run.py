@@ -2,7 +2,7 @@
 """Time reliability-lint against the ast.parse floor and its peers on a generated corpus.
 
     python bench/run.py [--files N] [--rounds R] [--keep] [--importtime] [--jobs N]
-                        [--skip NAMES] [--slow SECONDS]
+                        [--skip NAMES] [--slow SECONDS] [--text-share R]
 
 Every timing is a subprocess; each row reports the median wall and CPU time over its rounds
 and the peak RSS of its process tree (os.wait4). Rounds are interleaved so that the noise of
@@ -146,6 +146,20 @@ def tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
+def copy_text_files(root: Path, names: list[str], out: Path, wanted: int) -> int:
+    """Copy the corpus's text files into `out`, repeated in `copy-N/` folders until there
+    are `wanted` of them (at least one full copy): how many text files a Python file comes
+    with decides whether start-up or scanning dominates the secret rules' time."""
+    count = 0
+    for copy in range(max(1, -(-wanted // max(1, len(names))))):
+        for name in names:
+            target = out / f"copy-{copy}" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(root / name, target)
+            count += 1
+    return count
+
+
 def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str]) -> tuple[list[Row], Row | None]:
     """The rows to time, and the row whose JSON output is scored (None when the tool cannot run)."""
     py = sys.executable
@@ -200,12 +214,9 @@ def build_rows(args: argparse.Namespace, root: Path, work: Path, notes: list[str
                             tool + ["check", "--output-format", "sarif", *flags, "."], "corpus", len(files), lint, env,
                             before=clear_cache))
         # The secret rules on the non-Python text files alone, against detect-secrets below.
+        text_files = copy_text_files(root, [f for f in files if not f.endswith((".py", ".pyi"))],
+                                     work / "text-copy", round(args.text_share * len(py_files)))
         text_root = work / "text-copy"
-        for name in files:
-            if not name.endswith((".py", ".pyi")):
-                (text_root / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy(root / name, text_root / name)
-        text_files = sum(1 for p in text_root.rglob("*") if p.is_file())
         rows.append(Row("reliability-lint secret rules, text files alone", tool + ["check", "--select", "REL3", *flags, "."],
                         "text", text_files, text_root, env))
         warm_flags = [f for f in flags if f != "--no-cache"]
@@ -449,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip", default="", help="comma-separated substrings of row names to skip, e.g. flake8,detect")
     parser.add_argument("--slow", type=float, default=90.0,
                         help="a row whose first round takes longer than this many seconds runs once (default 90)")
+    parser.add_argument("--text-share", type=float, default=2.5,
+                        help="non-Python text files per Python file in the secret-scan rows: the corpus's text "
+                             "files repeated (default %(default)s, the reference repository's 6,357 / 2,514)")
     parser.add_argument("--module", default="reliability_lint", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
