@@ -5,6 +5,7 @@ process."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,58 @@ def test_the_search_for_pins_stops_at_the_root_of_a_git_repository(tmp_path: Pat
     assert pinned_for(tmp_path, "repo/src/m.py")
 
 
+def test_a_folder_whose_name_is_not_utf_8_has_its_pins(tmp_path: Path) -> None:
+    folder = tmp_path / os.fsdecode(b"caf\xe9")  # a Latin-1 name on a UTF-8 file system
+    write(folder, {"requirements.txt": "google-cloud-bigquery==3.41.0\n"})
+    assert pinned_for(folder)
+
+
+def test_a_cached_run_follows_an_edited_requirements_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"proj/requirements.txt": "google-cloud-bigquery==3.41.0\n", "proj/jobs/m.py": BQ})
+    monkeypatch.chdir(tmp_path)  # the pins are those of the file's folder, not of the working directory
+
+    def run() -> list[str]:
+        args = ["check", "--no-progress", "--output-format", "concise", "--select", "REL206", "proj"]
+        result = CliRunner().invoke(cli, args)
+        return [line.split(" [")[0] for line in result.stdout.splitlines() if ": REL" in line]
+
+    assert run() == ["proj/jobs/m.py:4:9: REL206"]
+    write(tmp_path, {"proj/requirements.txt": "google-cloud-bigquery==3.30.0\n"})
+    assert run() == []
+    write(tmp_path, {"proj/requirements.txt": "google-cloud-bigquery==3.50.0\n"})
+    assert run() == ["proj/jobs/m.py:4:9: REL206"]
+
+
+def test_a_file_in_a_folder_not_made_yet_has_the_pins_of_the_folders_above(tmp_path: Path) -> None:
+    write(tmp_path, {"requirements.txt": "google-cloud-bigquery==3.41.0\n"})
+    found = check_text(BQ, ["REL206"], path=str(tmp_path / "new" / "m.py"))
+    assert [f.code for f in found] == ["REL206"]
+
+
+SETUP = "[options]\ninstall_requires =\n    {}\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "accepted"),
+    [
+        # an exact pin decides, whatever bound another file gives
+        ({"requirements.txt": "google-cloud-bigquery==3.39.0\n", "setup.cfg": SETUP.format("google-cloud-bigquery>=3.41")}, False),
+        ({"requirements.txt": "google-cloud-bigquery===3.39.0\n", "setup.cfg": SETUP.format("google-cloud-bigquery>=3.41")}, False),
+        ({"requirements.txt": "google-cloud-bigquery==3.41.0\n", "setup.cfg": SETUP.format("google-cloud-bigquery==3.39.0")}, True),
+        # a setup.cfg whose install_requires is on the line of its key
+        ({"setup.cfg": "[options]\ninstall_requires = google-cloud-bigquery>=3.41\n"}, True),
+        # requirements lines: spaces around the operator, comments, a line that is no requirement
+        ({"requirements.txt": "google-cloud-bigquery >= 3.41\n"}, True),
+        ({"requirements.txt": "\n\ngoogle-cloud-bigquery>=3.41\n\n"}, True),
+        ({"requirements.txt": "google-cloud-bigquery>=3.41  # newer # for downloads\n"}, True),
+        ({"requirements.txt": "./vendor/package\ngoogle-cloud-bigquery>=3.41\n"}, True),
+    ],
+)
+def test_more_dependency_files(files: dict[str, str], accepted: bool, tmp_path: Path) -> None:
+    write(tmp_path, files)
+    assert pinned_for(tmp_path) is accepted
+
+
 def test_a_poetry_dependency_without_a_version_is_an_unpinned_requirement(tmp_path: Path) -> None:
     poetry = '[tool.poetry.dependencies]\ngoogle-cloud-bigquery = {git = "https://example.com/bq.git"}\n'
     write(tmp_path, {"pyproject.toml": poetry, "requirements.txt": "google-cloud-bigquery>=3.41\n"})
@@ -75,6 +128,20 @@ def test_a_session_class_three_classes_down() -> None:
 
 
 @pytest.mark.parametrize(
+    ("bases", "reported"),
+    [
+        ("abc.ABC, requests.Session", True),  # typing's, abc's and collections' classes are left out
+        ("requests.Session, collections.abc.Iterable", True),
+        ("requests.Session, collections.OrderedDict", True),
+        ("requests.Session, vendor.Base", False),
+    ],
+)
+def test_the_plain_bases_of_a_session_class(bases: str, reported: bool) -> None:
+    text = f"import abc\nimport collections\nimport collections.abc\nimport vendor\n\nclass Api({bases}):\n    pass\n\nApi().get('u')\n"
+    assert sessions_reported(text) == ([11] if reported else [])
+
+
+@pytest.mark.parametrize(
     "classes",
     [
         "class A(B):\n    pass\n\nclass B(A):\n    pass\n",
@@ -103,6 +170,7 @@ def test_a_cloud_finding_is_at_its_call_not_its_statement() -> None:
     assert spans(SUB + "got = subscriber.pull(subscription='s', timeout=None)\n") == [(4, 6, 4, 53, "REL214")]
     assert spans(STORE + "data = blob.download_as_bytes(timeout=None)\n") == [(4, 7, 4, 43, "REL216")]
     assert spans(FIRE + "snap = db.collection('c').document('d').get()\n") == [(4, 7, 4, 45, "REL215")]
+    assert spans(SUB + "got = subscriber.subscribe('s', cb).result()\n") == [(4, 6, 4, 44, "REL212")]
 
 
 @pytest.mark.parametrize(
@@ -112,6 +180,7 @@ def test_a_cloud_finding_is_at_its_call_not_its_statement() -> None:
         "subscriber.pull(\n    subscription='s', timeout=None\n)",
         "blob.download_as_text(\n    timeout=None\n)",
         "db.collection('c').get(\n    transaction=None\n)",
+        "subscriber.subscribe(\n    's', cb\n).result()",
     ],
 )
 def test_a_noqa_on_the_last_line_of_a_cloud_call_silences_it(call: str) -> None:
@@ -160,6 +229,24 @@ def test_an_override_in_a_base_of_another_module_bounds_its_subclasses(tmp_path:
     jobs = "from pkg.clients import Deeper\n\ndef pull(url):\n    Deeper().get(url)\n    Deeper().post(url)\n"
     files = {"pkg/clients.py": clients, "pkg/jobs.py": jobs}
     assert project_findings(tmp_path, monkeypatch, files, "pkg/jobs.py") == ["pkg/jobs.py:5:5: REL204"]
+
+
+@pytest.mark.parametrize(
+    ("base", "reported"),
+    [
+        ("class Base(requests.Session):\n    pass\n", True),
+        ("class Base(requests.Session):\n    def get(self, url):\n        return super().get(url, timeout=3)\n", False),
+        ("class Base(requests.Session):\n    def send(self, *a, **kw):\n        return super().send(*a, **kw)\n", False),
+        ("class Base:\n    pass\n", False),
+    ],
+)
+def test_a_session_class_deriving_from_a_class_of_another_module(
+    base: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    jobs = "from pkg.base import Base\n\nclass Api(Base):\n    pass\n\ndef pull(url):\n    return Api().get(url)\n"
+    files = {"pkg/base.py": "import requests\n\n" + base, "pkg/jobs.py": jobs}
+    expected = ["pkg/jobs.py:7:12: REL204"] if reported else []
+    assert project_findings(tmp_path, monkeypatch, files, "pkg/jobs.py") == expected
 
 
 def test_session_classes_of_two_modules_that_derive_from_each_other(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -220,3 +307,18 @@ def test_the_language_server_reads_an_unsaved_module_for_its_mounts(tmp_path: Pa
     assert [(f.code, f.line) for f in linter.diagnose(job, uses).findings] == [("REL204", 4)]
     linter.set_buffer(tmp_path / "pkg" / "clients.py", clients + "\ndef install(s):\n    s.mount('https://', build())\n")
     assert linter.diagnose(job, uses).findings == []
+
+
+def test_each_cloud_hint_is_its_own() -> None:
+    # a `.result()` in a file that never subscribes, before a Firestore read
+    text = FIRE + "job.result()\nref = db.collection('c').document('d')\nref.get()\n"
+    assert [(f.line, f.code) for f in check_text(text, CLOUD)] == [(6, "REL215")]
+    text = SUB + "db.get('k')\nsubscriber.subscribe('s', cb).result()\n"
+    assert [(f.line, f.code) for f in check_text(text, CLOUD)] == [(5, "REL212")]
+
+
+def test_a_call_of_an_unknown_receiver_does_not_end_the_check() -> None:
+    text = FIRE + "unknown.get()\nother.stream()\ndb.collection('c').get()\n"
+    assert [(f.line, f.code) for f in check_text(text, CLOUD)] == [(6, "REL215")]
+    text = STORE + "unknown.download_as_text(timeout=None)\nblob.download_as_text(timeout=None)\n"
+    assert [(f.line, f.code) for f in check_text(text, CLOUD)] == [(5, "REL216")]
