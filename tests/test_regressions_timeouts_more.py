@@ -286,10 +286,14 @@ def test_a_mount_on_an_app_does_not_hide_a_later_one_on_a_session() -> None:
     assert sessions_reported(text.replace("import requests\n", "", 1)) == []
 
 
-def test_the_language_server_reads_an_unsaved_module_for_its_mounts(tmp_path: Path) -> None:
+def test_the_language_server_reads_an_unsaved_module_for_its_mounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A bug found here: the mounts of the module a session came from were read from its
     file, not from the editor's unsaved buffer of it (which the project index reads)."""
     from reliability_lint.server.linting import Linter
+
+    # The linter leaves its long-lived index as the engine's: a later check_text in this
+    # process would read its modules (no command-line run follows to forget it).
+    monkeypatch.setattr("reliability_lint.engine._INDEX", None)
 
     jobs = "from pkg.shared import make\n\ndef pull(url):\n    return make().get(url)\n"
     write(tmp_path, {"pkg/__init__.py": "", "pkg/shared.py": PLAIN_FACTORY, "pkg/jobs.py": jobs})
