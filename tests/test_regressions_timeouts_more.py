@@ -311,6 +311,16 @@ def test_the_language_server_reads_an_unsaved_module_for_its_mounts(tmp_path: Pa
     assert [(f.code, f.line) for f in linter.diagnose(job, uses).findings] == [("REL204", 4)]
     linter.set_buffer(tmp_path / "pkg" / "clients.py", clients + "\ndef install(s):\n    s.mount('https://', build())\n")
     assert linter.diagnose(job, uses).findings == []
+    # an adapter class of a module whose buffer mounts adapters is unknown: it may bound
+    adapters = "from requests.adapters import HTTPAdapter\n\nclass Retrying(HTTPAdapter):\n    pass\n"
+    write(tmp_path, {"pkg/adapters.py": adapters})
+    mounts = (
+        "import requests\nfrom pkg.adapters import Retrying\n\ndef pull(url):\n    session = requests.Session()\n"
+        "    session.mount('https://', Retrying())\n    return session.get(url)\n"
+    )
+    assert [(f.code, f.line) for f in linter.diagnose(job, mounts).findings] == [("REL204", 7)]
+    linter.set_buffer(tmp_path / "pkg" / "adapters.py", adapters + "\ndef install(s):\n    s.mount('https://', Retrying())\n")
+    assert linter.diagnose(job, mounts).findings == []
 
 
 def test_each_cloud_hint_is_its_own() -> None:
