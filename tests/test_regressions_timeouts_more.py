@@ -81,6 +81,13 @@ SETUP = "[options]\ninstall_requires =\n    {}\n"
         ({"requirements.txt": "google-cloud-bigquery==3.39.0\n", "setup.cfg": SETUP.format("google-cloud-bigquery>=3.41")}, False),
         ({"requirements.txt": "google-cloud-bigquery===3.39.0\n", "setup.cfg": SETUP.format("google-cloud-bigquery>=3.41")}, False),
         ({"requirements.txt": "google-cloud-bigquery==3.41.0\n", "setup.cfg": SETUP.format("google-cloud-bigquery==3.39.0")}, True),
+        (
+            {
+                "requirements.txt": "google-cloud-bigquery===3.41.0\n",
+                "setup.cfg": SETUP.format("google-cloud-bigquery==3.39.0"),
+            },
+            True,
+        ),
         # a setup.cfg whose install_requires is on the line of its key
         ({"setup.cfg": "[options]\ninstall_requires = google-cloud-bigquery>=3.41\n"}, True),
         # requirements lines: spaces around the operator, comments, a line that is no requirement
