@@ -343,3 +343,22 @@ def test_a_call_of_an_unknown_receiver_does_not_end_the_check() -> None:
     assert [(f.line, f.code) for f in check_text(text, CLOUD)] == [(6, "REL215")]
     text = STORE + "unknown.download_as_text(timeout=None)\nblob.download_as_text(timeout=None)\n"
     assert [(f.line, f.code) for f in check_text(text, CLOUD)] == [(5, "REL216")]
+
+
+def test_the_language_server_reads_every_unsaved_module_a_session_may_come_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reliability_lint.server.linting import Linter
+
+    monkeypatch.setattr("reliability_lint.engine._INDEX", None)  # as in the test above
+    jobs = (
+        "from pkg.a import thing\nfrom pkg.shared import make\n\nthing.get('k')\n\n"
+        "def pull(url):\n    return make().get(url)\n"
+    )
+    write(tmp_path, {"pkg/__init__.py": "", "pkg/a.py": "thing = 1\n", "pkg/shared.py": PLAIN_FACTORY, "pkg/jobs.py": jobs})
+    linter = Linter(lambda: [tmp_path])
+    job = tmp_path / "pkg" / "jobs.py"
+    linter.set_buffer(tmp_path / "pkg" / "a.py", "thing = 2\n")  # read first, mounts nothing
+    assert [(f.code, f.line) for f in linter.diagnose(job, jobs).findings] == [("REL204", 7)]
+    linter.set_buffer(tmp_path / "pkg" / "shared.py", MOUNTING_FACTORY)
+    assert linter.diagnose(job, jobs).findings == []
