@@ -218,7 +218,8 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
 
     def elsewhere() -> bool:  # the modules read so far include those the session came from
         read = module.project.modules_read() if module.project is not None else []
-        return sessions.mounts_elsewhere([path for path in read if path != own])
+        overlay = getattr(module.project, "overlay", None)
+        return sessions.mounts_elsewhere([path for path in read if path != own], overlay)
 
     def adapters_may_bound(site: _Site) -> bool:
         if not mounted:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from reliability_lint.rules.timeouts.catalogue import SESSION, SHARED_TYPES
@@ -59,7 +59,7 @@ def _remote(module: Module, owner: ProjectClass, method: str, wanted: frozenset[
     key = hash(owner)
     bases_of = getattr(module.project, "class_bases", None)
     facts = bases_of(owner, module.library) if bases_of is not None and key not in seen else None
-    if facts is None or mounts_elsewhere([owner.path]):
+    if facts is None or mounts_elsewhere([owner.path], getattr(module.project, "overlay", None)):
         return UNKNOWN
     bases, members = facts
     found = [
@@ -189,11 +189,18 @@ def _plain_adapter(module: Module, adapter: ast.expr, scope: Scope) -> bool:
     return False
 
 
-def mounts_elsewhere(paths: list[str]) -> bool:
+def mounts_elsewhere(paths: list[str], overlay: Mapping[str, bytes] | None = None) -> bool:
     """Whether a module the session may have come from mounts adapters (its text says
-    `.mount(`): what it mounts is not in its summary, so the session's requests are unknown."""
+    `.mount(`): what it mounts is not in its summary, so the session's requests are unknown.
+    An editor's unsaved buffer of a module (`overlay`, as the project index reads it) is
+    read instead of its file."""
     for path in paths:
         if path.startswith("<"):
+            continue
+        unsaved = overlay.get(str(Path(path).absolute())) if overlay else None
+        if unsaved is not None:
+            if _MOUNT.search(unsaved.decode("utf-8", errors="replace")):
+                return True
             continue
         try:
             status = os.stat(path)
