@@ -1,0 +1,94 @@
+"""Regressions (issue 18, mutmut) for the exceptions, secrets and bandit families: the
+survivors of the mutation run over `rules.exceptions`, `rules.secrets` and `rules.bandit`,
+as behaviour a user sees through `reliability_lint.testing` and the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import finding_rows
+
+from reliability_lint.cli import cli
+from reliability_lint.testing import fix_text
+
+HANDLER = "try:\n    go()\nexcept Exception:\n    pass\n"
+
+
+def log_fix(header: str) -> str:
+    """The logger REL102's fix logs with, for a module that starts with `header`."""
+    rows = finding_rows(header + HANDLER, ["REL102"])
+    assert len(rows) == 1, rows
+    message = rows[0][-1]
+    assert message.startswith("unsafe: Log it with `") and message.endswith(".exception(...)`"), message
+    return message.removeprefix("unsafe: Log it with `").removesuffix(".exception(...)`")
+
+
+# ------------------------------------------------------------------ REL102's fix: which logger
+
+
+@pytest.mark.parametrize(
+    ("header", "logger"),
+    [
+        # every module-level statement is read, not only those before the first that binds no logger
+        ("import logging\nconfig = load()\nlog = logging.getLogger()\n", "log"),
+        ("import logging\nlog = getLogger()\nlogger = logging.getLogger()\n", "logger"),
+        # a call that is not getLogger binds no logger, whatever the module imports from logging
+        ("from logging import getLogger\nclient = make()\n", "logging"),
+        # every import of logging counts, not only the last import statement
+        ("import logging as lg\nimport os\n", "lg"),
+        ("from logging import getLogger\nfrom logging import INFO\nlog = getLogger()\n", "log"),
+        ("from logging import getLogger\nimport os\nlog = getLogger()\n", "log"),
+        # `import logging.handlers` binds `logging`: its getLogger makes the module's logger
+        ("import logging.handlers\nlog = logging.getLogger()\n", "log"),
+        ("import logging.handlers as handlers\nlog = handlers.getLogger()\n", "logging"),
+    ],
+)
+def test_the_fix_logs_with_the_module_s_logger(header: str, logger: str) -> None:
+    assert log_fix(header) == logger
+    assert f'    {logger}.exception("Error in module example; continuing")\n' in fix_text(header + HANDLER, ["REL102"])
+
+
+# ------------------------------------------------------------------ REL301's fix: the literal's span
+
+
+@pytest.mark.parametrize("call", ["token = f ('Xk29slQpw7ab')\n", "token = f  (\n    'Xk29slQpw7ab'\n)\n"])
+def test_the_parentheses_of_a_call_stay_after_a_space(call: str) -> None:
+    assert fix_text(call, ["REL301"]) == call
+
+
+# ------------------------------------------------------------------ REL103 and REL105's fixes
+
+ROUTE = (
+    "from flask import Flask\napp = Flask(__name__)\n@app.route('/push', methods=['POST'])\ndef push():\n"
+    "    try:\n        handle()\n    except Exception:\n        cleanup()\n        return 'failed', 200\n    return '', 204\n"
+)
+
+
+def test_rel105_s_fix_is_unsafe() -> None:
+    assert finding_rows(ROUTE, ["REL105"])[0][-1] == "unsafe: Answer 500 (after logging the error) so that the sender retries"
+
+
+def test_rel103_s_fix_is_unsafe() -> None:
+    text = "import logging\nlog = logging.getLogger()\ntry:\n    go()\nexcept Exception:\n    log.info('failed')\n"
+    assert [row[-1] for row in finding_rows(text, ["REL103"])] == ["unsafe: Log it with `.exception(...)`"]
+
+
+def test_rel105_s_fix_shown_alone_answers_500_logs_and_imports_logging(tmp_path: Path) -> None:
+    """The fix's own diff (`--show-fixes`) holds all three edits, not only the import that
+    a second pass of `--fix` would complete."""
+    (tmp_path / "app.py").write_text(ROUTE)
+    result = CliRunner().invoke(
+        cli, ["check", str(tmp_path / "app.py"), "--select", "REL105", "--show-fixes", "--unsafe-fixes", "--no-cache", "--no-progress"]
+    )
+    assert "    +import logging\n" in result.stdout
+    assert '    +        logging.exception("Request failed; answering 500")\n' in result.stdout
+    assert "    -        return 'failed', 200\n    +        return 'failed', 500\n" in result.stdout
+
+
+@pytest.mark.parametrize("level", ["logging.DEBUG", "logging.handlers.logging.DEBUG", "lg.INFO"])
+def test_rel103_reads_a_logging_level_by_its_last_name(level: str) -> None:
+    """`logging.handlers` imports `logging`: its `logging.DEBUG` is the same level."""
+    text = f"import logging\nimport logging as lg\nimport logging.handlers\nlog = logging.getLogger()\ntry:\n    go()\nexcept Exception:\n    log.log({level}, 'failed')\n"
+    assert [row[4] for row in finding_rows(text, ["REL103"])] == ["REL103"]
