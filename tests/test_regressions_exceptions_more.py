@@ -92,3 +92,16 @@ def test_rel103_reads_a_logging_level_by_its_last_name(level: str) -> None:
     """`logging.handlers` imports `logging`: its `logging.DEBUG` is the same level."""
     text = f"import logging\nimport logging as lg\nimport logging.handlers\nlog = logging.getLogger()\ntry:\n    go()\nexcept Exception:\n    log.log({level}, 'failed')\n"
     assert [row[4] for row in finding_rows(text, ["REL103"])] == ["REL103"]
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("token = (  # (\n    'Xk29slQpw7ab')\n", "token = (  # (\n    os.environ[\"TOKEN\"])\n"),
+        ("token = (\n    # a, (\n    'Xk29slQpw7ab'\n)\n", "token = (\n    # a, (\n    os.environ[\"TOKEN\"]\n)\n"),
+        ("connect('#', token=(\n    'Xk29slQpw7ab'))\n", "connect('#', token=os.environ[\"TOKEN\"])\n"),
+    ],
+)
+def test_a_parenthesis_in_a_comment_before_the_literal_groups_nothing(text: str, fixed: str) -> None:
+    """The fix is applied (it was offered, then dropped as it broke the code)."""
+    assert fix_text(text, ["REL301"]) == "import os\n\n" + fixed
