@@ -103,3 +103,27 @@ def test_a_parenthesis_in_a_comment_before_the_literal_groups_nothing(text: str,
 def test_the_fix_after_a_line_continuation_replaces_the_literal_only(text: str, fixed: str) -> None:
     assert fix_text(text, ["REL301"]) == "import os\n\n" + fixed
 
+
+
+# ------------------------------------------------------------------ REL107
+
+LOGGED = "import logging\nlog = logging.getLogger()\ndef f(client):\n    try:\n        go()\n    except Exception as exc:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "codes"),
+    [
+        # `client.log(...)` on a receiver the model cannot tell is an unknown log, not a report:
+        # the error logged without its traceback is still reported
+        ('log.error("failed: %s", exc)\n        client.log("x")', ["REL107"]),
+        # only exc_info and stack_info carry a traceback, not any keyword
+        ('log.error("failed: %s", exc, extra={"a": 1})', ["REL107"]),
+        ('log.warning("retrying", exc_info=False)\n        log.error("failed: %s", exc)', ["REL107"]),
+        # a traceback logged by another call of the handler is enough
+        ('log.warning("retrying", exc_info=True)\n        log.error("failed: %s", exc)', []),
+        ('log.warning("retrying", stack_info=True)\n        log.error("failed: %s", exc)', []),
+    ],
+)
+def test_rel107_reads_which_log_calls_carry_the_traceback(body: str, codes: list[str]) -> None:
+    text = f"{LOGGED}        {body}\n"
+    assert [row[4] for row in finding_rows(text, ["REL103", "REL104", "REL105", "REL106", "REL107"])] == codes
