@@ -127,3 +127,23 @@ LOGGED = "import logging\nlog = logging.getLogger()\ndef f(client):\n    try:\n 
 def test_rel107_reads_which_log_calls_carry_the_traceback(body: str, codes: list[str]) -> None:
     text = f"{LOGGED}        {body}\n"
     assert [row[4] for row in finding_rows(text, ["REL103", "REL104", "REL105", "REL106", "REL107"])] == codes
+
+
+# ------------------------------------------------------------------ REL103-REL107: which handlers are broad
+
+SILENT = ["REL103", "REL104", "REL105", "REL106", "REL107"]
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        # a tuple is broad only through an element that is the builtin
+        ("from errors import Exception\ntry:\n    go()\nexcept (KeyError, Exception):\n    log.debug('failed')\n", []),
+        # the element is looked up in the handler's own scope, where `Exception` is rebound
+        ("def f():\n    Exception = KeyError\n    try:\n        go()\n    except (ValueError, Exception):\n        log.debug('failed')\n", []),
+        ("def f():\n    try:\n        go()\n    except (ValueError, Exception):\n        log.debug('failed')\n", ["REL103"]),
+    ],
+)
+def test_a_tuple_handler_is_broad_only_through_the_builtin(text: str, codes: list[str]) -> None:
+    head = "import logging\nlog = logging.getLogger()\n"
+    assert [row[4] for row in finding_rows(head + text, SILENT)] == codes
