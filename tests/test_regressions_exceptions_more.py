@@ -85,7 +85,11 @@ def test_rel103_reads_a_logging_level_by_its_last_name(level: str) -> None:
     [
         ("token = (  # (\n    'Xk29slQpw7ab')\n", "token = (  # (\n    os.environ[\"TOKEN\"])\n"),
         ("token = (\n    # a, (\n    'Xk29slQpw7ab'\n)\n", "token = (\n    # a, (\n    os.environ[\"TOKEN\"]\n)\n"),
+        ("token = (  #(\n    'Xk29slQpw7ab')\n", "token = (  #(\n    os.environ[\"TOKEN\"])\n"),
+        ("token = (\n# (\n    'Xk29slQpw7ab'\n)\n", "token = (\n# (\n    os.environ[\"TOKEN\"]\n)\n"),
         ("connect('#', token=(\n    'Xk29slQpw7ab'))\n", "connect('#', token=os.environ[\"TOKEN\"])\n"),
+        # only the parenthesis' own line is read: a comment on an earlier line is no reason
+        ("x = 1\n# c\ntoken = ('Xk29slQpw7ab')\n", "x = 1\n# c\ntoken = os.environ[\"TOKEN\"]\n"),
     ],
 )
 def test_a_parenthesis_in_a_comment_before_the_literal_groups_nothing(text: str, fixed: str) -> None:
