@@ -151,3 +151,16 @@ SILENT = ["REL103", "REL104", "REL105", "REL106", "REL107"]
 def test_a_tuple_handler_is_broad_only_through_the_builtin(text: str, codes: list[str]) -> None:
     head = "import logging\nlog = logging.getLogger()\n"
     assert [row[4] for row in finding_rows(head + text, SILENT)] == codes
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "import logging as l1, logging as l2, logging as l3, logging as l4, logging as l5, logging\n",
+        "import logging as lg\nimport logging as log\nimport logging as logs\nimport logging as _log\nimport logging\n",
+        "import logging, logging as a, logging as b, logging as c, logging as d, logging as e\n",
+    ],
+)
+def test_without_a_module_logger_the_fix_prefers_logging_over_its_aliases(header: str) -> None:
+    """Whatever order the aliases come in (a set's order changes from run to run)."""
+    assert log_fix(header) == "logging"
