@@ -39,8 +39,12 @@ def _logging_aliases(ctx: CheckContext) -> dict[str, set[str]]:
     aliases: dict[str, set[str]] = {"module": set(), "functions": set()}
     ctx.state["logging-aliases"] = aliases
     for statement in ctx.source.tree.body:
-        if isinstance(statement, ast.Import):
-            aliases["module"] |= {a.asname or a.name for a in statement.names if a.name == "logging"}
+        if isinstance(statement, ast.Import):  # `import logging.handlers` binds `logging` too
+            aliases["module"] |= {
+                a.asname or "logging"
+                for a in statement.names
+                if a.name == "logging" or (a.name.startswith("logging.") and not a.asname)
+            }
         elif isinstance(statement, ast.ImportFrom) and statement.module == "logging":
             aliases["functions"] |= {a.asname or a.name for a in statement.names if a.name == "getLogger"}
     return aliases

@@ -3,6 +3,8 @@ text edit over the literal's span and the imports the accessor needs."""
 
 from __future__ import annotations
 
+import io
+import tokenize
 from typing import TYPE_CHECKING
 
 from reliability_lint.analysis import CheckContext
@@ -37,9 +39,22 @@ def _with_parentheses(text: str, start: int, end: int) -> tuple[int, int]:
     while True:
         before = len(text[:start].rstrip())
         after = len(text) - len(text[end:].lstrip())
-        if not (before and text[before - 1] == "(" and text[after : after + 1] == ")"):
+        if not (before and text[before - 1] == "(" and text[after : after + 1] == ")") or _in_comment(text, before - 1):
             return start, end
         opener = text[: before - 1].rstrip()[-1:]
         if opener and (opener.isidentifier() or opener.isdigit() or opener in ")]}\"'"):
             return start, end  # the parentheses of a call
         start, end = before - 1, after + 1
+
+
+def _in_comment(text: str, index: int) -> bool:
+    """Whether text[index] lies in a comment (`x = (  # see (` before the literal's line), as
+    the tokens of its line tell: a `(` there groups nothing."""
+    line_start = text.rfind("\n", 0, index) + 1
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text[line_start : index + 1]).readline):
+            if token.type == tokenize.COMMENT:
+                return True
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the line ends inside brackets (`f(a, (`): no comment was found before
+    return False
