@@ -199,9 +199,12 @@ def test_the_parentheses_of_a_call_stay(call: str, after: str | None) -> None:
         assert result.endswith(after + "\n")
 
 
-def test_the_parentheses_of_a_call_right_after_a_name_digit_bracket_or_string_stay() -> None:
+def test_a_literal_passed_to_a_call_is_not_the_secret_name_s_value_so_nothing_is_rewritten() -> None:
+    # The value of `token=` is the call, not the literal: REL301 reports nothing there, and the
+    # fix, which only ever widens over parentheses that group the reported literal, never runs.
     for opener in ("f", "f2", "x[0]", "x()", "{}['a'].get", '"".join', "''.join"):
         text = f"connect(token={opener}('Xk29slQpw7ab'))\n"
+        assert [f.code for f in check_text(text, ["REL301"])] == [], opener
         assert fixed(text) == text, opener
 
 
