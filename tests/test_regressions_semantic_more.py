@@ -1,0 +1,532 @@
+"""Regressions (issue 18, mutmut survivors of reliability_lint.semantic.auth_facts, .index
+and reliability_lint.applicability, tests/MUTATION.md): what the project index tells the
+auth rules about another module (decorators, dependencies, routers, credentials) and which
+fixes a run applies. Through `reliability_lint.testing` and the command line in this
+process (CliRunner), on a package written to a temporary folder."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reliability_lint.cli import cli
+from reliability_lint.testing import check_text
+
+
+def run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], *args: str, select: str = "REL5", full: bool = False
+) -> list[str]:
+    """Every finding of the project, `path:line:col: CODE` (with its message if `full`): a
+    crash of the model shows as REL000."""
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    command = ["check", "--select", select, "--output-format", "concise", "--no-cache", "--no-progress", *args]
+    result = CliRunner().invoke(cli, command, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    found = [line for line in result.stdout.splitlines() if re.match(r"\S+:\d+:\d+: REL\d", line)]
+    return sorted(found if full else [" ".join(line.split()[:2]) for line in found])
+
+
+AUTH = """\
+import functools
+from flask import abort, request
+
+def needs_user(f):
+    @functools.wraps(f)
+    def wrapper(*args, **kwargs):
+        if not request.headers.get("Authorization"):
+            abort(401)
+        return f(*args, **kwargs)
+    return wrapper
+"""
+
+
+def test_a_decorator_from_another_module_that_checks_the_user_authenticates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/auth.py": AUTH,
+        "pkg/app.py": "from flask import Flask\nfrom pkg.auth import needs_user\napp = Flask(__name__)\n\n@app.post('/a')\n@needs_user\ndef a():\n    return ''\n\n@app.post('/b')\ndef b():\n    return ''\n",
+    }
+    assert run(tmp_path, monkeypatch, files) == ["pkg/app.py:11:1: REL501"]
+
+
+# ------------------------------------------------------------------ Django settings, read from their module's facts
+
+MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
+VIEWS = """\
+import subprocess
+from django.http import HttpResponse
+
+def export(request):
+    subprocess.run(["export.sh"])
+    return HttpResponse("ok")
+"""
+URLS = 'from django.urls import path\nfrom jobs import views\n\nurlpatterns = [\n    path("export/", views.export),\n]\n'
+ENFORCING = "django.contrib.auth.middleware.LoginRequiredMiddleware"
+
+
+def django(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: str, full: bool = False, **files: str) -> list[str]:
+    """The findings of a Django project whose one view (`export`, which starts a process) is
+    open unless the settings say otherwise; `files` adds or replaces files (`proj_base` for
+    `proj/base.py`)."""
+    tree = {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": settings, "proj/urls.py": URLS, "jobs/__init__.py": "", "jobs/views.py": VIEWS}
+    tree.update({name.replace("_", "/", 1) + ".py" if "_" in name else name + ".py": text for name, text in files.items()})
+    return run(tmp_path, monkeypatch, tree, full=full)
+
+
+OPEN = ["proj/urls.py:5:5: REL501"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ("", OPEN),  # Django's default: no middleware
+        ("MIDDLEWARE = []\n", OPEN),
+        (f"MIDDLEWARE = [{ENFORCING!r}]\n", []),
+        (f"MIDDLEWARE_CLASSES = [{ENFORCING!r}]\n", []),
+        (f"MIDDLEWARE = ({ENFORCING!r},)\n", []),
+        (f"MIDDLEWARE = []\nMIDDLEWARE += [{ENFORCING!r}]\n", []),
+        (f"MIDDLEWARE = []\nMIDDLEWARE_CLASSES += [{ENFORCING!r}]\n", []),
+        (f"MIDDLEWARE = ['django.middleware.common.CommonMiddleware']\nMIDDLEWARE.append({ENFORCING!r})\n", []),
+        (f"MIDDLEWARE = []\nMIDDLEWARE.insert(0, {ENFORCING!r})\n", []),
+        (f"MIDDLEWARE = [{ENFORCING!r}]\nMIDDLEWARE = []\n", OPEN),  # the last assignment wins
+        ("MIDDLEWARE = []\nMIDDLEWARE.remove('x')\n", []),  # changed in a way not followed: unknown
+        ("MIDDLEWARE = []\nMIDDLEWARE += extra\n", []),  # added from a name: unknown
+        ("MIDDLEWARE = list(extra)\n", []),  # not a literal list: unknown
+        ("MIDDLEWARE = [extra]\n", []),  # an entry that is not a string: unknown
+        ("import os\nMIDDLEWARE = []\nOTHER = []\nOTHER += [1]\nOTHER.append(2)\nos.path.join('a')\n", OPEN),  # other lists
+    ],
+)
+def test_the_middleware_a_settings_module_configures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: str, expected: list[str]) -> None:
+    assert django(tmp_path, monkeypatch, settings) == expected
+
+
+@pytest.mark.parametrize(
+    ("base", "settings", "expected"),
+    [
+        (f"MIDDLEWARE = [{ENFORCING!r}]\n", "from proj.base import *\n", []),
+        ("MIDDLEWARE = []\n", "from proj.base import *\n", OPEN),
+        ("MIDDLEWARE = []\n", f"from proj.base import *\nMIDDLEWARE += [{ENFORCING!r}]\n", []),
+        ("MIDDLEWARE = []\n", f"from proj.base import *\nMIDDLEWARE.append({ENFORCING!r})\n", []),
+        ("MIDDLEWARE = []\n", "from proj.base import *\nMIDDLEWARE += ['django.middleware.common.CommonMiddleware']\n", OPEN),
+        ("MIDDLEWARE = list(extra)\n", f"from proj.base import *\nMIDDLEWARE += ['x.Y']\n", []),  # the base is unknown
+        ("X = 1\n", "from proj.base import *\n", OPEN),  # neither assigns it: Django's default
+    ],
+)
+def test_middleware_added_to_a_list_inherited_by_a_star_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, base: str, settings: str, expected: list[str]
+) -> None:
+    assert django(tmp_path, monkeypatch, settings, proj_base=base) == expected
+
+
+DRF_VIEWS = """\
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+@api_view(["POST"])
+def export(request):
+    return Response()
+"""
+IS_AUTHENTICATED = "rest_framework.permissions.IsAuthenticated"
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ("", OPEN),  # REST framework's default: AllowAny
+        (f"REST_FRAMEWORK = {{'DEFAULT_PERMISSION_CLASSES': [{IS_AUTHENTICATED!r}]}}\n", []),
+        (f"REST_FRAMEWORK = {{'PAGE_SIZE': 10, 'DEFAULT_PERMISSION_CLASSES': ({IS_AUTHENTICATED!r},)}}\n", []),
+        ("REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.AllowAny']}\n", OPEN),
+        ("REST_FRAMEWORK = {'PAGE_SIZE': 10}\n", OPEN),
+        ("REST_FRAMEWORK = {'DEFAULT_PERMISSION_CLASSES': PERMISSIONS}\n", []),  # not a literal list: unknown
+        ("REST_FRAMEWORK = {**BASE, 'PAGE_SIZE': 10}\n", []),  # another dict's keys: unknown
+        ("REST_FRAMEWORK = dict(BASE)\n", []),
+    ],
+)
+def test_rest_framework_s_default_permission_classes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: str, expected: list[str]) -> None:
+    assert django(tmp_path, monkeypatch, "MIDDLEWARE = []\n" + settings, jobs_views=DRF_VIEWS) == expected
+
+
+@pytest.mark.parametrize(
+    ("settings", "base", "route"),
+    [
+        ('ROOT_URLCONF = "proj.urls"\n', "", "/export/"),
+        ('ROOT_URLCONF = "jobs.urls"\n', "", ".../export/"),  # another module is the root
+        ("ROOT_URLCONF = URLS\n", "", ".../export/"),
+        ("", "", ".../export/"),
+        ("from proj.base import *\n", 'ROOT_URLCONF = "proj.urls"\n', "/export/"),
+    ],
+)
+def test_root_urlconf_makes_the_urls_module_s_paths_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: str, base: str, route: str
+) -> None:
+    (found,) = django(tmp_path, monkeypatch, settings + "MIDDLEWARE = []\n", full=True, proj_base=base)
+    assert f"Django view `jobs.views.export` at `{route}` (defined in ../jobs/views.py)" in found
+
+
+@pytest.mark.parametrize(
+    ("manage", "expected"),
+    [
+        ('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "conf.prod")\n', OPEN),
+        ('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", NAME)\n', []),  # not a literal: unknown settings
+        ('import os\nos.environ.setdefault("OTHER_MODULE", "conf.prod")\n', []),
+        ('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "conf.prod", 1)\n', []),
+        ('import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "conf.missing")\n', []),
+    ],
+)
+def test_the_settings_module_a_launcher_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, manage: str, expected: list[str]) -> None:
+    """The settings are in conf/prod.py, found only through manage.py's DJANGO_SETTINGS_MODULE;
+    without them the middleware is unknown and nothing is reported."""
+    tree = {"manage.py": manage, "conf/__init__.py": "", "conf/prod.py": "MIDDLEWARE = []\n", "proj/__init__.py": "", "proj/urls.py": URLS}
+    tree |= {"jobs/__init__.py": "", "jobs/views.py": VIEWS}
+    assert run(tmp_path, monkeypatch, tree) == expected
+
+
+SINGLE = """\
+import subprocess
+from django.conf import settings
+from django.http import HttpResponse
+from django.urls import path
+
+settings.configure({arguments})
+
+def export(request):
+    subprocess.run(["x"])
+    return HttpResponse("ok")
+
+urlpatterns = [path("export/", export)]
+"""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ("DEBUG=True, MIDDLEWARE=[]", ["app.py:12:16: REL501 Django view `export` at `/export/`"]),
+        (f"DEBUG=True, MIDDLEWARE=[{ENFORCING!r}]", []),
+        ("**OPTIONS", ["app.py:12:16: REL501 Django view `export` at `/export/`"]),  # Django's default middleware
+    ],
+)
+def test_a_single_file_project_that_configures_its_own_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, arguments: str, expected: list[str]
+) -> None:
+    found = run(tmp_path, monkeypatch, {"app.py": SINGLE.format(arguments=arguments)}, full=True)
+    assert [line.partition(" has no")[0] for line in found] == expected
+
+
+# ------------------------------------------------------------------ FastAPI dependencies defined in another module
+
+ROUTE = """\
+from fastapi import FastAPI, Depends
+from pkg.deps import current_user
+app = FastAPI()
+
+@app.post("/x")
+def run(user=Depends(current_user)):
+    return 1
+"""
+DEPS_HEAD = "from typing import Annotated\nfrom fastapi import Cookie, Depends, Header, HTTPException, Query, Security\n"
+REJECT = "    if not KEYS.get(str(key)):\n        raise HTTPException(status_code=401)\n    return key\n"
+
+
+@pytest.mark.parametrize(
+    ("deps", "expected"),
+    [
+        ("def current_user(x_api_key: str = Header(...)):\n    key = x_api_key\n" + REJECT, []),
+        ("def current_user(authorization: Annotated[str, Header()]):\n    key = authorization\n" + REJECT, []),
+        ("def current_user(value: str = Header(..., alias='X-Auth-Token')):\n    key = value\n" + REJECT, []),
+        ("def current_user(value: str = Header(..., alias=ALIAS)):\n    key = value\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
+        ("def current_user(*, api_key: str = Query(None)):\n    key = api_key\n" + REJECT, []),
+        ("def current_user(a=1, *, token: str = Cookie(None)):\n    key = token\n" + REJECT, []),
+        ("def current_user(name: str = Header(...)):\n    key = name\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
+        ("def current_user(name: Annotated[str, Header()]):\n    key = name\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
+        ("def current_user(x_api_key: str = Header(...)):\n    return x_api_key\n", ["pkg/app.py:6:1: REL501"]),  # read, never refused
+        ("def current_user(token=Security(scheme)):\n    return token\n", []),
+        ("def current_user(token: Annotated[str, Security(scheme)]):\n    return token\n", []),
+        ("def current_user(token: Annotated[str, Depends(verify)]):\n    return token\n" + "def verify(x_api_key: str = Header(...)):\n    key = x_api_key\n" + REJECT, []),
+        ("def current_user(token=Depends(verify)):\n    return token\n" + "def verify(x_api_key: str = Header(...)):\n    key = x_api_key\n" + REJECT, []),
+        ("def current_user(token=Depends(verify)):\n    return token\n" + "def verify(name: str = Header(...)):\n    return name\n", ["pkg/app.py:6:1: REL501"]),
+        ("def current_user():\n    return verify()\n" + "def verify(x_api_key: str = Header(...)):\n    key = x_api_key\n" + REJECT, []),
+        ("def current_user():\n    return helpers.verify()\n", []),  # through a third module
+        ("def current_user():\n    return helpers.nothing()\n", ["pkg/app.py:6:1: REL501"]),
+        ("from fastapi.security import OAuth2PasswordBearer\nscheme = OAuth2PasswordBearer(tokenUrl='t')\ndef current_user(token=Depends(scheme)):\n    return token\n", []),
+    ],
+)
+def test_a_dependency_from_another_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, deps: str, expected: list[str]) -> None:
+    helpers = DEPS_HEAD + "def verify(x_api_key: str = Header(...)):\n    key = x_api_key\n" + REJECT + "def nothing():\n    return 1\n"
+    files = {"pkg/__init__.py": "", "pkg/app.py": ROUTE, "pkg/deps.py": DEPS_HEAD + "from pkg import helpers\n" + deps, "pkg/helpers.py": helpers}
+    assert run(tmp_path, monkeypatch, files) == expected
+
+
+# ------------------------------------------------------------------ Django views, judged from their module's facts
+
+VIEW_HEAD = """\
+import subprocess
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.views import APIView
+from jobs import checks
+"""
+CHECKS = """\
+from functools import wraps
+from django.core.exceptions import PermissionDenied
+
+def staff_only(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+    return wrapper
+
+def noop(view):
+    return view
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views import View
+
+class Secure(LoginRequiredMixin, View):
+    pass
+
+class Plain(View):
+    pass
+"""
+READ_BODY = "(request):\n    return HttpResponse('r')\n"
+
+
+def view_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, views: str, urls_entry: str = "views.export", settings: str = "MIDDLEWARE = []\n") -> list[str]:
+    """The findings (code and what the message says the view does) of one view `export` of
+    jobs/views.py, named in proj/urls.py."""
+    urls = URLS.replace("views.export", urls_entry)
+    found = django(tmp_path, monkeypatch, settings, full=True, jobs_views=VIEW_HEAD + views, jobs_checks=CHECKS, proj_urls=urls)
+    return [re.sub(r"^\S+ (REL\d+) .* has no authentication(?: and ([^:]*))?:.*$", r"\1 \2", line).strip() for line in found]
+
+
+@pytest.mark.parametrize(
+    ("views", "expected"),
+    [
+        ("def export" + READ_BODY, ["REL503"]),
+        ("@require_POST\ndef export" + READ_BODY, ["REL501 accepts POST"]),
+        ("@require_http_methods(['GET', 'POST'])\ndef export" + READ_BODY, ["REL501 accepts POST"]),
+        ("@require_http_methods(('GET',))\ndef export" + READ_BODY, ["REL503"]),
+        ("@require_http_methods(METHODS)\ndef export" + READ_BODY, ["REL503"]),
+        ("@api_view(['PUT'])\ndef export" + READ_BODY, ["REL501 accepts PUT"]),
+        ("@api_view()\ndef export" + READ_BODY, ["REL503"]),
+        ("@api_view(['POST'])\n@permission_classes([IsAuthenticated])\ndef export" + READ_BODY, []),
+        ("@api_view(['POST'])\n@permission_classes([AllowAny])\ndef export" + READ_BODY, ["REL501 accepts POST"]),
+        ("@login_required\ndef export" + READ_BODY, []),
+        ("@login_required()\ndef export" + READ_BODY, []),
+        ("@permission_required('jobs.run')\ndef export" + READ_BODY, []),
+        ("@csrf_exempt\ndef export" + READ_BODY, ["REL503"]),
+        ("@checks.staff_only\ndef export" + READ_BODY, []),
+        ("@checks.noop\ndef export" + READ_BODY, ["REL503"]),
+        ("def export(request):\n    subprocess.run(['x'])\n    return HttpResponse('r')\n", ["REL501 starts a process (`subprocess.run`)"]),
+        ("def export(request):\n    return HttpResponse('r')\nexport = login_required(export)\n", []),  # bound twice: not followed
+    ],
+)
+def test_a_function_view_s_decorators_and_body(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, views: str, expected: list[str]) -> None:
+    assert view_findings(tmp_path, monkeypatch, views) == expected
+
+
+def test_login_not_required_opens_a_view_to_an_enforcing_middleware(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = f"MIDDLEWARE = [{ENFORCING!r}]\n"
+    assert view_findings(tmp_path, monkeypatch, "def export" + READ_BODY, settings=settings) == []
+    assert view_findings(tmp_path, monkeypatch, "@login_not_required\ndef export" + READ_BODY, settings=settings) == ["REL503"]
+
+
+CLASS_POST = "    def post(self, request):\n        return HttpResponse('p')\n"
+CLASS_GET = "    def get(self, request):\n        return HttpResponse('g')\n"
+
+
+@pytest.mark.parametrize(
+    ("views", "expected"),
+    [
+        ("class Export(View):\n" + CLASS_POST, ["REL501 accepts POST"]),
+        ("class Export(View):\n" + CLASS_GET, ["REL503"]),
+        ("class Export(View):\n    def post(self, request):\n        subprocess.run(['x'])\n", ["REL501 accepts POST"]),
+        ("@method_decorator(login_required, name='dispatch')\nclass Export(View):\n" + CLASS_POST, []),
+        ("@method_decorator(login_required)\nclass Export(View):\n" + CLASS_POST, []),
+        ("@method_decorator(login_required, name='post')\nclass Export(View):\n" + CLASS_POST + CLASS_GET, ["REL503"]),
+        ("@method_decorator(checks.noop, name='post')\nclass Export(View):\n" + CLASS_POST, ["REL501 accepts POST"]),
+        ("class Export(View):\n    @method_decorator(login_required)\n" + CLASS_POST + CLASS_GET, ["REL503"]),
+        ("class Export(View):\n    @method_decorator(login_required)\n    def dispatch(self, *a, **k):\n        return super().dispatch(*a, **k)\n" + CLASS_POST, []),
+        ("class Export(View):\n    def post(self, request):\n        if not request.user.is_authenticated:\n            raise PermissionError('denied')\n        return 1\n", []),
+        ("class Export(APIView):\n" + CLASS_POST, []),  # REST framework's default from the settings: IsAuthenticated
+        ("class Export(APIView):\n    permission_classes = [AllowAny]\n" + CLASS_POST, ["REL501 accepts POST"]),
+        ("class Export(APIView):\n    permission_classes = ()\n" + CLASS_POST, ["REL501 accepts POST"]),
+        ("class Export(APIView):\n    permission_classes = PERMISSIONS\n" + CLASS_POST, []),  # unknown
+        ("class Export(APIView):\n    other = [AllowAny]\n    x.permission_classes = [AllowAny]\n" + CLASS_POST, []),
+        ("class Base(APIView):\n    permission_classes = [AllowAny]\n\nclass Export(Base):\n" + CLASS_POST, ["REL501 accepts POST"]),
+        ("class Base(View):\n" + CLASS_POST + "\nclass Export(Base):\n" + CLASS_GET, ["REL501 accepts POST"]),
+        ("from jobs.checks import Secure\n\nclass Export(Secure):\n" + CLASS_POST, []),
+        ("from jobs.checks import Plain\n\nclass Export(Plain):\n" + CLASS_POST, ["REL501 accepts POST"]),
+        ("class Export(checks.Missing):\n" + CLASS_POST, []),  # a base that cannot be seen
+    ],
+)
+def test_a_class_view_s_decorators_methods_permissions_and_bases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, views: str, expected: list[str]
+) -> None:
+    settings = f"MIDDLEWARE = []\nREST_FRAMEWORK = {{'DEFAULT_PERMISSION_CLASSES': [{IS_AUTHENTICATED!r}]}}\n"
+    assert view_findings(tmp_path, monkeypatch, views, "views.Export.as_view()", settings=settings) == expected
+
+
+# ------------------------------------------------------------------ the content cache follows what a finding read of other modules
+
+NOT_CHECKING = "def needs_user(f):\n    return f\n"
+USES = "from flask import Flask\nfrom pkg.auth import needs_user\napp = Flask(__name__)\n\n@app.post('/a')\n@needs_user\ndef a():\n    return ''\n"
+
+
+def _cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], select: str) -> list[str]:
+    """`run` with the content cache on (in the project's folder), over the whole project."""
+    for name, text in files.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    command = ["check", "--select", select, "--output-format", "concise", "--no-progress", "."]
+    result = CliRunner().invoke(cli, command, catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return sorted(" ".join(line.split()[:2]) for line in result.stdout.splitlines() if re.match(r"\S+:\d+:\d+: REL\d", line))
+
+
+def test_a_warm_cache_rechecks_a_route_when_the_decorator_it_reads_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "pkg/auth.py": AUTH, "pkg/app.py": USES}
+    assert _cached(tmp_path, monkeypatch, files, "REL5") == []
+    assert _cached(tmp_path, monkeypatch, {}, "REL5") == []  # warm
+    assert _cached(tmp_path, monkeypatch, {"pkg/auth.py": NOT_CHECKING}, "REL5") == ["pkg/app.py:7:1: REL501"]
+    assert _cached(tmp_path, monkeypatch, {}, "REL5") == ["pkg/app.py:7:1: REL501"]
+    assert _cached(tmp_path, monkeypatch, {"pkg/auth.py": AUTH + "# a comment changes no fact\n"}, "REL5") == []
+    assert _cached(tmp_path, monkeypatch, {"pkg/auth.py": AUTH}, "REL5") == []
+
+
+def test_a_warm_cache_rechecks_an_importer_when_the_module_it_imports_appears(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "pkg/app.py": USES}
+    assert _cached(tmp_path, monkeypatch, files, "REL5") == []  # pkg.auth cannot be found: unknown
+    assert _cached(tmp_path, monkeypatch, {"pkg/auth.py": NOT_CHECKING}, "REL5") == ["pkg/app.py:7:1: REL501"]
+    (tmp_path / "pkg" / "auth.py").unlink()
+    assert _cached(tmp_path, monkeypatch, {}, "REL5") == []
+
+
+SESSION_MAKER = "import requests\n\ndef make():\n    return requests.Session()\n"
+OTHER_MAKER = "def make():\n    return object()\n"
+
+
+def test_a_warm_cache_rechecks_a_session_s_user_when_its_maker_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "pkg/clients.py": SESSION_MAKER, "pkg/use.py": "from pkg.clients import make\n\nmake().get('u')\n"}
+    assert _cached(tmp_path, monkeypatch, files, "REL204") == ["pkg/use.py:3:1: REL204"]
+    assert _cached(tmp_path, monkeypatch, {}, "REL204") == ["pkg/use.py:3:1: REL204"]
+    assert _cached(tmp_path, monkeypatch, {"pkg/clients.py": OTHER_MAKER}, "REL204") == []
+    assert _cached(tmp_path, monkeypatch, {"pkg/clients.py": SESSION_MAKER}, "REL204") == ["pkg/use.py:3:1: REL204"]
+
+
+# ------------------------------------------------------------------ whether another module's function reports (REL102)
+
+OBS = """\
+import logging
+
+logger = logging.getLogger("pkg")
+
+
+def report_failure(where):
+    logger.error("failure in %s", where)
+
+
+class Reporter:
+    def __init__(self, where):
+        logger.error("failure in %s", where)
+"""
+HANDLER = "from pkg import obs\n\n\ndef a():\n    try:\n        step()\n    except Exception:\n        {call}\n"
+
+
+@pytest.mark.parametrize(
+    ("call", "reported"),
+    [
+        ("obs.report_failure('a')", False),
+        ("obs.report_failure.delay('a')", True),  # an attribute of the function: not the function's call
+        ("obs.Reporter('a')", True),  # a class: not followed
+        ("obs.cleanup('a')", True),  # not a function of the module
+    ],
+)
+def test_a_handler_reports_only_through_a_call_of_another_module_s_reporting_function(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, reported: bool
+) -> None:
+    files = {"pkg/__init__.py": "", "pkg/obs.py": OBS, "pkg/job.py": HANDLER.format(call=call)}
+    found = run(tmp_path, monkeypatch, files, select="REL102")
+    assert found == (["pkg/job.py:7:5: REL102"] if reported else [])
+
+
+# ------------------------------------------------------------------ the bases of another module's class (REL204)
+
+SESSIONS = """\
+import abc
+import typing_extensions
+import requests
+
+
+class Abstract(abc.ABC, requests.Session):
+    pass
+
+
+class Extended(typing_extensions.Generic, requests.Session):
+    pass
+
+
+class Other(typing_extensions_more.Base, requests.Session):
+    pass
+"""
+
+
+def test_typing_and_abc_bases_of_another_module_s_session_subclass_are_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    uses = "from pkg.sessions import Abstract, Extended, Other\nAbstract().get('u')\nExtended().get('u')\nOther().get('u')\n"
+    files = {"pkg/__init__.py": "", "pkg/sessions.py": SESSIONS, "pkg/uses.py": uses}
+    assert run(tmp_path, monkeypatch, files, select="REL204") == ["pkg/uses.py:2:1: REL204", "pkg/uses.py:3:1: REL204"]
+
+
+# ------------------------------------------------------------------ what a body that checks credentials looks like
+
+FLASK_HEAD = "from flask import Flask, abort, redirect, request\nfrom flask import session\nimport status, errors, lib\napp = Flask(__name__)\n\n"
+
+
+def route_codes(body: str, head: str = FLASK_HEAD, params: str = "") -> list[str]:
+    """The findings of one POST route whose body is `body` (indented by four spaces)."""
+    text = head + f"@app.post('/x')\ndef run({params}):\n" + "".join(f"    {line}\n" for line in body.splitlines())
+    return [f.code for f in check_text(text, ["REL5"])]
+
+
+READS = "if request.headers.get('Authorization') != KEY:\n"
+
+
+@pytest.mark.parametrize(
+    ("body", "checks"),
+    [
+        (READS + "    abort(401)\nreturn ''", True),
+        (READS + "    abort(403)\nreturn ''", True),
+        (READS + "    abort(404)\nreturn ''", False),
+        (READS + "    abort(401.0)\nreturn ''", False),  # a number that is not a status
+        (READS + "    return '', status.HTTP_401_UNAUTHORIZED\nreturn ''", True),
+        (READS + "    return '', FORBIDDEN\nreturn ''", True),
+        (READS + "    return '', status.HTTP_404_NOT_FOUND\nreturn ''", False),
+        (READS + "    raise PermissionDenied\nreturn ''", True),
+        (READS + "    raise errors.AuthError('no')\nreturn ''", True),
+        (READS + "    raise lib.auth.Oops()\nreturn ''", False),  # the exception's own name decides
+        (READS + "    raise ValueError('no')\nreturn ''", False),
+        (READS + "    raise\nreturn ''", False),
+        (READS + "    return redirect('/login')\nreturn ''", True),
+        (READS + "    return lib.login.unauthorized()\nreturn ''", True),
+        (READS + "    return lib.redirect.other()\nreturn ''", False),
+        (READS + "    return ''\nreturn ''", False),  # read, never refused
+    ],
+)
+def test_a_body_checks_when_it_reads_a_credential_and_refuses_without_it(body: str, checks: bool) -> None:
+    assert route_codes(body) == ([] if checks else ["REL501"])
