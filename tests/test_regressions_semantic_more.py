@@ -242,6 +242,8 @@ REJECT = "    if not KEYS.get(str(key)):\n        raise HTTPException(status_cod
         ("def current_user(value: str = Header(..., alias='X-Auth-Token')):\n    key = value\n" + REJECT, []),
         ("def current_user(value: str = Header(..., alias=ALIAS)):\n    key = value\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
         ("def current_user(*, api_key: str = Query(None)):\n    key = api_key\n" + REJECT, []),
+        ("import fastapi.params\ndef current_user(request, x_api_key: str = fastapi.params.Header(...)):\n    key = x_api_key\n" + REJECT, []),
+        ("def current_user(request, x_api_key: str = lib.Header.make(...)):\n    key = x_api_key\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
         ("def current_user(a=1, *, token: str = Cookie(None)):\n    key = token\n" + REJECT, []),
         ("def current_user(name: str = Header(...)):\n    key = name\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
         ("def current_user(name: Annotated[str, Header()]):\n    key = name\n" + REJECT, ["pkg/app.py:6:1: REL501"]),
@@ -277,6 +279,7 @@ from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.views import APIView
 from jobs import checks
+from django.core.exceptions import PermissionDenied
 """
 CHECKS = """\
 from functools import wraps
@@ -293,6 +296,10 @@ def staff_only(view):
 def noop(view):
     return view
 
+def ensure_staff(request):
+    if not request.user.is_staff:
+        raise PermissionDenied
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views import View
 
@@ -302,6 +309,7 @@ class Secure(LoginRequiredMixin, View):
 class Plain(View):
     pass
 """
+LOCAL = "def local(request):\n    if not request.user.is_staff:\n        raise PermissionDenied\n"
 READ_BODY = "(request):\n    return HttpResponse('r')\n"
 
 
@@ -333,10 +341,36 @@ def view_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, views: str, u
         ("@checks.noop\ndef export" + READ_BODY, ["REL503"]),
         ("def export(request):\n    subprocess.run(['x'])\n    return HttpResponse('r')\n", ["REL501 starts a process (`subprocess.run`)"]),
         ("def export(request):\n    return HttpResponse('r')\nexport = login_required(export)\n", []),  # bound twice: not followed
+        ("def export(request):\n    checks.ensure_staff(request)\n    return 1\n", []),
+        ("from jobs.checks import ensure_staff\ndef export(request):\n    ensure_staff(request)\n    return 1\n", []),
+        ("from jobs.checks import ensure_staff as e2\ndef export(request):\n    e2(request)\n    return 1\n", []),
+        ("def export(request):\n    local(request)\n    return 1\n" + LOCAL, []),
+        ("def export(request):\n    local(request)\n    return 1\n" + LOCAL + "local = None\n", ["REL503"]),
+        ("def export(request):\n    checks.noop(request)\n    return 1\n", ["REL503"]),
+        ("def export(request):\n    x = 1\n    x.y.ensure_staff(request)\n    return 1\n", ["REL503"]),
     ],
 )
 def test_a_function_view_s_decorators_and_body(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, views: str, expected: list[str]) -> None:
     assert view_findings(tmp_path, monkeypatch, views) == expected
+
+
+@pytest.mark.parametrize(
+    ("entry", "expected"),
+    [
+        ("login_required(views.export)", []),
+        ("permission_required('jobs.run')(views.export)", []),
+        ("csrf_exempt(views.export)", ["REL503"]),
+        ("checks.staff_only(views.export)", []),
+        ("checks.noop(views.export)", ["REL503"]),
+    ],
+)
+def test_a_view_wrapped_in_urls_py(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, entry: str, expected: list[str]) -> None:
+    urls = (
+        "from django.contrib.auth.decorators import login_required, permission_required\n"
+        "from django.views.decorators.csrf import csrf_exempt\nfrom jobs import checks\n" + URLS.replace("views.export", entry)
+    )
+    found = django(tmp_path, monkeypatch, "MIDDLEWARE = []\n", jobs_views=VIEW_HEAD + "def export" + READ_BODY, jobs_checks=CHECKS, proj_urls=urls)
+    assert [line.split()[1] for line in found] == expected
 
 
 def test_login_not_required_opens_a_view_to_an_enforcing_middleware(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -530,3 +564,50 @@ READS = "if request.headers.get('Authorization') != KEY:\n"
 )
 def test_a_body_checks_when_it_reads_a_credential_and_refuses_without_it(body: str, checks: bool) -> None:
     assert route_codes(body) == ([] if checks else ["REL501"])
+
+
+@pytest.mark.parametrize(
+    ("head", "body", "checks"),
+    [
+        ("", "claims = lib.jwt.verify_token(request.args.get('t'))\nif not claims:\n    abort(401)\nreturn ''", True),
+        ("", "claims = lib.jwt.load_token(request.args.get('t'))\nif not claims:\n    abort(401)\nreturn ''", False),
+        ("import jwt\n", "claims = jwt.decode(request.args.get('t'), KEY)\nif not claims:\n    abort(401)\nreturn ''", True),
+        ("from jose import jwt\n", "claims = jwt.decode(request.args.get('t'), KEY)\nif not claims:\n    abort(401)\nreturn ''", True),
+        ("import json as jwt\n", "claims = lib.decode(request.args.get('t'), KEY)\nif not claims:\n    abort(401)\nreturn ''", False),
+        ("", "if request.headers.get(' X-API-Key ') != KEY:\n    abort(401)\nreturn ''", True),
+        ("", "if request.headers.get('X-Request-Id') != KEY:\n    abort(401)\nreturn ''", False),
+        ("", "if request.user.is_staff is False:\n    abort(403)\nreturn ''", True),
+        ("", "if request.user.name is None:\n    abort(403)\nreturn ''", False),
+        ("", "if 'user' not in session:\n    abort(401)\nreturn ''", True),
+        ("from flask_login import current_user\n", "if current_user.id is None:\n    abort(401)\nreturn ''", True),
+        ("from flask import g\n", "if g.user is None:\n    abort(401)\nreturn ''", True),
+        ("from flask import g\n", "if g.other is None:\n    abort(401)\nreturn ''", False),
+    ],
+)
+def test_what_reads_a_credential_or_the_caller_s_identity(head: str, body: str, checks: bool) -> None:
+    assert route_codes(body, FLASK_HEAD + head) == ([] if checks else ["REL501"])
+
+
+@pytest.mark.parametrize(
+    ("body", "effect"),
+    [
+        ("import subprocess\nsubprocess.check_output(['x'])", "starts a process (`subprocess.check_output`)"),
+        ("import os\nos.system('x')", "starts a process (`os.system`)"),
+        ("lib.run('x')", None),
+        ("import os\nos.listdir('x')", None),
+        ("lib.bq.client.insert_rows_json('t', [])", "writes or triggers something (`insert_rows_json`)"),
+        ("db.collection('jobs').document('a').set({})", "writes or triggers something (`set`)"),
+        ("db.document('jobs/a').delete()", "writes or triggers something (`delete`)"),
+        ("cache.set('a', 1)", None),  # `set` of something that is not a document
+        ("cursor.execute('  insert into t values (1)')", "runs a statement that writes or exports data"),
+        ("cursor.execute('SELECT 1')", None),
+        ("cursor.execute(42)", None),
+    ],
+)
+def test_what_a_read_route_s_body_does_that_makes_it_rel501(body: str, effect: str | None) -> None:
+    text = FLASK_HEAD + "@app.get('/x')\ndef run():\n" + "".join(f"    {line}\n" for line in body.splitlines()) + "    return ''\n"
+    (finding,) = check_text(text, ["REL5"])
+    if effect is None:
+        assert finding.code == "REL503"
+    else:
+        assert (finding.code, finding.message.partition(" and ")[2].partition(":")[0]) == ("REL501", effect)
