@@ -92,6 +92,8 @@ OPEN = ["proj/urls.py:5:5: REL501"]
         (f"MIDDLEWARE_CLASSES = [{ENFORCING!r}]\n", []),
         (f"MIDDLEWARE = ({ENFORCING!r},)\n", []),
         (f"MIDDLEWARE = []\nMIDDLEWARE += [{ENFORCING!r}]\n", []),
+        ("MIDDLEWARE = []\nMIDDLEWARE += ['django.middleware.common.CommonMiddleware']\n", OPEN),
+        ("MIDDLEWARE = list(extra)\nMIDDLEWARE += ['django.middleware.common.CommonMiddleware']\n", []),  # added to an unknown list
         (f"MIDDLEWARE = []\nMIDDLEWARE_CLASSES += [{ENFORCING!r}]\n", []),
         (f"MIDDLEWARE = ['django.middleware.common.CommonMiddleware']\nMIDDLEWARE.append({ENFORCING!r})\n", []),
         (f"MIDDLEWARE = []\nMIDDLEWARE.insert(0, {ENFORCING!r})\n", []),
@@ -117,6 +119,7 @@ def test_the_middleware_a_settings_module_configures(tmp_path: Path, monkeypatch
         ("MIDDLEWARE = []\n", "from proj.base import *\nMIDDLEWARE += ['django.middleware.common.CommonMiddleware']\n", OPEN),
         ("MIDDLEWARE = list(extra)\n", f"from proj.base import *\nMIDDLEWARE += ['x.Y']\n", []),  # the base is unknown
         ("X = 1\n", "from proj.base import *\n", OPEN),  # neither assigns it: Django's default
+        ("MIDDLEWARE = []\n", "from proj.base import *\nMIDDLEWARE += extra\n", []),  # added from a name: unknown
     ],
 )
 def test_middleware_added_to_a_list_inherited_by_a_star_import(
@@ -558,6 +561,7 @@ READS = "if request.headers.get('Authorization') != KEY:\n"
         (READS + "    raise\nreturn ''", False),
         (READS + "    return redirect('/login')\nreturn ''", True),
         (READS + "    return lib.login.unauthorized()\nreturn ''", True),
+        (READS + "    return lib.views.redirect_to_login('/x')\nreturn ''", True),
         (READS + "    return lib.redirect.other()\nreturn ''", False),
         (READS + "    return ''\nreturn ''", False),  # read, never refused
     ],
@@ -611,3 +615,42 @@ def test_what_a_read_route_s_body_does_that_makes_it_rel501(body: str, effect: s
         assert finding.code == "REL503"
     else:
         assert (finding.code, finding.message.partition(" and ")[2].partition(":")[0]) == ("REL501", effect)
+
+
+BLUEPRINT = 'from flask import Blueprint\nbp = Blueprint("jobs", __name__)\n\n@bp.post("/run")\ndef run():\n    return ""\n'
+HOOKED_APP = """\
+from flask import Flask, abort, request
+from pkg.routes import bp
+app = Flask(__name__)
+
+def check():
+    if request.headers.get("Authorization") != KEY:
+        abort(401)
+
+app.before_request(check)
+app.register_blueprint(bp)
+"""
+
+
+def test_a_warm_cache_rechecks_a_blueprint_s_routes_when_the_app_s_hooks_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the wiring call changes (the hook's function stays): the app module's summary
+    must change with it."""
+    files = {"pkg/__init__.py": "", "pkg/routes.py": BLUEPRINT, "pkg/app.py": HOOKED_APP}
+    assert _cached(tmp_path, monkeypatch, files, "REL5") == []
+    unhooked = HOOKED_APP.replace("app.before_request(check)", "app.after_request(check)")
+    assert _cached(tmp_path, monkeypatch, {"pkg/app.py": unhooked}, "REL5") == ["pkg/routes.py:5:1: REL501"]
+    assert _cached(tmp_path, monkeypatch, {"pkg/app.py": HOOKED_APP}, "REL5") == []
+
+
+DOWNLOAD = "from google.cloud import bigquery\n\nrows = bigquery.Client().list_rows('t', timeout=5)\nframe = rows.to_dataframe()\n"
+
+
+def test_a_warm_cache_follows_the_dependency_pins_a_finding_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REL206 depends on the pinned google-cloud-bigquery (a fact of the index other than a
+    summary): a cached finding is used only while the pins are unchanged."""
+    files = {"requirements.txt": "google-cloud-bigquery==3.41.0\n", "jobs/m.py": DOWNLOAD}
+    assert _cached(tmp_path, monkeypatch, files, "REL206") == ["jobs/m.py:4:9: REL206"]
+    assert _cached(tmp_path, monkeypatch, {}, "REL206") == ["jobs/m.py:4:9: REL206"]
+    assert _cached(tmp_path, monkeypatch, {"requirements.txt": "google-cloud-bigquery==3.30.0\n"}, "REL206") == []
+    assert _cached(tmp_path, monkeypatch, {}, "REL206") == []
+    assert _cached(tmp_path, monkeypatch, {"requirements.txt": "google-cloud-bigquery==3.50.0\n"}, "REL206") == ["jobs/m.py:4:9: REL206"]
