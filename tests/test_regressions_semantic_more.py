@@ -120,6 +120,7 @@ def test_the_middleware_a_settings_module_configures(tmp_path: Path, monkeypatch
         ("MIDDLEWARE = list(extra)\n", f"from proj.base import *\nMIDDLEWARE += ['x.Y']\n", []),  # the base is unknown
         ("X = 1\n", "from proj.base import *\n", OPEN),  # neither assigns it: Django's default
         ("MIDDLEWARE = []\n", "from proj.base import *\nMIDDLEWARE += extra\n", []),  # added from a name: unknown
+        ("MIDDLEWARE = []\n", f"from proj.base import *\nMIDDLEWARE += [{ENFORCING!r}]\nMIDDLEWARE.append('django.middleware.common.CommonMiddleware')\n", []),
     ],
 )
 def test_middleware_added_to_a_list_inherited_by_a_star_import(
@@ -654,3 +655,32 @@ def test_a_warm_cache_follows_the_dependency_pins_a_finding_read(tmp_path: Path,
     assert _cached(tmp_path, monkeypatch, {"requirements.txt": "google-cloud-bigquery==3.30.0\n"}, "REL206") == []
     assert _cached(tmp_path, monkeypatch, {}, "REL206") == []
     assert _cached(tmp_path, monkeypatch, {"requirements.txt": "google-cloud-bigquery==3.50.0\n"}, "REL206") == ["jobs/m.py:4:9: REL206"]
+
+
+# ------------------------------------------------------------------ members of another module's class, typed through a third module
+
+FACTORY = "import requests\n\ndef make():\n    return requests.Session()\n"
+CLIENTS = """\
+from pkg.factory import make
+from pkg.base import Base
+
+
+class Client:
+    def __init__(self):
+        self.http = make()
+
+    def session(self):
+        return make()
+
+
+class Child(Base):
+    pass
+"""
+BASE_CLASS = "import requests\n\nclass Base:\n    def __init__(self):\n        self.http = requests.Session()\n"
+
+
+def test_a_member_of_another_module_s_class_typed_by_a_third_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    uses = "from pkg.clients import Client, Child\nClient().http.get('u')\nClient().session().get('u')\nChild().http.get('u')\n"
+    files = {"pkg/__init__.py": "", "pkg/factory.py": FACTORY, "pkg/base.py": BASE_CLASS, "pkg/clients.py": CLIENTS, "pkg/uses.py": uses}
+    found = run(tmp_path, monkeypatch, files, select="REL204")
+    assert found == ["pkg/uses.py:2:1: REL204", "pkg/uses.py:3:1: REL204", "pkg/uses.py:4:1: REL204"]
