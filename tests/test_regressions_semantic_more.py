@@ -684,3 +684,34 @@ def test_a_member_of_another_module_s_class_typed_by_a_third_module(tmp_path: Pa
     files = {"pkg/__init__.py": "", "pkg/factory.py": FACTORY, "pkg/base.py": BASE_CLASS, "pkg/clients.py": CLIENTS, "pkg/uses.py": uses}
     found = run(tmp_path, monkeypatch, files, select="REL204")
     assert found == ["pkg/uses.py:2:1: REL204", "pkg/uses.py:3:1: REL204", "pkg/uses.py:4:1: REL204"]
+
+
+TYPED_CHILDREN = """\
+import abc
+import typing
+import typing_extensions
+from pkg.base import Base
+
+
+class G(typing.Generic, Base):
+    pass
+
+
+class E(typing_extensions.Protocol, Base):
+    pass
+
+
+class A(abc.ABC, Base):
+    pass
+
+
+class O(other.Mixin, Base):
+    pass
+"""
+
+
+def test_typing_and_abc_bases_are_passed_over_for_a_member_of_another_module_s_class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    uses = "from pkg.children import G, E, A, O\nG().http.get('u')\nE().http.get('u')\nA().http.get('u')\nO().http.get('u')\n"
+    files = {"pkg/__init__.py": "", "pkg/base.py": BASE_CLASS, "pkg/children.py": TYPED_CHILDREN, "pkg/uses.py": uses}
+    found = run(tmp_path, monkeypatch, files, select="REL204")
+    assert found == ["pkg/uses.py:2:1: REL204", "pkg/uses.py:3:1: REL204", "pkg/uses.py:4:1: REL204"]
