@@ -335,6 +335,9 @@ def view_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, views: str, u
         ("@require_http_methods(METHODS)\ndef export" + READ_BODY, ["REL503"]),
         ("@api_view(['PUT'])\ndef export" + READ_BODY, ["REL501 accepts PUT"]),
         ("@api_view()\ndef export" + READ_BODY, ["REL503"]),
+        ("@api_view(http_method_names=['POST'])\ndef export" + READ_BODY, ["REL501 accepts POST"]),  # was REL503: the keyword was not read
+        ("@require_http_methods(request_method_list=['GET', 'DELETE'])\ndef export" + READ_BODY, ["REL501 accepts DELETE"]),
+        ("@require_http_methods(other=['DELETE'])\ndef export" + READ_BODY, ["REL503"]),
         ("@api_view(['POST'])\n@permission_classes([IsAuthenticated])\ndef export" + READ_BODY, []),
         ("@api_view(['POST'])\n@permission_classes([AllowAny])\ndef export" + READ_BODY, ["REL501 accepts POST"]),
         ("@login_required\ndef export" + READ_BODY, []),
