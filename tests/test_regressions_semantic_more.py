@@ -718,3 +718,20 @@ def test_typing_and_abc_bases_are_passed_over_for_a_member_of_another_module_s_c
     files = {"pkg/__init__.py": "", "pkg/base.py": BASE_CLASS, "pkg/children.py": TYPED_CHILDREN, "pkg/uses.py": uses}
     found = run(tmp_path, monkeypatch, files, select="REL204")
     assert found == ["pkg/uses.py:2:1: REL204", "pkg/uses.py:3:1: REL204", "pkg/uses.py:4:1: REL204"]
+
+
+def test_a_cycle_between_two_modules_classes_is_unknown_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/m1.py": "from pkg.m2 import B\n\nclass A(B):\n    pass\n",
+        "pkg/m2.py": "from pkg.m1 import A\n\nclass B(A):\n    pass\n",
+        "pkg/uses.py": "from pkg.m1 import A\nA().http.get('u')\nA().session().get('u')\n",
+    }
+    assert run(tmp_path, monkeypatch, files, select="REL204") == []
+
+
+def test_the_elements_of_a_list_another_module_returns(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    relay = "from pkg.factory import make\n\ndef many():\n    return [make(), make()]\n"  # elements typed by a third module
+    uses = "from pkg.relay import many\nfor s in many():\n    s.get('u')\n"
+    files = {"pkg/__init__.py": "", "pkg/factory.py": FACTORY, "pkg/relay.py": relay, "pkg/uses.py": uses}
+    assert run(tmp_path, monkeypatch, files, select="REL204") == ["pkg/uses.py:3:5: REL204"]
