@@ -117,7 +117,7 @@ def test_the_middleware_a_settings_module_configures(tmp_path: Path, monkeypatch
         ("MIDDLEWARE = []\n", f"from proj.base import *\nMIDDLEWARE += [{ENFORCING!r}]\n", []),
         ("MIDDLEWARE = []\n", f"from proj.base import *\nMIDDLEWARE.append({ENFORCING!r})\n", []),
         ("MIDDLEWARE = []\n", "from proj.base import *\nMIDDLEWARE += ['django.middleware.common.CommonMiddleware']\n", OPEN),
-        ("MIDDLEWARE = list(extra)\n", f"from proj.base import *\nMIDDLEWARE += ['x.Y']\n", []),  # the base is unknown
+        ("MIDDLEWARE = list(extra)\n", "from proj.base import *\nMIDDLEWARE += ['x.Y']\n", []),  # the base is unknown
         ("X = 1\n", "from proj.base import *\n", OPEN),  # neither assigns it: Django's default
         ("MIDDLEWARE = []\n", "from proj.base import *\nMIDDLEWARE += extra\n", []),  # added from a name: unknown
         ("MIDDLEWARE = []\n", f"from proj.base import *\nMIDDLEWARE += [{ENFORCING!r}]\nMIDDLEWARE.append('django.middleware.common.CommonMiddleware')\n", []),
