@@ -735,3 +735,13 @@ def test_the_elements_of_a_list_another_module_returns(tmp_path: Path, monkeypat
     uses = "from pkg.relay import many\nfor s in many():\n    s.get('u')\n"
     files = {"pkg/__init__.py": "", "pkg/factory.py": FACTORY, "pkg/relay.py": relay, "pkg/uses.py": uses}
     assert run(tmp_path, monkeypatch, files, select="REL204") == ["pkg/uses.py:3:5: REL204"]
+
+
+def test_a_value_cycle_between_two_modules_is_unknown_not_a_crash(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/m1.py": "from pkg import m2\n\na = m2.b\n",
+        "pkg/m2.py": "from pkg import m1\n\nb = m1.a\n",
+        "pkg/uses.py": "from pkg.m1 import a\na.get('u')\n",
+    }
+    assert run(tmp_path, monkeypatch, files, select="REL204") == []
