@@ -745,3 +745,13 @@ def test_a_value_cycle_between_two_modules_is_unknown_not_a_crash(tmp_path: Path
         "pkg/uses.py": "from pkg.m1 import a\na.get('u')\n",
     }
     assert run(tmp_path, monkeypatch, files, select="REL204") == []
+
+
+def test_a_library_method_s_result_typed_through_another_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "pkg/__init__.py": "",
+        "pkg/factory.py": "from google.cloud import bigquery\n\ndef make():\n    return bigquery.Client()\n",
+        "pkg/jobs.py": "from pkg.factory import make\n\njob = make().query('SELECT 1')\nother = make().unknown_method()\n",
+        "pkg/uses.py": "from pkg.jobs import job, other\njob.result()\nother.result()\n",
+    }
+    assert [line for line in run(tmp_path, monkeypatch, files, select="REL201") if line.startswith("pkg/uses.py")] == ["pkg/uses.py:2:1: REL201"]
