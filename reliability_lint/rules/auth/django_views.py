@@ -19,6 +19,8 @@ _LAUNCHERS = ("manage.py", "wsgi.py", "asgi.py")
 _LEVELS = 5  # how far above urls.py a manage.py is looked for
 _MIDDLEWARE_METHODS = ("__call__", "process_request", "process_view")
 _OVERRIDES = frozenset({"get_permissions", "check_permissions", "initial"})  # DRF: decided at run time
+# The methods passed by keyword: `api_view(http_method_names=[...])`, `require_http_methods(request_method_list=[...])`.
+_METHOD_KEYWORDS = ("http_method_names=", "request_method_list=")
 
 
 @dataclass
@@ -246,7 +248,8 @@ def _declared_methods(decorators: list[list[Any]]) -> tuple[str, ...] | None:
         if qualname in cat.DJANGO_METHOD_DECORATORS:
             return cat.DJANGO_METHOD_DECORATORS[qualname]
         if qualname in cat.DJANGO_METHODS_FROM_ARGS and called:
-            methods = tuple(a[1:].upper() for a in args if a.startswith("'"))
+            values = [a.partition("=")[2] if a.startswith(_METHOD_KEYWORDS) else a for a in args]
+            methods = tuple(a[1:].upper() for a in values if a.startswith("'"))
             return methods or (("GET",) if qualname.endswith("api_view") else None)
     return None
 
