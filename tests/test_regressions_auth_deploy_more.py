@@ -686,3 +686,19 @@ def test_a_command_that_is_not_a_declaring_builtin_sets_no_variable() -> None:
     for head in ("echo", "sudo", "declare -x -r"):
         text = f"{head} FLAG=--allow-unauthenticated\ngcloud run deploy svc $FLAG\n"
         assert [f.code for f in check_text(text, ["REL5"], path="deploy.sh")] == [], head
+
+
+# ------------------------------------------------------------------ Dockerfiles, Makefiles, Markdown
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "line"),
+    [
+        ("Dockerfile", 'FROM x\nENV TARGET "svc --allow-unauthenticated"\nRUN gcloud run deploy $TARGET\n', 3),  # the quotes are no part of it
+        ("Dockerfile", "ARG FLAG=--allow-unauthenticated\nFROM x\nRUN gcloud run deploy svc $FLAG\n", 3),  # a first line is no continuation
+        ("Makefile", "a:\n\techo a\nb:\n\tgcloud run deploy svc --allow-unauthenticated\n", 4),
+        ("notes.md", "```console\n  $ gcloud run deploy svc --allow-unauthenticated\n```\n", 2),
+    ],
+)
+def test_deploy_files_are_read_line_by_line(path: str, text: str, line: int) -> None:
+    assert [(f.line, f.code) for f in check_text(text, ["REL5"], path=path)] == [(line, "REL511")]
