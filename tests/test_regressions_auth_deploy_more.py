@@ -702,3 +702,8 @@ def test_a_command_that_is_not_a_declaring_builtin_sets_no_variable() -> None:
 )
 def test_deploy_files_are_read_line_by_line(path: str, text: str, line: int) -> None:
     assert [(f.line, f.code) for f in check_text(text, ["REL5"], path=path)] == [(line, "REL511")]
+
+
+def test_yaml_with_a_character_yaml_forbids_is_a_file_error_without_a_line() -> None:
+    found = [(f.line, f.code, f.message) for f in check_text("# gcloud\nsteps: \x01\n", ["REL5", "REL000"], path="ci.yml")]
+    assert found == [(1, "REL000", "cannot read the YAML: its gcloud commands are not checked")]
