@@ -582,7 +582,7 @@ def yaml_rows(text: str) -> list[tuple[int, str, str]]:
     [
         # an anchor visited once, however often it is named: the other keys are still read
         (f"d:\n  script: {GCLOUD_DEPLOY}\na: &x\n  k: 1\nb: *x\n", [(2, "REL511", "`gcloud run deploy svc`")]),
-        ("a: &x\n  b: *x\n", []),  # a recursive anchor ends
+        ("# gcloud\na: &x\n  b: *x\n", []),  # a recursive anchor ends
         ("steps:\n- name: example.com/cloud-sdkX\n  args: [gcloud, run, deploy, svc, --allow-unauthenticated]\n", []),
         (
             "substitutions:\n  _SVC: ''\n  _M: {a: 1}\nsteps:\n- name: gcr.io/cloud-builders/gcloud\n  args: [run, deploy, '${_SVC}', --allow-unauthenticated]\n"
@@ -707,3 +707,14 @@ def test_deploy_files_are_read_line_by_line(path: str, text: str, line: int) -> 
 def test_yaml_with_a_character_yaml_forbids_is_a_file_error_without_a_line() -> None:
     found = [(f.line, f.code, f.message) for f in check_text("# gcloud\nsteps: \x01\n", ["REL5", "REL000"], path="ci.yml")]
     assert found == [(1, "REL000", "cannot read the YAML: its gcloud commands are not checked")]
+
+
+def test_a_decorator_is_judged_by_its_last_name() -> None:
+    limited = flask_route("import ext\n", "@ext.limiter.limit('1/s')\n")
+    assert [f.code for f in check_text(limited, ["REL501"])] == ["REL501"]  # a rate limit is no authentication
+    assert [f.code for f in check_text(limited, ["REL501"], options={"auth": {"trusted-decorators": ["limit"]}})] == []
+
+
+def test_a_flask_httpauth_object_s_other_methods_are_unknown() -> None:
+    text = flask_route("from flask_httpauth import HTTPTokenAuth\nauth = HTTPTokenAuth()\n", "@auth.doc\n")
+    assert [f.code for f in check_text(text, ["REL501"])] == []  # not `doc` of a documentation extension
