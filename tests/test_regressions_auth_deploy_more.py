@@ -718,3 +718,10 @@ def test_a_decorator_is_judged_by_its_last_name() -> None:
 def test_a_flask_httpauth_object_s_other_methods_are_unknown() -> None:
     text = flask_route("from flask_httpauth import HTTPTokenAuth\nauth = HTTPTokenAuth()\n", "@auth.doc\n")
     assert [f.code for f in check_text(text, ["REL501"])] == []  # not `doc` of a documentation extension
+
+
+def test_a_cloud_build_args_list_is_pointed_at_from_its_indentation_and_its_fix_is_unsafe() -> None:
+    text = "steps:\n- name: gcr.io/cloud-builders/gcloud\n  args:\n  - run\n  - deploy\n  - svc\n  - --allow-unauthenticated\n"
+    assert [(f.line, f.col, f.end_col, f.code) for f in check_text(text, ["REL511"], path="cloudbuild.yaml")] == [(4, 2, 7, "REL511")]
+    (finding,) = check_text("gcloud run deploy svc --allow-unauthenticated\n", ["REL511"], path="deploy.sh")
+    assert finding.fix is not None and finding.fix.applicability == "unsafe"
