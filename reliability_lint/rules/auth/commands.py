@@ -16,6 +16,7 @@ _FOR = LazyPattern(r"^for\s+(?P<name>[A-Za-z_]\w*)\s+in\s+(?P<words>.*?)\s*(?:;\
 _VAR = LazyPattern(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)\}|(?P<plain>[A-Za-z_]\w*))")
 _MAKE_VAR = LazyPattern(r"\$[({](?P<name>[A-Za-z_][\w.-]*)[)}]")
 _OPERATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", ";;"})
+_DECLARING = frozenset({"export", "readonly", "local", "declare", "typeset"})
 _MAX_LOOP_VALUES = 50
 _DONE = LazyPattern(r"(?:^|;)\s*done\s*$")
 
@@ -68,14 +69,22 @@ def commands(script: Script) -> list[Command]:
         stripped = re.sub(r"^do\b\s*", "", stripped)
         if stripped:
             words = _words(_expand(stripped, variables)[0])
-            assignment = _ASSIGN.match(words[-1]) if words and len(words) <= 2 else None
-            if words and assignment and (len(words) == 1 or words[0] in ("export", "readonly", "local")):
+            assignment = _ASSIGN.match(words[-1]) if words and len(words) <= 3 else None
+            if words and assignment and _is_assignment(words[:-1]):
                 variables[assignment.group("name")] = assignment.group("value")
             else:
                 found.extend(_expanded(stripped, numbers, variables, loops))
         if closes and loops:
             loops.pop()
     return found
+
+
+def _is_assignment(head: list[str]) -> bool:
+    """The words before `NAME=value` make it an assignment: none, or a declaring builtin
+    with its options (`export`, `readonly`, `local`, `declare -x`)."""
+    if not head:
+        return True
+    return head[0] in _DECLARING and len(head) <= 2 and all(word.startswith("-") for word in head[1:])
 
 
 def _expanded(text: str, numbers: tuple[int, ...], variables: dict[str, str], loops: list[tuple[str, list[str]]]) -> list[Command]:
