@@ -775,3 +775,84 @@ def test_exempt_routes_need_a_literal_path_and_read_methods() -> None:
     assert [c for _, c in codes(FLASK + "@app.route('/health', methods=['GET', 'POST'])\ndef h():\n    return ''\n")] == ["REL501"]
     assert codes(FLASK + "@app.route('/health', methods=['GET', 'HEAD'])\ndef h():\n    return ''\n") == []
     assert [c for _, c in codes(FLASK + "@app.get(P)\ndef h():\n    return ''\n", options={"auth": {"exempt-routes": ["*"]}})] == ["REL503"]
+
+
+# ------------------------------------------------------------------ REL502's fix: the decorator and its import
+
+
+def factory(imported: str, mark: str) -> str:
+    """An app made in a function that imports its auth decorator there: three routes carry
+    it, `d` does not."""
+    body = "".join(f"    @app.post('/{n}')\n    {mark}\n    def {n}():\n        return ''\n" for n in "abc")
+    return f"from flask import Flask\ndef create_app():\n    {imported}\n    app = Flask(__name__)\n{body}    @app.post('/d')\n    def d():\n        return ''\n    return app\n"
+
+
+GUARD = {"auth": {"trusted-decorators": ["guard"]}}
+
+
+@pytest.mark.parametrize(
+    ("imported", "mark", "added"),
+    [
+        ("from lib import guard", "@guard", "from lib import guard\n"),
+        ("from lib.auth import guard", "@guard", "from lib.auth import guard\n"),
+        ("import lib", "@lib.guard", "import lib\n"),
+        ("from lib import guard", "@guard()", "from lib import guard\n"),
+    ],
+)
+def test_rel502_s_fix_imports_a_decorator_bound_only_inside_a_function(imported: str, mark: str, added: str) -> None:
+    text = factory(imported, mark)
+    (finding,) = check_text(text, ["REL5"], options=GUARD)
+    assert finding.code == "REL502" and finding.fix is not None and finding.fix.applicability == "unsafe"
+    fixed = fix_text(text, ["REL502"], options=GUARD)
+    assert fixed.startswith("from flask import Flask\n" + added)
+    assert f"    @app.post('/d')\n    {mark}\n    def d():" in fixed
+
+
+@pytest.mark.parametrize(
+    ("imported", "mark"),
+    [
+        ("from .lib import guard", "@guard"),  # relative: the package is not known here
+        ("from lib import guard as g", "@g"),  # bug found by mutation testing: `from lib import guard` left `g` unbound
+        ("import lib as auth", "@auth.guard"),
+        ("import lib.auth as la", "@la.guard"),
+    ],
+)
+def test_rel502_s_fix_is_withheld_when_the_import_cannot_be_written(imported: str, mark: str) -> None:
+    text = factory(imported, mark)
+    (finding,) = check_text(text, ["REL5"], options=GUARD)
+    assert finding.code == "REL502" and finding.fix is None
+    assert fix_text(text, ["REL502"], options=GUARD) == text
+
+
+def test_rel502_s_fix_needs_the_route_decorator_above_the_handler() -> None:
+    routes = "".join(f"@app.post('/{n}')\n@guard\ndef {n}():\n    return ''\n" for n in "abc")
+    text = "from flask import Flask\nfrom lib import guard\napp = Flask(__name__)\n" + routes + "def d():\n    return ''\napp.add_url_rule('/d', 'd', d, methods=['POST'])\n"
+    (finding,) = check_text(text, ["REL5"], options=GUARD)
+    assert finding.code == "REL502" and finding.fix is None
+
+
+# ------------------------------------------------------------------ the family's options
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("trusted-decorators = ['']", "tool.reliability-lint.auth.trusted-decorators must be a list of non-empty strings"),
+        ("trusted-dependencies = ['a', 1]", "tool.reliability-lint.auth.trusted-dependencies must be a list of non-empty strings"),
+        ("exempt-routes = ['']", "tool.reliability-lint.auth.exempt-routes must be a list of non-empty strings"),
+        ("private-services = { 'svc/*' = ' ' }", 'tool.reliability-lint.auth.private-services must be a table of glob = "reason" (a non-empty reason for each service)'),
+        ("private-services = { 'svc/*' = 1 }", 'tool.reliability-lint.auth.private-services must be a table of glob = "reason" (a non-empty reason for each service)'),
+    ],
+)
+def test_a_wrong_auth_option_is_named_in_one_line(table: str, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"app.py": "x = 1\n", "pyproject.toml": f"[tool.reliability-lint.auth]\n{table}\n"})
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "."])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith(message)
+
+
+def test_good_auth_options_are_accepted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = "[tool.reliability-lint.auth]\ntrusted-decorators = ['a.b']\nexempt-routes = ['/x']\nprivate-services = { 'svc/*' = 'VPC only' }\n"
+    root = write(tmp_path, {"app.py": FLASK + "@app.post('/y')\ndef y():\n    return ''\n", "pyproject.toml": config})
+    assert found(root, monkeypatch) == {("REL501", "app.py", 4)}
