@@ -856,3 +856,91 @@ def test_good_auth_options_are_accepted(tmp_path: Path, monkeypatch: pytest.Monk
     config = "[tool.reliability-lint.auth]\ntrusted-decorators = ['a.b']\nexempt-routes = ['/x']\nprivate-services = { 'svc/*' = 'VPC only' }\n"
     root = write(tmp_path, {"app.py": FLASK + "@app.post('/y')\ndef y():\n    return ''\n", "pyproject.toml": config})
     assert found(root, monkeypatch) == {("REL501", "app.py", 4)}
+
+
+# ------------------------------------------------------------------ REL515: the routes of a deployed folder
+
+PUBLIC_RUN = "gcloud run deploy svc --source svc --allow-unauthenticated\n"
+PUBLIC_FUNCTION = "gcloud functions deploy handle --source fn --trigger-http --allow-unauthenticated\n"
+OPEN_ROUTE = "from flask import Flask\napp = Flask(__name__)\n\n@app.post('/run')\ndef run():\n    return ''\n"
+
+
+def deploy_codes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> list[str]:
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["check", "--no-progress", "--select", "REL511,REL515", "--output-format", "json", *args, "."], catch_exceptions=False)
+    assert result.exit_code in (0, 1), result.output
+    return [f["code"] for f in json.loads(result.stdout) if f["code"] != "REL000"]  # a file that cannot be read: its own error
+
+
+def service(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    (tmp_path / "deploy.sh").write_text(PUBLIC_RUN)
+    for name, text in files.items():
+        path = tmp_path / "svc" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"main.py": OPEN_ROUTE},
+        {"a_util.py": "x = 1\n", "main.py": OPEN_ROUTE},  # a file without a framework does not end the walk
+        {"a_broken.py": "from flask import Flask\ndef (:\n", "main.py": OPEN_ROUTE},  # nor one that does not parse
+        {"a_latin.py": b"from flask import Flask\n# caf\xe9\n", "main.py": OPEN_ROUTE},  # nor one that is not UTF-8
+        {"main.py": "# flask fastapi starlette functions_framework\n" + OPEN_ROUTE},
+    ],
+)
+def test_a_public_service_s_open_route_is_rel515(files: dict[str, str | bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert deploy_codes(service(tmp_path, files), monkeypatch, "--no-cache") == ["REL515"]
+
+
+def test_an_unreadable_file_does_not_end_the_walk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = service(tmp_path, {"main.py": OPEN_ROUTE})
+    (root / "svc" / "a_gone.py").symlink_to(root / "nowhere.py")
+    assert deploy_codes(root, monkeypatch, "--no-cache") == ["REL515"]
+
+
+def test_a_public_service_s_finding_is_keyed_on_its_route_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = service(tmp_path, {"main.py": OPEN_ROUTE})
+    assert deploy_codes(root, monkeypatch) == ["REL515"]
+    (root / "svc" / "main.py").write_text(OPEN_ROUTE.replace("@app.post('/run')\n", "@app.post('/run')\n@login_required\n").replace("from flask import Flask\n", "from flask import Flask\nfrom flask_login import login_required\n"))
+    assert deploy_codes(root, monkeypatch) == ["REL511"]  # with the cache on: re-checked
+
+
+def function(tmp_path: Path, main: str, **files: str) -> Path:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    (tmp_path / "deploy.sh").write_text(PUBLIC_FUNCTION)
+    (tmp_path / "fn").mkdir()
+    (tmp_path / "fn" / "main.py").write_text(main)
+    for name, text in files.items():
+        (tmp_path / "fn" / f"{name}.py").write_text(text)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("main", "code"),
+    [
+        ("def handle(request):\n    return 'ok'\n", "REL515"),
+        ("def outer():\n    def handle(request):\n        return 'ok'\n    return handle\n", "REL511"),  # not a module-level function
+        ("from flask_login import login_required\n\n@login_required\ndef handle(request):\n    return 'ok'\n", "REL511"),
+        ("def other(request):\n    return 'ok'\n", "REL511"),
+        ("def handle(request):\n    return 'ok'\ndef (:\n", "REL511"),
+    ],
+)
+def test_a_public_cloud_function_s_entry_point(main: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert deploy_codes(function(tmp_path, main), monkeypatch, "--no-cache") == [code]
+
+
+def test_a_cloud_function_s_entry_point_checked_by_a_project_helper(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    helpers = "import hmac\nfrom flask import request, abort\n\ndef verify():\n    if not hmac.compare_digest(request.headers.get('X-Token', ''), 'x'):\n        abort(401)\n"
+    main = "from helpers import verify\n\ndef handle(request):\n    verify()\n    return 'ok'\n"
+    assert deploy_codes(function(tmp_path, main, helpers=helpers), monkeypatch, "--no-cache") == ["REL511"]
+    other = tmp_path / "other"
+    other.mkdir()
+    plain = "def verify():\n    return 1\n"
+    assert deploy_codes(function(other, main, helpers=plain), monkeypatch, "--no-cache") == ["REL515"]
