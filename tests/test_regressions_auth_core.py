@@ -944,3 +944,32 @@ def test_a_cloud_function_s_entry_point_checked_by_a_project_helper(tmp_path: Pa
     other.mkdir()
     plain = "def verify():\n    return 1\n"
     assert deploy_codes(function(other, main, helpers=plain), monkeypatch, "--no-cache") == ["REL515"]
+
+
+# ------------------------------------------------------------------ checks followed through other project modules
+
+CALLS_CHECK = "import os\nfrom flask import request, abort\n\ndef f():\n    if request.headers.get('X-API-Key') != os.environ['K']:\n        abort(401)\n"
+
+
+@pytest.mark.parametrize(("hops", "reported"), [(0, False), (5, False), (6, True)])
+def test_a_check_is_followed_through_a_chain_of_project_functions(hops: int, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The route calls `pkg.m0.f`, which calls `pkg.m1.f`... the last one checks: followed
+    so far, then not (open: no check seen)."""
+    files = {"pkg/__init__.py": "", f"pkg/m{hops}.py": CALLS_CHECK}
+    files.update({f"pkg/m{i}.py": f"from pkg.m{i + 1} import f as g\n\ndef f():\n    g()\n" for i in range(hops)})
+    files["pkg/app.py"] = "from flask import Flask\nfrom pkg.m0 import f\napp = Flask(__name__)\n\n@app.post('/x')\ndef x():\n    f()\n    return ''\n"
+    root = write(tmp_path, files)
+    assert bool(found(root, monkeypatch)) is reported
+
+
+def test_a_django_class_view_defined_in_the_urls_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = (
+        "import subprocess\nfrom django.urls import path\nfrom django.views import View\nfrom django.http import HttpResponse\n\n"
+        "class Here(View):\n    def post(self, request):\n        subprocess.run(['x'])\n        return HttpResponse('x')\n\n"
+        "def here(request):\n    return HttpResponse('x')\n\n"
+        "urlpatterns = [\n    path('cls/', Here.as_view()),\n    path('fn/', here),\n    path('fn-as-class/', here.as_view()),\n    path('missing/', Missing.as_view()),\n]\n"
+    )
+    files = {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": urls}
+    root = write(tmp_path, files)
+    rows = sorted((f["location"]["row"], f["code"], f["message"].split(" has no")[0]) for f in run(root, monkeypatch))
+    assert rows == [(15, "REL501", "Django view `Here` at `/cls/`"), (16, "REL503", "Django view `here` at `/fn/`")]
