@@ -490,6 +490,7 @@ def test_a_route_of_an_imported_app(app: str, views: str, reported: bool, tmp_pa
 MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
 SETTINGS = 'ROOT_URLCONF = "proj.urls"\nMIDDLEWARE = ["django.contrib.auth.middleware.AuthenticationMiddleware"]\n'
 DJANGO_VIEWS = """
+import functools
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -571,6 +572,33 @@ class Open(View):
 class Nothing(View):
     def get(self, request):
         return HttpResponse("x")
+
+
+class Mixed(View):
+    @method_decorator(basic.login_required)
+    def get(self, request):
+        return HttpResponse("x")
+
+    def post(self, request):
+        return HttpResponse("x")
+
+
+class MixedUnknown(View):
+    @method_decorator(basic.verify_password)
+    def get(self, request):
+        return HttpResponse("x")
+
+    def post(self, request):
+        return HttpResponse("x")
+
+
+class MixedCached(View):
+    @method_decorator(functools.lru_cache)
+    def get(self, request):
+        return HttpResponse("x")
+
+    def post(self, request):
+        return HttpResponse("x")
 """
 DJANGO_URLS = """
 from django.urls import path
@@ -588,6 +616,9 @@ urlpatterns = [
     path("i/", views.Guarded.as_view()),
     path("j/", views.Open.as_view()),
     path("k/", views.Nothing.as_view()),
+    path("l/", views.Mixed.as_view()),
+    path("m/", views.MixedUnknown.as_view()),
+    path("n/", views.MixedCached.as_view()),
 ]
 """
 
@@ -600,7 +631,9 @@ def test_a_django_view_s_decorators_decide_it(tmp_path: Path, monkeypatch: pytes
     }  # fmt: skip
     root = write(tmp_path, files)
     reported = sorted(f["message"].split("`")[3] for f in run(root, monkeypatch))
-    assert reported == ["/a/", "/d/", "/j/"]
+    # A method whose decorator authenticates leaves the others open (`/l/`: POST); one whose
+    # decorator cannot be told leaves the view unknown (`/m/`).
+    assert reported == ["/a/", "/d/", "/j/", "/l/", "/n/"]
 
 
 # ------------------------------------------------------------------ FastAPI dependencies defined in another project module
