@@ -1006,3 +1006,45 @@ def test_a_django_class_view_defined_in_the_urls_module(tmp_path: Path, monkeypa
     root = write(tmp_path, files)
     rows = sorted((f["location"]["row"], f["code"], f["message"].split(" has no")[0]) for f in run(root, monkeypatch))
     assert rows == [(15, "REL501", "Django view `Here` at `/cls/`"), (16, "REL503", "Django view `here` at `/fn/`")]
+
+
+# ------------------------------------------------------------------ what a module binds
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "import fastapi as fa\napp = fa.applications.FastAPI()\n",
+        "from fastapi import FastAPI\napp: FastAPI = FastAPI()\n",
+        "from fastapi import *\nimport fastapi\napp = fastapi.FastAPI()\n",
+        "import fastapi.applications\napp = fastapi.applications.FastAPI()\n",
+        "from fastapi import FastAPI\napp = FastAPI()\nother = app = FastAPI(title='second')\n",
+    ],
+)
+def test_an_app_is_known_however_its_class_is_imported(head: str) -> None:
+    assert labels(head + "@app.post('/x')\ndef x():\n    return {}\n") == ["Route POST `/x` (`x`)"]
+
+
+def test_an_app_imported_by_a_relative_import_is_decided_where_it_is_made(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = "from flask import Flask, request, abort\napp = Flask(__name__)\n"
+    views = "from flask import request\nfrom ..app import app\n\n@app.post('/x')\ndef x():\n    return ''\n"
+    root = write(tmp_path, {"svc/__init__.py": "", "svc/app.py": app, "svc/api/__init__.py": "", "svc/api/views.py": views})
+    assert found(root, monkeypatch) == {("REL501", "svc/api/views.py", 5)}
+
+
+@pytest.mark.parametrize(
+    ("bound", "mark"),
+    [
+        ("import lib as L", "@L.guard"),
+        ("from lib import guard as g", "@g"),
+        ("from lib import guard", "@guard"),
+        ("guard = make_guard()", "@guard"),
+        ("def guard(view):\n    return view", "@guard"),
+    ],
+)
+def test_rel502_s_fix_adds_no_import_for_a_name_the_module_binds(bound: str, mark: str) -> None:
+    routes = "".join(f"@app.post('/{n}')\n{mark}\ndef {n}():\n    return ''\n" for n in "abc")
+    text = f"from flask import Flask\n{bound}\napp = Flask(__name__)\n" + routes + "@app.post('/d')\ndef d():\n    return ''\n"
+    options = {"auth": {"trusted-decorators": ["guard"]}}
+    fixed = fix_text(text, ["REL502"], options=options)
+    assert fixed == text.replace("@app.post('/d')\n", f"@app.post('/d')\n{mark}\n")
