@@ -908,6 +908,7 @@ def deploy_codes(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str) -> lis
 def service(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
     (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")
     (tmp_path / "deploy.sh").write_text(PUBLIC_RUN)
+    files = {"settings.py": "X = 1\n", **files}  # the deployed folder is one that holds a .py file
     for name, text in files.items():
         path = tmp_path / "svc" / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -1048,3 +1049,29 @@ def test_rel502_s_fix_adds_no_import_for_a_name_the_module_binds(bound: str, mar
     options = {"auth": {"trusted-decorators": ["guard"]}}
     fixed = fix_text(text, ["REL502"], options=options)
     assert fixed == text.replace("@app.post('/d')\n", f"@app.post('/d')\n{mark}\n")
+
+
+@pytest.mark.parametrize(
+    ("where", "code"),
+    [
+        ("sub/routes.py", "REL515"),
+        ("venv/routes.py", "REL511"),
+        ("build/routes.py", "REL511"),
+        (".hidden/routes.py", "REL511"),
+        ("sub/.hidden/routes.py", "REL511"),
+    ],
+)
+def test_the_folders_of_a_deployed_service_that_are_read(where: str, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert deploy_codes(service(tmp_path, {where: OPEN_ROUTE}), monkeypatch, "--no-cache") == [code]
+
+
+@pytest.mark.parametrize(("others", "code"), [(2998, "REL515"), (2999, "REL511")])  # with main.py and settings.py
+def test_a_deployed_folder_of_more_than_3000_python_files_is_not_read(others: int, code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = service(tmp_path, {"main.py": OPEN_ROUTE})
+    many = root / "svc" / "many"
+    many.mkdir()
+    for i in range(others):
+        (many / f"m{i}.py").write_bytes(b"")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--select", "REL511,REL515", "--output-format", "json", "deploy.sh"], catch_exceptions=False)
+    assert [f["code"] for f in json.loads(result.stdout)] == [code]
