@@ -1075,3 +1075,10 @@ def test_a_deployed_folder_of_more_than_3000_python_files_is_not_read(others: in
     monkeypatch.chdir(root)
     result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--select", "REL511,REL515", "--output-format", "json", "deploy.sh"], catch_exceptions=False)
     assert [f["code"] for f in json.loads(result.stdout)] == [code]
+
+
+def test_only_depends_and_security_calls_are_dependencies() -> None:
+    route = "@app.post('/x', dependencies=[make_dep()])\ndef x():\n    return {}\n"
+    assert [c for _, c in codes(FASTAPI + route)] == ["REL501"]  # a call of something else guards nothing
+    router = "r = APIRouter(dependencies=[make_dep()])\n@r.post('/x')\ndef x():\n    return {}\napp.include_router(r)\n"
+    assert [c for _, c in codes(FASTAPI + router)] == ["REL501"]
