@@ -1082,3 +1082,21 @@ def test_only_depends_and_security_calls_are_dependencies() -> None:
     assert [c for _, c in codes(FASTAPI + route)] == ["REL501"]  # a call of something else guards nothing
     router = "r = APIRouter(dependencies=[make_dep()])\n@r.post('/x')\ndef x():\n    return {}\napp.include_router(r)\n"
     assert [c for _, c in codes(FASTAPI + router)] == ["REL501"]
+
+
+def test_a_registering_module_that_does_not_parse_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registering = "from flask import Flask\nfrom views import bp\n\napp = Flask(__name__)\napp.register_blueprint(bp)\n"
+    root = write(tmp_path, {"views.py": VIEWS, "app.py": registering, "aa_broken.py": "app.register_blueprint(bp\n"})
+    assert ("REL501", "views.py", 5) in found(root, monkeypatch)
+
+
+@pytest.mark.parametrize(("others", "reported"), [(2998, True), (2999, False)])
+def test_a_project_of_more_than_3000_files_is_not_searched_for_registrations(others: int, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    registering = "from flask import Flask\nfrom views import bp\n\napp = Flask(__name__)\napp.register_blueprint(bp)\n"
+    root = write(tmp_path, {"views.py": VIEWS, "app.py": registering})
+    (root / "many").mkdir()
+    for i in range(others):
+        (root / "many" / f"m{i}.py").write_bytes(b"")
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--select", "REL5", "--output-format", "json", "views.py"], catch_exceptions=False)
+    assert bool(json.loads(result.stdout)) is reported
