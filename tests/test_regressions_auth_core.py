@@ -1100,3 +1100,9 @@ def test_a_project_of_more_than_3000_files_is_not_searched_for_registrations(oth
     monkeypatch.chdir(root)
     result = CliRunner().invoke(cli, ["check", "--no-cache", "--no-progress", "--select", "REL5", "--output-format", "json", "views.py"], catch_exceptions=False)
     assert bool(json.loads(result.stdout)) is reported
+
+
+def test_a_public_service_s_route_decorated_from_another_project_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    route = "from flask import Flask\nfrom auth import log_calls\napp = Flask(__name__)\n\n@app.post('/run')\n@log_calls\ndef run():\n    return ''\n"
+    # Read in the project index: the decorator is known to check nothing, so the route is open.
+    assert deploy_codes(service(tmp_path, {"auth.py": "def log_calls(view):\n    return view\n", "main.py": route}), monkeypatch, "--no-cache") == ["REL515"]
