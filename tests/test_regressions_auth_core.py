@@ -1106,3 +1106,16 @@ def test_a_public_service_s_route_decorated_from_another_project_module(tmp_path
     route = "from flask import Flask\nfrom auth import log_calls\napp = Flask(__name__)\n\n@app.post('/run')\n@log_calls\ndef run():\n    return ''\n"
     # Read in the project index: the decorator is known to check nothing, so the route is open.
     assert deploy_codes(service(tmp_path, {"auth.py": "def log_calls(view):\n    return view\n", "main.py": route}), monkeypatch, "--no-cache") == ["REL515"]
+
+
+@pytest.mark.parametrize(("middleware", "reported"), [("django.contrib.auth.middleware.LoginRequiredMiddleware", False), ("django.contrib.auth.middleware.AuthenticationMiddleware", True)])
+def test_django_settings_star_imported_from_a_base_module(middleware: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "",
+        "proj/settings.py": 'from proj.base import *\n\nROOT_URLCONF = "proj.urls"\n',
+        "proj/base.py": f'MIDDLEWARE = ["{middleware}"]\n',
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [\n    path('a/', views.known_not_auth),\n]\n",
+        "jobs/__init__.py": "", "jobs/views.py": DJANGO_VIEWS,
+    }  # fmt: skip
+    root = write(tmp_path, files)
+    assert bool(run(root, monkeypatch)) is reported
