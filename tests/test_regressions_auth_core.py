@@ -592,6 +592,12 @@ class MixedUnknown(View):
         return HttpResponse("x")
 
 
+@method_decorator(checks_key, name="get")
+class Keyed(View):
+    def get(self, request):
+        return HttpResponse("x")
+
+
 class MixedCached(View):
     @method_decorator(functools.lru_cache)
     def get(self, request):
@@ -619,6 +625,7 @@ urlpatterns = [
     path("l/", views.Mixed.as_view()),
     path("m/", views.MixedUnknown.as_view()),
     path("n/", views.MixedCached.as_view()),
+    path("o/", views.Keyed.as_view()),
 ]
 """
 
