@@ -1126,3 +1126,42 @@ def test_django_settings_star_imported_from_a_base_module(middleware: str, repor
     }  # fmt: skip
     root = write(tmp_path, files)
     assert bool(run(root, monkeypatch)) is reported
+
+
+@pytest.mark.parametrize(
+    "app",
+    [
+        None,  # the module it is imported from is not in the project
+        "from flask import Flask\napp = Flask(__name__)\ndef (:\n",  # it does not parse
+    ],
+)
+def test_an_imported_app_that_cannot_be_read_is_unknown(app: str | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    views = "from flask import request\nfrom svc.app import app\n\n@app.post('/x')\ndef x():\n    return ''\n"
+    files = {"svc/__init__.py": "", "svc/views.py": views}
+    if app is not None:
+        files["svc/app.py"] = app
+    root = write(tmp_path, files)
+    assert {f for f in found(root, monkeypatch) if f[1] == "svc/views.py"} == set()
+
+
+def test_an_imported_app_s_hook_that_calls_a_third_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    auth = "import os\nfrom flask import request, abort\n\ndef verify():\n    if request.headers.get('X-API-Key') != os.environ['K']:\n        abort(401)\n"
+    app = "from flask import Flask\nfrom svc.auth import verify\napp = Flask(__name__)\n\n@app.before_request\ndef check():\n    verify()\n"
+    views = "from flask import request\nfrom svc.app import app\n\n@app.post('/x')\ndef x():\n    return ''\n"
+    root = write(tmp_path, {"svc/__init__.py": "", "svc/auth.py": auth, "svc/app.py": app, "svc/views.py": views})
+    assert found(root, monkeypatch) == set()
+
+
+def test_a_route_decided_by_an_imported_app_is_rechecked_when_the_app_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = "from flask import Flask, request, abort\napp = Flask(__name__)\n"
+    views = "from flask import request\nfrom svc.app import app\n\n@app.post('/x')\ndef x():\n    return ''\n"
+    root = write(tmp_path, {"pyproject.toml": "[tool.reliability-lint]\n", "svc/__init__.py": "", "svc/app.py": app + textwrap.dedent(CHECKING_HOOK), "svc/views.py": views})
+
+    def cached() -> list[str]:
+        result = CliRunner().invoke(cli, ["check", "--no-progress", "--select", "REL5", "--output-format", "json", "."], catch_exceptions=False)
+        return [f["code"] for f in json.loads(result.stdout)]
+
+    monkeypatch.chdir(root)
+    assert cached() == []
+    write(root, {"svc/app.py": app})  # the hook is gone: views.py's route is open now
+    assert cached() == ["REL501"]
