@@ -677,22 +677,26 @@ DEPS = '''
         return user
 
 
+    def chained_plain(user=Depends(from_token)):
+        return user
+
+
     def nothing():
         return 1
 '''
 DEP_ROUTES = "from fastapi import FastAPI, Depends\nfrom api import deps\napp = FastAPI()\n" + "".join(
     f"@app.post('/{name}')\ndef {name}_route(u=Depends(deps.{name})):\n    return 1\n"
-    for name in ("current_user", "secured", "from_token", "local", "chained", "nothing")
+    for name in ("current_user", "secured", "from_token", "local", "chained", "chained_plain", "nothing")
 )
 
 
 @pytest.mark.parametrize(
     ("config", "open_routes"),
     [
-        ("", ["from_token", "local", "nothing"]),
+        ("", ["chained_plain", "from_token", "local", "nothing"]),
         ("trusted-dependencies = ['lib.user_from_token']", ["local", "nothing"]),
         ("trusted-decorators = ['user_from_token']", ["local", "nothing"]),
-        ("trusted-dependencies = ['helper']", ["from_token", "nothing"]),
+        ("trusted-dependencies = ['helper']", ["chained_plain", "from_token", "nothing"]),
     ],
 )
 def test_a_dependency_from_another_module_is_decided_by_its_own_dependencies(
