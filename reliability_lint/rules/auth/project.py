@@ -37,18 +37,6 @@ def import_roots(path: Path) -> list[Path]:
     return [top] if top == folder else [top, folder]
 
 
-def module_name(path: Path) -> str | None:
-    """The dotted name `path` is imported as from its first import root."""
-    root = import_roots(path)[0]
-    try:
-        parts = list(path.absolute().with_suffix("").relative_to(root).parts)
-    except ValueError:
-        return None
-    if parts and parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts) or None
-
-
 def resolve_module(importing: Path, module: str, level: int = 0) -> Path | None:
     """The file of `module` as imported from `importing` (`level` dots for a relative import)."""
     if level:
