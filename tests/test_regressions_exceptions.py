@@ -70,6 +70,8 @@ def test_a_bare_except_is_pointed_at_in_characters_after_wide_ones() -> None:
         "def Exception():\n    pass",
         "async def BaseException():\n    pass",
         "class Exception:\n    pass",
+        "Exception = MyError\nretries = 3",  # a later binding of another name keeps the first
+        "from errors import Exception\nimport os",
     ],
 )
 def test_no_fix_is_offered_where_the_module_rebinds_an_exception_builtin(binding: str) -> None:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import finding_rows
 
 from reliability_lint.cli import cli
-from reliability_lint.testing import fix_text
+from reliability_lint.testing import check_text, fix_text
 
 HANDLER = "try:\n    go()\nexcept Exception:\n    pass\n"
 
@@ -164,3 +164,33 @@ def test_a_tuple_handler_is_broad_only_through_the_builtin(text: str, codes: lis
 def test_without_a_module_logger_the_fix_prefers_logging_over_its_aliases(header: str) -> None:
     """Whatever order the aliases come in (a set's order changes from run to run)."""
     assert log_fix(header) == "logging"
+
+
+SECOND_HANDLER = "    try:\n        go()\n    except Exception:\n        log.debug('failed')\n"
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "    try:\n        go()\n    except ValueError:\n        log.debug('failed')\n",  # narrow: not REL103's
+        "    try:\n        go()\n    except lib.Exception:\n        log.debug('failed')\n",  # broad by its name only
+        "    try:\n        go()\n    except Exception:\n        log.debug('failed')\n        raise\n",  # re-raises
+        "    try:\n        go()\n    except Exception:\n        log.debug('failed')\n        sys.exit(1)\n",  # ends the process
+        "    try:\n        go()\n    except Exception as e:\n        log.debug('failed')\n        handle(e)\n",  # uses the error
+    ],
+)
+def test_a_handler_passed_over_does_not_end_the_file_s_check(first: str) -> None:
+    # Between two reported handlers, whichever order the handlers are visited in.
+    text = "import sys, lib\nimport logging\nlog = logging.getLogger(__name__)\ndef f():\n" + SECOND_HANDLER + first + SECOND_HANDLER
+    last = text.count("\n") - 1
+    assert sorted((f.line, f.code) for f in check_text(text, ["REL1"])) == [(7, "REL103"), (last, "REL103")]
+
+
+def test_a_web_handler_answering_2xx_does_not_end_the_file_s_check() -> None:
+    text = (
+        'from flask import Flask\nimport logging\nlog = logging.getLogger(__name__)\napp = Flask(__name__)\n\n'
+        '@app.post("/push")\ndef push():\n    try:\n        handle()\n    except Exception:\n'
+        '        log.error("failed")\n        return "", 204\n\n'
+        "def g():\n" + SECOND_HANDLER
+    )
+    assert sorted((f.line, f.code) for f in check_text(text, ["REL1"])) == [(10, "REL105"), (17, "REL103")]
