@@ -16,14 +16,7 @@ from click.testing import CliRunner
 
 from reliability_lint.cli import cli
 from reliability_lint.testing import check_text, fix_text
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
+from tests.rules.auth.auth_trees import write_tree as write
 
 
 def run(root: Path, monkeypatch: pytest.MonkeyPatch, *args: str, select: str = "REL5") -> list[dict[str, Any]]:
