@@ -410,3 +410,58 @@ def test_lock_and_oversized_files_are_counted_as_skipped_by_their_reason(tmp_pat
     code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--no-progress", ".")
     assert code == 0, out + err
     assert "Skipped 2 lock files.\n" in out and "Skipped 2 oversized files.\n" in out  # big.ini and pyproject.toml
+
+
+def test_rel303_outside_a_repository_reads_the_global_excludes_and_each_folders_gitignore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Outside a repository only the folder's .gitignore and the user's excludes file can
+    ignore a .env file; git is asked once per name for the folders with no .gitignore.
+    The files are named on the command line: discovery would leave the ignored ones out."""
+    excludes = tmp_path / "global-ignore"
+    excludes.write_text("secret.env\n")
+    config = tmp_path / "gitconfig"
+    config.write_text(f"[core]\n\texcludesFile = {excludes.as_posix()}\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    tree = tmp_path / "tree"
+    named = []
+    for folder in ("a", "b", "c"):
+        (tree / folder).mkdir(parents=True)
+        for name in ("secret.env", "other.env"):
+            (tree / folder / name).write_text("DEBUG=1\n")
+            named.append(f"{folder}/{name}")
+    (tree / "c" / ".gitignore").write_text("other.env\n")
+
+    def reported() -> list[str]:
+        code, out, err = run(tree, monkeypatch, "check", "--output-format", "concise", "--no-cache", "--jobs", "1", "--select", "REL303", *named)
+        assert code in (0, 1), out + err
+        return sorted(line.split(":")[0] for line in out.splitlines() if ": REL303" in line)
+
+    assert reported() == ["a/other.env", "b/other.env"]
+    # The same names in a second run of this process, with no excludes file: the first answer is not kept.
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "none"))
+    assert reported() == ["a/other.env", "a/secret.env", "b/other.env", "b/secret.env", "c/secret.env"]
+
+
+def test_rel303_finds_a_repository_through_git_dir_or_a_gitfile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A work tree with no `.git` folder of its own (GIT_DIR set, or a worktree's `.git`
+    file) is still a repository: what is committed there is reported as committed."""
+    main = tmp_path / "main"
+    main.mkdir()
+    git(main, "init", "-q")
+    (main / "keep.txt").write_text("x\n")
+    (main / ".env").write_text("DEBUG=1\n")
+    git(main, "add", "keep.txt", ".env")
+    git(main, "commit", "-q", "-m", "x")
+    git(main, "worktree", "add", "-q", str(tmp_path / "linked"))
+    assert (tmp_path / "linked" / ".git").is_file()
+    assert [line.split(": ", 1)[1][:26] for line in concise(tmp_path / "linked", monkeypatch)] == ["REL303 `.env` is committed"]
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / ".env").write_text("DEBUG=1\n")
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "meta.git"))
+    monkeypatch.setenv("GIT_WORK_TREE", str(work))
+    git(work, "init", "-q")
+    git(work, "add", ".env")
+    git(work, "commit", "-q", "-m", "x")
+    assert [line.split(": ", 1)[1][:26] for line in concise(work, monkeypatch)] == ["REL303 `.env` is committed"]

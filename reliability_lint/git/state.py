@@ -3,8 +3,11 @@ the token of the state that git-reading rules depend on (the cache keys on it)."
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from reliability_lint.git.command import GitTimeout, run_git
@@ -56,18 +59,55 @@ def file_state(path: Path) -> FileState:
             return 128
         return done.returncode
 
-    prefix = _output(folder, "rev-parse", "--show-prefix")
+    prefix = None if _outside_any_repository(folder) else _output(folder, "rev-parse", "--show-prefix")
     if prefix is None:  # not a repository, or no git
-        try:
-            with scratch_git_dir(folder) as env:
-                ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env)
-        except OSError:
-            ignored = 128
-        return FileState("ignored" if ignored == 0 else "untracked", None, False)
+        if not (folder / ".gitignore").exists():
+            ignored = _ignored_by_global_excludes(name, _git_environment())
+        else:
+            try:
+                with scratch_git_dir(folder) as env:
+                    ignored = git("check-ignore", "-q", "--no-index", "--", name, env=env) == 0
+            except OSError:
+                ignored = False
+        return FileState("ignored" if ignored else "untracked", None, False)
     if git("ls-files", "--error-unmatch", "--", name) == 0:
         return FileState("tracked", prefix + name, bool(_output(folder, "log", "-1", "--format=%H", "--", name)))
     ignored = git("check-ignore", "-q", "--", name)
     return FileState("ignored" if ignored == 0 else "untracked", prefix + name, False)
+
+
+def _outside_any_repository(folder: Path) -> bool:
+    """True when git's discovery from `folder` cannot find a repository, told by stat alone
+    (a text tree can hold many .env files, each a git call otherwise): no GIT_DIR, and no
+    folder from it up to the root holds `.git` or is laid out as a bare repository. False
+    means only that git must be asked."""
+    if "GIT_DIR" in os.environ:
+        return False
+    for current in (folder, *folder.parents):
+        if (current / ".git").exists() or all((current / part).exists() for part in ("HEAD", "objects", "refs")):
+            return False
+    return True
+
+
+def _git_environment() -> tuple[tuple[str, str], ...]:
+    """What decides which global configuration git reads."""
+    return tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("GIT_") or k in ("HOME", "XDG_CONFIG_HOME")))
+
+
+@lru_cache(maxsize=64)
+def _ignored_by_global_excludes(name: str, environment: tuple[tuple[str, str], ...]) -> bool:
+    """Whether the user's excludes file (core.excludesFile) ignores a file of this name
+    outside any repository, in a folder with no .gitignore: the name alone decides (with
+    the environment that picks git's configuration), so one git call answers every such
+    folder of a run."""
+    with tempfile.TemporaryDirectory(prefix="reliability-lint-empty-") as empty:
+        try:
+            with scratch_git_dir(Path(empty)) as env:
+                done = run_git(["git", "-C", empty, "check-ignore", "-q", "--no-index", "--", name],
+                               capture_output=True, env=env, check=False)
+        except OSError:
+            return False
+    return done.returncode == 0
 
 
 def _output(folder: Path, *args: str) -> str | None:
