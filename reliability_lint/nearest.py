@@ -32,6 +32,7 @@ class Nearest:
         self._by_config: dict[str, Settings] = {self._key(base_config): base}
         self._config_of: dict[str, Path | None] = {}  # folder -> nearest config file (None: none)
         self._by_folder: dict[str, Settings] = {}
+        self._cwd_config: tuple[Path | None] | None = None  # the fallback, looked up once
 
     @staticmethod
     def _key(config: Path | None) -> str:
@@ -43,9 +44,11 @@ class Nearest:
         folder = os.path.dirname(path)  # as given: the current folder does not change in a run
         found = self._by_folder.get(folder)
         if found is None:
-            config = self._nearest(self.cwd / folder)
+            config = self._nearest(self.cwd / folder) if folder else None
             if config is None:
-                config = self._nearest(self.cwd)
+                if self._cwd_config is None:
+                    self._cwd_config = (self._nearest(self.cwd),)
+                config = self._cwd_config[0]
             found = self._by_folder[folder] = self._settings(config)
         return found
 
