@@ -33,6 +33,7 @@ class Nearest:
         self._config_of: dict[str, Path | None] = {}  # folder -> nearest config file (None: none)
         self._by_folder: dict[str, Settings] = {}
         self._cwd_config: tuple[Path | None] | None = None  # the fallback, looked up once
+        self._real_of: dict[str, str] = {}
 
     @staticmethod
     def _key(config: Path | None) -> str:
@@ -68,22 +69,35 @@ class Nearest:
         """The nearest pyproject.toml with a [tool.reliability-lint] table at or above `folder`."""
         visited: list[str] = []
         found: Path | None = None
-        current = folder.resolve()
+        current = self._real(str(folder))
         while True:
-            key = str(current)
-            if key in self._config_of:
-                found = self._config_of[key]
+            if current in self._config_of:
+                found = self._config_of[current]
                 break
-            visited.append(key)
-            candidate = current / "pyproject.toml"
+            visited.append(current)
+            candidate = Path(current, "pyproject.toml")
             if _declares_section(candidate):
                 found = candidate
                 break
-            if current.parent == current:
+            parent = os.path.dirname(current)
+            if parent == current:
                 break
-            current = current.parent
+            current = parent
         for key in visited:
             self._config_of[key] = found
+        return found
+
+    def _real(self, folder: str) -> str:
+        """`os.path.realpath(folder)`, from the parent's when the folder is no link: one
+        lstat per new folder instead of one per component (a tree has thousands)."""
+        found = self._real_of.get(folder)
+        if found is None:
+            parent, name = os.path.split(folder)
+            if not name or name in (".", "..") or parent == folder or os.path.islink(folder):
+                found = os.path.realpath(folder)
+            else:
+                found = os.path.join(self._real(parent), name)
+            self._real_of[folder] = found
         return found
 
 

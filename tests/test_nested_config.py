@@ -182,3 +182,20 @@ def test_the_flake8_plugin_reads_each_files_configuration(monorepo: Path) -> Non
     found = sorted(tuple(line.split(":")[:2]) for line in result.stdout.splitlines())
     # include-specific holds in svc_b only (flake8 chooses the codes itself)
     assert found == [("m.py", "4"), ("svc_a/m.py", "4"), ("svc_b/m.py", "11"), ("svc_b/m.py", "4")], result.stderr
+
+
+def test_a_linked_folder_takes_the_configuration_above_its_target(tmp_path: Path) -> None:
+    """The nearest configuration is looked up from the folder's real location: a link
+    into a service is checked with the service's configuration, whatever the link's
+    parents hold; a plain folder beside it keeps the root's."""
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nselect = ["REL1"]\n')
+    (tmp_path / "svc" / "jobs").mkdir(parents=True)
+    (tmp_path / "svc" / "pyproject.toml").write_text('[tool.reliability-lint]\nselect = ["REL101"]\n')
+    (tmp_path / "svc" / "jobs" / "job.py").write_text(SWALLOWED)
+    (tmp_path / "plain" / "deep").mkdir(parents=True)
+    (tmp_path / "plain" / "deep" / "job.py").write_text(SWALLOWED)
+    (tmp_path / "plain" / "linked").symlink_to(tmp_path / "svc" / "jobs", target_is_directory=True)
+    done = run_tool("check", "--no-cache", "--output-format", "concise", "plain/linked/job.py", "plain/deep/job.py", cwd=tmp_path)
+    codes = sorted((line.split(":")[0], line.split(": ")[1].split()[0]) for line in done.stdout.splitlines() if ": REL" in line)
+    # REL102 (the specific handler) is in the root's REL1, not in the service's REL101.
+    assert codes == [("plain/deep/job.py", "REL101"), ("plain/deep/job.py", "REL102"), ("plain/linked/job.py", "REL101")], done.stdout
