@@ -286,3 +286,62 @@ def test_a_symbolic_link_to_another_folder_of_the_project_is_fixed(tmp_path: Pat
     code, out, err = run(tmp_path, monkeypatch, *FIX, "a/link.py")
     assert code == 0, out + err
     assert (tmp_path / "b" / "real.py").read_text() == FIXED
+
+
+def _no_tmpfile(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delattr(os, "O_TMPFILE", raising=False)  # macOS, the BSDs
+
+
+def _link_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(1, "linkat through /proc refused")
+
+    monkeypatch.setattr(os, "link", refuse)
+
+
+def _first_name_taken(monkeypatch: pytest.MonkeyPatch) -> None:
+    real, calls = os.link, []
+
+    def once_taken(*args: object, **kwargs: object) -> None:
+        calls.append(args)
+        if len(calls) == 1:
+            raise FileExistsError(17, "taken")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "link", once_taken)
+
+
+@pytest.mark.parametrize("system", [None, _no_tmpfile, _link_refused, _first_name_taken], ids=["o_tmpfile", "no-o_tmpfile", "link-refused", "name-taken"])
+def test_every_way_of_writing_replaces_the_file_whole_keeps_its_mode_and_leaves_no_temporary(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: object
+) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    job.chmod(0o640)
+    if system is not None:
+        system(monkeypatch)  # type: ignore[operator]
+    code, out, err = run(tmp_path, monkeypatch, *FIX, ".")
+    assert code == 0, out + err
+    assert job.read_text() == FIXED
+    assert stat.S_IMODE(job.stat().st_mode) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]
+
+
+@pytest.mark.parametrize("system", [None, _no_tmpfile], ids=["o_tmpfile", "no-o_tmpfile"])
+def test_a_write_that_fails_leaves_the_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: object) -> None:
+    """The disk fills while the fixed text is flushed: the original stays as it was, the
+    half-written temporary is removed, and the file is named with the reason."""
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    if system is not None:
+        system(monkeypatch)  # type: ignore[operator]
+
+    def full(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, ".")
+    assert code == 1, out + err
+    assert job.read_text() == STUBS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]
+    assert "job.py" in out + err and "No space left on device" in out + err
