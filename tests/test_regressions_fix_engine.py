@@ -25,7 +25,11 @@ WAIT_FIRST = (
     "{indent}{name} = client.query(sql, timeout=5).to_dataframe(progress_bar_type=None,  # no bar\n"
     "{indent}                            max_results=10)\n"
 )
-WAITED = "{indent}{name} = client.query(sql, timeout=5).result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None)\n"
+# The comment stays after the argument whose comma held it; the call closes below it.
+WAITED = (
+    "{indent}{name} = client.query(sql, timeout=5).result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None  # no bar\n"
+    "{indent}                            )\n"
+)
 
 
 def test_a_call_found_inside_the_node_at_the_position_is_replaced_in_its_own_statement() -> None:
@@ -47,10 +51,10 @@ def test_each_of_two_fixes_through_libcst_shows_its_own_edit(tmp_path: Path, mon
     (tmp_path / "job.py").write_text(text)
     code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--select", "REL201", "--output-format", "json", "job.py")
     assert code == 1, out + err
-    content = "result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None"
+    content = "result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None  # no bar\n{}"
     assert [[(e["location"], e["end_location"], e["content"]) for e in f["fix"]["edits"]] for f in json.loads(out)] == [
-        [({"row": 4, "column": 38}, {"row": 5, "column": 47}, content)],
-        [({"row": 7, "column": 42}, {"row": 8, "column": 51}, content)],
+        [({"row": 4, "column": 38}, {"row": 5, "column": 47}, content.format(" " * 32))],
+        [({"row": 7, "column": 42}, {"row": 8, "column": 51}, content.format(" " * 36))],
     ]
 
 
@@ -111,7 +115,7 @@ def test_a_fix_context_finds_a_node_of_any_type_asked_and_names_a_position_it_la
 # parsed for a fix with such a neighbour in its lines would make the fix fail.
 UNPARSED = " \\\n\n"
 JOB = "job = {c}.query(sql, timeout=5).to_dataframe(progress_bar_type=None,  # no bar\n    max_results=10)"
-JOB_FIXED = "job = {c}.query(sql, timeout=5).result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None)"
+JOB_FIXED = "job = {c}.query(sql, timeout=5).result(timeout=600, max_results=10).to_dataframe(progress_bar_type=None  # no bar\n    )"
 BQ = "from google.cloud import bigquery"
 
 
@@ -135,7 +139,7 @@ BQ = "from google.cloud import bigquery"
         # the method that holds it, not the whole class
         (
             f"{BQ}\nclass A:\n    def f(self, client: bigquery.Client, sql):\n        {JOB}\n    def g(self):\n        return 1{UNPARSED}".format(c="client").replace("\n    max", "\n            max"),
-            f"{BQ}\nclass A:\n    def f(self, client: bigquery.Client, sql):\n        {JOB_FIXED}\n    def g(self):\n        return 1{UNPARSED}".format(c="client"),
+            f"{BQ}\nclass A:\n    def f(self, client: bigquery.Client, sql):\n        {JOB_FIXED}\n    def g(self):\n        return 1{UNPARSED}".format(c="client").replace("\n    )", "\n            )"),
         ),
     ],
     ids=["after-the-first", "not-the-line-above", "into-the-next", "not-past-it", "not-the-class"],

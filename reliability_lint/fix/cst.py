@@ -11,6 +11,7 @@ statement costs. libcst is imported here only, and only when a fix asks for a no
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,9 @@ class FixContext:
         code = region.module.deep_replace(old, new).code
         if not code.startswith(region.prefix):
             raise FixError("the replaced statement lost its place")
+        lost = _comments(region.text) - _comments(code)
+        if lost:  # a codemod must not delete what a person wrote
+            raise FixError(f"the fix would drop the comment `{sorted(lost)[0]}`")
         shift = region.first - 1  # the region's lines are the file's lines from `first` on
         edits = [
             Edit((e.start[0] + shift, e.start[1]), (e.end[0] + shift, e.end[1]), e.content)
@@ -192,3 +196,18 @@ def _blocks(statement: ast.stmt) -> list[list[ast.stmt]]:
     blocks += [handler.body for handler in getattr(statement, "handlers", [])]
     blocks += [case.body for case in getattr(statement, "cases", [])]
     return [block for block in blocks if isinstance(block, list)]
+
+
+def _comments(code: str) -> Counter[str]:
+    """The comments of some lines of Python, counted (a fix may add one, never drop one)."""
+    import io
+    import tokenize
+
+    found: Counter[str] = Counter()
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(code).readline):
+            if token.type == tokenize.COMMENT:
+                found[token.string.rstrip()] += 1
+    except (tokenize.TokenError, SyntaxError):
+        pass  # the lines are checked by parsing elsewhere; what was read so far counts
+    return found

@@ -187,8 +187,9 @@ def _wait_first_tree_edits(
         raise FixError(f"no `.{method}()` call at line {position[0]}")
     moved = [a for a in node.args if a.keyword is not None and a.keyword.value == "max_results"]
     kept = [a for a in node.args if not moved or a is not moved[0]]
-    if moved and kept and node.args[-1] is moved[0]:
-        kept[-1] = kept[-1].with_changes(comma=moved[0].comma)
+    download_call = node
+    if moved and kept:
+        download_call, kept = _comments_kept(node, kept, moved[0])
     wait_args = [cst.Arg(cst.parse_expression(value), keyword=cst.Name("timeout"), equal=_equal())]
     if moved:
         wait_args[0] = wait_args[0].with_changes(comma=cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
@@ -199,8 +200,39 @@ def _wait_first_tree_edits(
         kept.append(cst.Arg(cst.parse_expression(value), keyword=cst.Name("timeout"), equal=_equal()))
     attribute = node.func
     waited = cst.Call(func=cst.Attribute(value=attribute.value, attr=cst.Name("result")), args=wait_args)
-    replacement = node.with_changes(func=attribute.with_changes(value=waited), args=kept)
+    replacement = download_call.with_changes(func=attribute.with_changes(value=waited), args=kept)
     return fix.replace(node, replacement, imports)
+
+
+def _comments_kept(node: Any, kept: list[Any], moved: Any) -> tuple[Any, list[Any]]:
+    """The download's call and arguments once `moved` left them, with the comment its
+    comma held moved to what now comes before the next argument (the comment the call's
+    own `(` or the previous comma holds stays; where both hold one, FixContext.replace
+    refuses the fix rather than drop one)."""
+    import libcst as cst
+
+    def commented(space: Any) -> bool:
+        return isinstance(space, cst.ParenthesizedWhitespace) and (
+            space.first_line.comment is not None or any(line.comment is not None for line in space.empty_lines)
+        )
+
+    index = next(i for i, arg in enumerate(node.args) if arg is moved)
+    own = moved.comma.whitespace_after if isinstance(moved.comma, cst.Comma) else None
+    if index == len(node.args) - 1:  # the argument before it ends the call now
+        last = kept[-1]
+        before = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else last.whitespace_after_arg
+        space = own if own is not None and commented(own) and not commented(before) else before
+        if isinstance(moved.comma, cst.Comma):  # a trailing comma stays trailing
+            kept[-1] = last.with_changes(comma=moved.comma.with_changes(whitespace_after=space))
+        else:
+            kept[-1] = last.with_changes(comma=cst.MaybeSentinel.DEFAULT, whitespace_after_arg=space)
+    elif own is not None and commented(own):
+        if index == 0 and not commented(node.whitespace_before_args):
+            node = node.with_changes(whitespace_before_args=own)
+        elif index > 0 and isinstance(kept[index - 1].comma, cst.Comma) and not commented(kept[index - 1].comma.whitespace_after):
+            previous = kept[index - 1]
+            kept[index - 1] = previous.with_changes(comma=previous.comma.with_changes(whitespace_after=own))
+    return node, kept
 
 
 def _chained_call(fix: FixContext, anchor: Any, method: str) -> Any:
