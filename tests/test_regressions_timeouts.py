@@ -46,6 +46,65 @@ def test_a_wait_with_a_timeout_bounds_only_what_comes_after_it() -> None:
     assert lines(HEAD + "frame = job.to_dataframe(); job.result(timeout=5)\n") == [(5, "REL201")]
 
 
+LOADER = """from google.cloud import bigquery
+
+class Loader:
+    def __init__(self, client: bigquery.Client):
+        self.job = client.query("select 1", timeout=5)
+
+    def frame(self):
+        self.job.result(timeout=600)
+        return self.job.to_dataframe()
+
+    def reassigned(self, client: bigquery.Client):
+        self.job.result(timeout=600)
+        self.job = client.query("select 2", timeout=5)
+        return self.job.to_dataframe()
+
+    def other_method(self):
+        return self.job.to_dataframe()
+
+    def nested(self):
+        self.job.result(timeout=600)
+        def inner():
+            return self.job.to_dataframe()
+        return inner
+
+    def before(self):
+        frame = self.job.to_dataframe()
+        self.job.result(timeout=600)
+        return frame
+
+    def rows(self):
+        self.job.result(timeout=600)
+        for row in self.job:
+            print(row)
+
+    def deleted(self, client: bigquery.Client):
+        self.job.result(timeout=600)
+        del self.job
+        self.job = client.query("select 3", timeout=5)
+        return self.job.to_dataframe()
+
+    def defines_a_reset(self, client: bigquery.Client):
+        self.job.result(timeout=600)
+        def reset():  # assigns only if called: the body's own reading stands
+            self.job = client.query("select 4", timeout=5)
+        return self.job.to_dataframe()
+
+holder = Loader(bigquery.Client())
+holder.job.result(timeout=600)
+frame = holder.job.to_dataframe()
+"""
+
+
+def test_a_wait_on_an_attribute_bounds_a_later_download_of_it_in_the_same_body() -> None:
+    """`self.job.result(timeout=...)` then `self.job.to_dataframe()`: the job is done when
+    it is downloaded. Not across methods, into a nested function, before the wait, or once
+    the body assigned the attribute again."""
+    assert lines(LOADER) == [(14, "REL201"), (17, "REL201"), (22, "REL201"), (26, "REL201"), (39, "REL201")]
+
+
 # ------------------------------------------------------------------ call resolution
 
 

@@ -72,8 +72,8 @@ def file_state(path: Path) -> FileState:
         return FileState("ignored" if ignored else "untracked", None, False)
     if git("ls-files", "--error-unmatch", "--", name) == 0:
         return FileState("tracked", prefix + name, bool(_output(folder, "log", "-1", "--format=%H", "--", name)))
-    ignored = git("check-ignore", "-q", "--", name)
-    return FileState("ignored" if ignored == 0 else "untracked", prefix + name, False)
+    ignored = git("check-ignore", "-q", "--", name) == 0
+    return FileState("ignored" if ignored else "untracked", prefix + name, False)
 
 
 def _outside_any_repository(folder: Path) -> bool:

@@ -20,7 +20,7 @@ from reliability_lint.analysis import CheckContext
 from reliability_lint.findings import Edit, Fix
 from reliability_lint.registry import checker, rule
 from reliability_lint.semantic.model import Module
-from reliability_lint.semantic.scopes import BINDING_NODES, Binding, ClassInfo, Scope, start
+from reliability_lint.semantic.scopes import BINDING_NODES, ClassInfo, Scope, start
 from reliability_lint.semantic.types import ProjectClass, Type
 from reliability_lint.rules.timeouts.catalogue import (
     FAMILY,
@@ -34,6 +34,7 @@ from reliability_lint.rules.timeouts.catalogue import (
     _setup,
     option_value,
 )
+from reliability_lint.rules.timeouts.waited import assignments, binding_of, wait_key
 from reliability_lint.rules.timeouts import sessions
 from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
 from reliability_lint.source import SourceFile
@@ -211,7 +212,7 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
     module = state.module
     module.finish()
     settings = ctx.options[FAMILY]
-    waits: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    waits: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
     pending: list[tuple[_Site, ast.expr | None]] = []
     mounted: list[list[tuple[ast.Call, Scope, bool]]] = []  # the module's mounts, and whether each may bound
     own = str(ctx.source.path.absolute())
@@ -242,18 +243,21 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
             continue
         ok, disabling = _bound(call, site.check)
         if ok:
-            if site.check.code == "REL201" and isinstance(site.receiver, ast.Name):
-                binding = _binding(module, site.receiver, scope)
-                if binding is not None:
-                    waits[id(binding)].append(start(call))
+            key = wait_key(module, site.receiver, scope) if site.check.code == "REL201" else None
+            if key is not None:
+                waits[key].append(start(call))
             continue
         pending.append((site, disabling))
 
     def waited(receiver: ast.expr | None, scope: Scope, at: tuple[int, int]) -> bool:
-        if not isinstance(receiver, ast.Name):
+        key = wait_key(module, receiver, scope)
+        if key is None or not isinstance(receiver, (ast.Name, ast.Attribute)):
             return False
-        binding = _binding(module, receiver, scope)
-        return binding is not None and any(binding.pos <= pos < at for pos in waits.get(id(binding), ()))
+        if isinstance(receiver, ast.Name):
+            since = binding_of(module, receiver, scope).pos  # type: ignore[union-attr]  # the key says it is known
+        else:  # the attribute's last assignment in this function before the call, if any
+            since = max((pos for pos in assignments(scope, key[-1]) if pos < at), default=(0, 0))
+        return any(since <= pos < at for pos in waits.get(key, ()))
 
     for site, disabling in pending:
         if site.check.wait_first and waited(site.receiver, site.scope, start(site.call)):
@@ -262,11 +266,6 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
     for iterable, scope, statement in state.loops:
         if module.type_of(iterable, scope) == QUERY_JOB and not waited(iterable, scope, start(iterable)):
             _report_loop(ctx, iterable, statement, settings)
-
-
-def _binding(module: Module, name: ast.Name, scope: Scope) -> Binding | None:
-    bindings = module.lookup(name.id, scope, start(name))
-    return bindings[0] if len(bindings) == 1 else None
 
 
 def _label(call: ast.Call) -> str:
