@@ -96,7 +96,7 @@ def fix(diff: bool, **flags: Any) -> None:
 
 def _run(options: Options, mode: str) -> None:
     from reliability_lint import engine
-    from reliability_lint.findings import is_internal_error, is_unchecked
+    from reliability_lint.findings import ERROR_CODE, is_internal_error, is_unchecked
     from reliability_lint.report import Report, render
     from reliability_lint.report.style import use_color
 
@@ -105,10 +105,17 @@ def _run(options: Options, mode: str) -> None:
     if mode == engine.DIFF:
         diffs = "".join(result.diff for result in results)
         _emit(diffs, options)
+        # What the diff leaves out and why (a file not read, a fix not applied), on stderr
+        # beside the count: the diff alone would pass a gate over a file it never saw.
+        errors = [finding for finding in findings if finding.code == ERROR_CODE]
+        click.echo(render("concise", Report(errors, settings.root, quiet=True)), err=True, nl=False)
         would_fix = sum(result.fixed for result in results)
         if not options.quiet:
             click.echo(f"Would fix {would_fix} problem{'s' if would_fix != 1 else ''}.", err=True)
-        sys.exit(EXIT_FINDINGS if diffs and not options.exit_zero else EXIT_CLEAN)
+        if any(map(is_internal_error, errors)):
+            sys.exit(EXIT_ERROR)
+        unread = any(map(is_unchecked, errors))
+        sys.exit(EXIT_FINDINGS if (diffs and not options.exit_zero) or unread else EXIT_CLEAN)
     to_stderr = mode == engine.FIX and options.reads_stdin
     if to_stderr:  # an editor's formatter: the fixed text on stdout, what remains on stderr
         fixed = next((result.output for result in results if result.output is not None), options.stdin_data)

@@ -345,3 +345,30 @@ def test_a_write_that_fails_leaves_the_file_and_no_temporary(tmp_path: Path, mon
     assert job.read_text() == STUBS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]
     assert "job.py" in out + err and "No space left on device" in out + err
+
+
+def test_fix_diff_names_on_stderr_what_it_leaves_out_and_fails_on_a_file_it_could_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The diff is only what could be fixed: a file that could not be read and a fix that
+    could not be made are named on stderr (the diff on stdout stays a clean patch), and a
+    file not read fails the run even when nothing else would change."""
+    (tmp_path / "job.py").write_text(STUBS)
+    (tmp_path / "blob.py").write_bytes(b"\x00\x01binary")
+    # the libcst way, which fails here (test_a_fix_that_cannot_be_computed_is_named_...)
+    (tmp_path / "stuck.py").write_text("def f():\n    # TODO: x\n    logger.info('a',\n                'b'); pass \\\n\n")
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "--diff", ".")
+    assert code == 1, out + err
+    assert out.startswith("--- a/job.py\n+++ b/job.py\n") and "REL000" not in out
+    assert err.splitlines() == [
+        "blob.py:1:1: REL000 binary file (contains NUL bytes)",
+        "stuck.py:1:1: REL000 fix for REL402 at line 1 not applied: libcst cannot parse the statement at line 1: Syntax Error @ 1:1.",
+        "Would fix 2 problems.",
+    ]
+    (tmp_path / "job.py").write_text(FIXED)  # nothing left to fix: the unread file still fails
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "--diff", "job.py", "blob.py")
+    assert (code, out) == (1, ""), err
+    (tmp_path / "blob.py").unlink()
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "--diff", ".")
+    assert (code, out) == (0, ""), err
+    assert "stuck.py:1:1: REL000 fix for REL402" in err

@@ -222,13 +222,13 @@ def test_a_wait_first_fix_that_would_drop_a_comment_is_not_applied_and_says_why(
 ) -> None:
     """The comment `max_results` carries has nowhere to go (the place before the next
     argument holds one already): the fix is not made (a codemod never deletes what someone
-    wrote), and `fix` names the comment."""
+    wrote), and `fix` says so (not what the comment holds: it may be a secret)."""
     job = tmp_path / "job.py"
     job.write_text(JOB + download)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(cli, ["fix", "--no-cache", "--select", "REL201", "job.py"], catch_exceptions=False)
     assert result.exit_code == 1, result.output
-    assert "REL000 [P1] fix for REL201 at line 5 not applied: the fix would drop the comment `# " in result.stdout
+    assert "REL000 [P1] fix for REL201 at line 5 not applied: the fix would drop a comment of the statement\n" in result.stdout
     assert job.read_text() == JOB + download
 
 

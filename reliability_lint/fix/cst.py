@@ -86,8 +86,9 @@ class FixContext:
         if not code.startswith(region.prefix):
             raise FixError("the replaced statement lost its place")
         lost = _comments(region.text) - _comments(code)
-        if lost:  # a codemod must not delete what a person wrote
-            raise FixError(f"the fix would drop the comment `{sorted(lost)[0]}`")
+        if lost:  # a codemod must not delete what a person wrote (not shown: it may hold a secret)
+            count = sum(lost.values())
+            raise FixError(f"the fix would drop {'a comment' if count == 1 else f'{count} comments'} of the statement")
         shift = region.first - 1  # the region's lines are the file's lines from `first` on
         edits = [
             Edit((e.start[0] + shift, e.start[1]), (e.end[0] + shift, e.end[1]), e.content)
