@@ -311,3 +311,18 @@ def test_a_stub_is_reported_at_def_and_its_whole_name() -> None:
     """`def f` was reported up to the `f` of `def`: the name was searched from the `def`."""
     texts = ("def f():\n    pass  # TODO: x\n", "async def de(self):\n    pass  # TODO: x\n", "def load():\n    pass  # TODO: x\n")
     assert [[(f.col, f.end_col) for f in check_text(text, ["REL402"])] for text in texts] == [[(0, 5)], [(0, 12)], [(0, 8)]]
+
+
+@pytest.mark.parametrize(
+    ("body", "fixed"),
+    [
+        # libcst's way (a statement of two lines shares the placeholder's line): the `; ` goes with it
+        ("    logger.info('a',\n                'b'); pass\n", "    logger.info('a',\n                'b')\n"),
+        ("    logger.info('a',\n                'b'); pass  # later\n", "    logger.info('a',\n                'b')  # later\n"),
+        # a semicolon the author put after the last statement stays
+        ("    pass; logger.info('a',\n                'b');\n", "    logger.info('a',\n                'b');\n"),
+    ],
+)
+def test_a_placeholder_removed_after_a_statement_on_its_line_takes_the_semicolon_with_it(body: str, fixed: str) -> None:
+    head = "def f():\n    # TODO: x\n"
+    assert fix_text(head + body, ["REL402"]) == head + fixed + '    raise NotImplementedError("f: x")\n'

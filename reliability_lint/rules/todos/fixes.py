@@ -130,6 +130,8 @@ def _raising_body(body: Any, raise_line: Any) -> Any:
         leading = [*pending, *statement.leading_lines]
         is_last = index == len(rest) - 1
         if kept:
+            if kept[-1] is not statement.body[-1]:  # `log(); pass`: the `; ` before it goes too
+                kept[-1] = kept[-1].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)
             new.append(statement.with_changes(body=kept, leading_lines=leading))
             pending = []
             if is_last:
