@@ -15,17 +15,21 @@ from click.testing import CliRunner
 from reliability_lint.cli import cli
 
 
-def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], *args: str, select: str = "REL204") -> list[str]:
+def run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str], *args: str, select: str = "REL204", cache: bool = False
+) -> list[str]:
+    """The places reported (`path:line:col`); with `cache`, the content cache is on (in the
+    project's folder), so a second run is a warm one."""
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    command = ["check", "--select", select, "--output-format", "concise", "--no-cache", "--no-progress", *args]
+    command = ["check", "--select", select, "--output-format", "concise", "--no-progress", *([] if cache else ["--no-cache"]), *args]
     result = CliRunner().invoke(cli, command, catch_exceptions=False)
     assert result.exit_code in (0, 1), result.output
     # every finding, of any code: a crash of the model shows as REL000 on the file
-    return sorted(line.split(": ")[0] for line in result.stdout.splitlines() if re.match(r"\S+:\d+:\d+: REL\d", line))
+    return sorted(line.split(": ")[0] for line in result.stdout.splitlines() if re.match(r"[^:]+:\d+:\d+: REL\d", line))
 
 
 def test_a_session_made_by_a_function_of_another_module_is_known(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -244,3 +248,50 @@ def test_the_bases_of_another_module_s_session_subclass(tmp_path: Path, monkeypa
     }
     found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/uses.py:")]
     assert found == ["pkg/uses.py:2:1", "pkg/uses.py:3:1", "pkg/uses.py:4:1", "pkg/uses.py:5:1"]
+
+
+# ------------------------------------------------------------------ warm runs: what a cached finding read of other modules
+
+SESSION_MAKER = "import requests\n\ndef make():\n    return requests.Session()\n"
+USE = "from pkg.clients import make\n\nmake().get('u')\n"
+
+
+def test_a_warm_run_rechecks_the_importer_of_a_module_that_no_longer_fails_to_parse(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"pkg/__init__.py": "", "pkg/clients.py": "def make(:\n", "pkg/use.py": USE}
+    assert run(tmp_path, monkeypatch, files, cache=True) == []  # a module that does not parse: make() is unknown
+    assert run(tmp_path, monkeypatch, {}, cache=True) == []  # warm
+    assert run(tmp_path, monkeypatch, {"pkg/clients.py": SESSION_MAKER}, cache=True) == ["pkg/use.py:3:1"]
+    assert run(tmp_path, monkeypatch, {"pkg/clients.py": "def make(:\n"}, cache=True) == []
+
+
+def test_a_warm_run_rechecks_a_script_whose_module_appears_in_a_folder_with_a_space(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A script's folder is the first place its imports are looked up: a module that
+    appears there later must re-check the script, whatever the folder's name holds."""
+    files = {"my jobs/app.py": "from helpers import make\n\nmake().get('u')\n"}
+    assert run(tmp_path, monkeypatch, files, ".", cache=True) == []  # helpers cannot be found: unknown
+    assert run(tmp_path, monkeypatch, {}, ".", cache=True) == []  # warm
+    assert run(tmp_path, monkeypatch, {"my jobs/helpers.py": SESSION_MAKER}, ".", cache=True) == ["my jobs/app.py:3:1"]
+    (tmp_path / "my jobs" / "helpers.py").unlink()
+    assert run(tmp_path, monkeypatch, {}, ".", cache=True) == []
+
+
+# ------------------------------------------------------------------ the language server: buffers that change
+
+
+def test_the_language_server_takes_an_edited_buffer_that_no_other_module_has_read(tmp_path: Path) -> None:
+    """Typing in a file nothing imports drops what the index knows of it: there is nothing
+    to drop, and the next check reads the new text."""
+    from reliability_lint.server.linting import Linter
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "clients.py").write_text(SESSION_MAKER)
+    use = tmp_path / "pkg" / "use.py"
+    use.write_text(USE)
+    linter = Linter(lambda: [tmp_path])
+    assert [(f.code, f.line) for f in linter.diagnose(use, USE).findings] == [("REL204", 3)]
+    edited = USE + "make().get('v')\n"
+    linter.set_buffer(use, edited)
+    assert [(f.code, f.line) for f in linter.diagnose(use, edited).findings] == [("REL204", 3), ("REL204", 4)]
+    linter.set_buffer(tmp_path / "pkg" / "clients.py", "def make():\n    return object()\n")  # read: forgotten
+    assert linter.diagnose(use, edited).findings == []
