@@ -66,6 +66,12 @@ LOADER = Loader()
 
 def make():
     return requests.Session()
+
+
+class Outer:
+    class Inner:
+        def __init__(self):
+            self.s = requests.Session()
 '''
 
 # A module whose values come from another module of the project: its summary holds
@@ -87,6 +93,27 @@ for NUMBER in NUMBERS:
 MADE = make()
 THROUGH = base.LOADER.s
 FROM_MODULE = base.make()
+from requests import Session
+LOADERS = [Loader()]
+AS = Loader().asession()
+for IT in LOADER:
+    pass
+
+
+class Holder:
+    def __init__(self):
+        self.loader = Loader()
+
+
+HOLDER = Holder()
+
+
+def remake():
+    return make()
+
+
+from .base import make as relative_make
+RELATIVE = relative_make()
 '''
 
 # (what is imported from the relay, the statement using it, whether it is a Session)
@@ -116,15 +143,33 @@ RELAYED = [
     ("a method inherited from another module's class", "from pkg.base import Loader\nclass Mine(Loader):\n    def run(self):\n        self.session().get('u')\n", True),
     ("an attribute inherited from another module's class", "from pkg.base import Loader\nclass Mine(Loader):\n    def run(self):\n        self.s.get('u')\n", True),
     ("a module alone", "import pkg.base as b\nb.get('u')\n", False),
+    ("a library class re-exported by another module", "from pkg.relay import Session\nSession().get('u')\n", True),
+    ("another module's function, not called", "from pkg.base import make\nmake.get('u')\n", False),
+    ("an attribute of another module's function, called", "from pkg.base import make\nmake.x().get('u')\n", False),
+    ("a Session value as an annotation", "from pkg.relay import MADE\ndef f(x: MADE):\n    x.get('u')\n", False),
+    ("a nested class of another module, through its class", "from pkg.base import Outer\nOuter.Inner().s.get('u')\n", True),
+    ("a method of a value's attribute, through its module", "import pkg.relay\npkg.relay.HOLDER.loader.session().get('u')\n", True),
+    ("an async method of a value, through its module", "import pkg.base\npkg.base.LOADER.asession().get('u')\n", False),
+    ("an async method of a value, through its module, awaited", "import pkg.base\nasync def f():\n    (await pkg.base.LOADER.asession()).get('u')\n", True),
+    ("a module imported into the relay, and its function", "from pkg.relay import base\nbase.make().get('u')\n", True),
+    ("a list of a third module's instances", "from pkg.relay import LOADERS\nfor l in LOADERS:\n    l.s.get('u')\n", True),
+    ("an async method of a third module's class, not awaited", "from pkg.relay import AS\nAS.get('u')\n", False),
+    ("a function returning a third module's function's result", "from pkg.relay import remake\nremake().get('u')\n", True),
+    ("an element of another module's instance", "from pkg.relay import IT\nIT.get('u')\n", False),
+    ("a value made through the relay's relative import", "from pkg.relay import RELATIVE\nRELATIVE.get('u')\n", True),
 ]
 
 
+@pytest.mark.parametrize("where", ["", "app/"], ids=["package at the top", "package in a folder"])
 @pytest.mark.parametrize(("main", "known"), [case[1:] for case in RELAYED], ids=[case[0] for case in RELAYED])
-def test_what_a_module_relays_from_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, known: bool) -> None:
+def test_what_a_module_relays_from_another(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, known: bool, where: str) -> None:
+    """`where`: a package in a folder of the project is found from its importers' own place,
+    not from the folder the tool runs in."""
     files = {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/relay.py": RELAY, "pkg/main.py": main}
     last = main.count("\n")
-    found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/main.py:")]
-    assert [int(place.split(":")[1]) for place in found] == ([last] if known else [])
+    found = run(tmp_path, monkeypatch, {where + name: text for name, text in files.items()})
+    assert [int(place.split(":")[1]) for place in found if place.startswith(f"{where}pkg/main.py:")] == ([last] if known else [])
+    assert all(place.startswith(f"{where}pkg/main.py:") for place in found), found  # nothing else, no crash
 
 
 OBS = """\
