@@ -340,3 +340,37 @@ def test_the_language_server_takes_an_edited_buffer_that_no_other_module_has_rea
     assert [(f.code, f.line) for f in linter.diagnose(use, edited).findings] == [("REL204", 3), ("REL204", 4)]
     linter.set_buffer(tmp_path / "pkg" / "clients.py", "def make():\n    return object()\n")  # read: forgotten
     assert linter.diagnose(use, edited).findings == []
+
+
+# ------------------------------------------------------------------ chains between modules: how far they are followed
+
+def chain(kind: str, length: int) -> dict[str, str]:
+    """pkg/m0.py holds a Session; each of pkg/m1 .. m<length> takes it from the one before
+    (`alias`: imports it, `star`: star-imports the module, `value`: binds it to a name of its
+    own); pkg/main.py uses the last."""
+    files = {"pkg/__init__.py": "", "pkg/m0.py": "import requests\nS0 = requests.Session()\n"}
+    for k in range(1, length + 1):
+        files[f"pkg/m{k}.py"] = {
+            "alias": f"from pkg.m{k - 1} import S0\n",
+            "star": f"from pkg.m{k - 1} import *\n",
+            "value": f"from pkg.m{k - 1} import S{k - 1}\nS{k} = S{k - 1}\n",
+        }[kind]
+    files["pkg/main.py"] = f"from pkg.m{length} import S{length if kind == 'value' else 0} as s\ns.get('u')\n"
+    return files
+
+
+# (how each module takes it from the one before, the longest chain followed)
+LIMITS = [("alias", 24), ("star", 24), ("value", 23)]
+
+
+@pytest.mark.parametrize(("kind", "longest"), LIMITS, ids=[kind for kind, _ in LIMITS])
+def test_a_chain_of_modules_is_followed_up_to_its_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, longest: int) -> None:
+    assert run(tmp_path / "followed", monkeypatch, chain(kind, longest)) == ["pkg/main.py:2:1"]
+    assert run(tmp_path / "too long", monkeypatch, chain(kind, longest + 1)) == []
+
+
+@pytest.mark.parametrize("kind", ["alias", "star"])
+def test_a_cycle_of_imports_between_two_modules_is_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    take = {"alias": "from pkg.{} import S\n", "star": "from pkg.{} import *\n"}[kind]
+    files = {"pkg/__init__.py": "", "pkg/a.py": take.format("b"), "pkg/b.py": take.format("a"), "pkg/main.py": "from pkg.a import S\nS.get('u')\n"}
+    assert run(tmp_path, monkeypatch, files) == []  # nothing found, and no crash (REL000)
