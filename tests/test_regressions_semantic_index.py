@@ -374,3 +374,30 @@ def test_a_cycle_of_imports_between_two_modules_is_unknown(tmp_path: Path, monke
     take = {"alias": "from pkg.{} import S\n", "star": "from pkg.{} import *\n"}[kind]
     files = {"pkg/__init__.py": "", "pkg/a.py": take.format("b"), "pkg/b.py": take.format("a"), "pkg/main.py": "from pkg.a import S\nS.get('u')\n"}
     assert run(tmp_path, monkeypatch, files) == []  # nothing found, and no crash (REL000)
+
+
+# ------------------------------------------------------------------ a library's types relayed by another module (REL201: a job's result() without a timeout)
+
+BQ = "from google.cloud import bigquery\n\nCLIENT = bigquery.Client()\n\n\ndef client():\n    return bigquery.Client()\n"
+BQ_RELAY = """\
+from pkg.bq import client
+JOB = client().query('q')
+with client().query('q') as ENTERED_JOB:
+    pass
+with client() as ENTERED_CLIENT:
+    pass
+"""
+# (the statement of pkg/main.py, whether it is reported)
+BQ_USES = [
+    ("a library method's result on another module's value", "from pkg.relay import JOB\nJOB.result()\n", True),
+    ("a with over a library class whose __enter__ returns another object", "from pkg.relay import ENTERED_JOB\nENTERED_JOB.result()\n", False),
+    ("a with over a library class whose __enter__ returns itself", "from pkg.relay import ENTERED_CLIENT\nENTERED_CLIENT.query('q').result()\n", True),
+    ("a library method on a value, through its module", "import pkg.bq\npkg.bq.CLIENT.query('q').result()\n", True),
+]
+
+
+@pytest.mark.parametrize(("main", "known"), [case[1:] for case in BQ_USES], ids=[case[0] for case in BQ_USES])
+def test_a_library_type_relayed_by_another_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, known: bool) -> None:
+    files = {"pkg/__init__.py": "", "pkg/bq.py": BQ, "pkg/relay.py": BQ_RELAY, "pkg/main.py": main}
+    found = run(tmp_path, monkeypatch, files, select="REL201")
+    assert [place for place in found if place.startswith("pkg/main.py:")] == (["pkg/main.py:2:1"] if known else [])
