@@ -401,3 +401,11 @@ def test_a_library_type_relayed_by_another_module(tmp_path: Path, monkeypatch: p
     files = {"pkg/__init__.py": "", "pkg/bq.py": BQ, "pkg/relay.py": BQ_RELAY, "pkg/main.py": main}
     found = run(tmp_path, monkeypatch, files, select="REL201")
     assert [place for place in found if place.startswith("pkg/main.py:")] == (["pkg/main.py:2:1"] if known else [])
+
+
+def test_a_warm_run_rechecks_a_script_when_a_module_beside_it_shadows_the_one_it_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`from helpers import make` in jobs/app.py first finds the project's helpers.py; one
+    created in jobs/ (looked up first) then shadows it, though the first is unchanged."""
+    files = {"helpers.py": "def make():\n    return object()\n", "jobs/app.py": "from helpers import make\n\nmake().get('u')\n"}
+    assert run(tmp_path, monkeypatch, files, ".", cache=True) == []
+    assert run(tmp_path, monkeypatch, {"jobs/helpers.py": SESSION_MAKER}, ".", cache=True) == ["jobs/app.py:3:1"]
