@@ -42,6 +42,7 @@ def test_a_session_made_by_a_function_of_another_module_is_known(tmp_path: Path,
 
 
 BASE = '''\
+import typing
 import requests
 
 
@@ -66,6 +67,14 @@ LOADER = Loader()
 
 def make():
     return requests.Session()
+
+
+class Typed(typing.Generic, Loader):
+    pass
+
+
+class Opaque(requests.Session, Loader):
+    pass
 
 
 class Outer:
@@ -156,6 +165,8 @@ RELAYED = [
     ("an async method of a third module's class, not awaited", "from pkg.relay import AS\nAS.get('u')\n", False),
     ("a function returning a third module's function's result", "from pkg.relay import remake\nremake().get('u')\n", True),
     ("an element of another module's instance", "from pkg.relay import IT\nIT.get('u')\n", False),
+    ("an attribute past a typing base of another module's class", "from pkg.base import Typed\nTyped().s.get('u')\n", True),
+    ("an attribute behind a library base of another module's class", "from pkg.base import Opaque\nOpaque().s.get('u')\n", False),
     ("a value made through the relay's relative import", "from pkg.relay import RELATIVE\nRELATIVE.get('u')\n", True),
 ]
 
