@@ -5,7 +5,10 @@ REL204 reports `s.get(url)` without a timeout only where `s` is known to be a
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from test_regressions_semantic_index import BASE, run
 
 from reliability_lint.testing import check_text
 
@@ -49,6 +52,8 @@ CASES = [
     ("an awaited method", H + "class A:\n    async def make(self):\n        return requests.Session()\n    async def run(self):\n        (await self.make()).get('u')\n", 6),
     ("a base bound to a value hides the next one", H + "class A:\n" + INIT + "Base = make()\nclass B(Base, A):\n" + RUN, None),
     ("a typing base lets the next one's method through", H + "import typing\nclass A:\n" + MAKE + "class B(typing.Generic, A):\n" + CALL, 8),
+    ("a collections.abc base lets the next one's method through", H + "import collections.abc\nclass A:\n" + MAKE + "class B(collections.abc.Mapping, A):\n" + CALL, 8),
+    ("a base defined in the same function", H + "def f():\n    class A:\n        def __init__(self):\n            self.s = requests.Session()\n    class B(A):\n        def run(self):\n            self.s.get('u')\n", 8),
 ]
 
 
@@ -97,3 +102,34 @@ def test_what_a_name_holds(text: str, line: int | None) -> None:
 def test_a_library_method_gives_its_return_type() -> None:
     text = "from google.cloud import bigquery\nc = bigquery.Client()\nc.query('q').result()\n"
     assert reported(text, "REL201") == [3]
+
+
+# A class of the module checked whose base comes from another module of the project
+# (pkg/base.py: test_regressions_semantic_index's BASE, whose Loader holds a Session in `s`,
+# returns it from `session()` and, as a coroutine, from `asession()`; LOADER is an instance).
+MID = """\
+from pkg.base import Loader
+
+
+class Mid(Loader):
+    def get_session(self):
+        return self.session()
+
+    def attr_session(self):
+        return self.s
+"""
+# (what is resolved, pkg/main.py, whether its last line is reported)
+INHERITED = [
+    ("an async method inherited from another module's class, not awaited", "from pkg.base import Loader\nclass Mine(Loader):\n    def run(self):\n        self.asession().get('u')\n", False),
+    ("a base that is another module's instance, not a class", "from pkg.base import LOADER\nclass Mine(LOADER):\n    def run(self):\n        self.session().get('u')\n", False),
+    ("an attribute of a base that is another module's instance", "from pkg.base import LOADER\nclass Mine(LOADER):\n    def run(self):\n        self.s.get('u')\n", False),
+    ("a method of a third module's class, through another module's subclass", "from pkg.mid import Mid\nMid().get_session().get('u')\n", True),
+    ("an attribute of a third module's class, through another module's subclass", "from pkg.mid import Mid\nMid().attr_session().get('u')\n", True),
+]
+
+
+@pytest.mark.parametrize(("main", "known"), [case[1:] for case in INHERITED], ids=[case[0] for case in INHERITED])
+def test_what_a_base_from_another_module_gives(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, main: str, known: bool) -> None:
+    files = {"pkg/__init__.py": "", "pkg/base.py": BASE, "pkg/mid.py": MID, "pkg/main.py": main}
+    found = [place for place in run(tmp_path, monkeypatch, files) if place.startswith("pkg/main.py:")]
+    assert [int(place.split(":")[1]) for place in found] == ([main.count("\n")] if known else [])
