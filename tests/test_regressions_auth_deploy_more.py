@@ -725,3 +725,33 @@ def test_a_cloud_build_args_list_is_pointed_at_from_its_indentation_and_its_fix_
     assert [(f.line, f.col, f.end_col, f.code) for f in check_text(text, ["REL511"], path="cloudbuild.yaml")] == [(4, 2, 7, "REL511")]
     (finding,) = check_text("gcloud run deploy svc --allow-unauthenticated\n", ["REL511"], path="deploy.sh")
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+# ------------------------------------------------------------------ survivors of the lead's run 7 (h/auth-deploy)
+
+
+@pytest.mark.parametrize(
+    ("recipe", "found"),
+    [
+        ("\t@gcloud run deploy svc --allow-unauthenticated\n", [(2, "REL511")]),
+        ("\t-gcloud run deploy svc --allow-unauthenticated\n", [(2, "REL511")]),
+        ("\t+ gcloud run deploy svc --allow-unauthenticated\n", [(2, "REL511")]),
+        ("\tXgcloud run deploy svc --allow-unauthenticated\n", []),  # another program: only make's own prefixes go
+        ("\tX gcloud run deploy svc --allow-unauthenticated\n", []),  # gcloud as another command's argument
+    ],
+)
+def test_a_recipe_line_loses_only_make_s_prefixes(recipe: str, found: list[tuple[int, str]]) -> None:
+    assert [(f.line, f.code) for f in check_text("deploy:\n" + recipe, ["REL5"], path="Makefile")] == found
+
+
+@pytest.mark.parametrize("value", ["pw$SUFFIX1", "Xk29sl${REST}x", "$PW"])
+def test_a_value_holding_an_unknown_variable_is_not_reported(value: str) -> None:
+    assert rows(f"gcloud run deploy svc --set-env-vars DB_PASSWORD={value}\n") == []
+    assert [r[3] for r in rows("REST=Qpw7ab\ngcloud run deploy svc --set-env-vars DB_PASSWORD=Xk29sl$REST\n")] == ["REL514"]  # known: expanded
+
+
+def test_only_a_credential_s_shape_or_a_secret_s_name_tells_not_a_keyword_inside_the_value() -> None:
+    # a keyword detector or an entropy test would flag these values; REL514 reads shapes and names only
+    assert rows("gcloud run deploy svc '--set-env-vars=OPTS=password=\"Zk29slQpw7abR8tnXq2LmZ\"'\n") == []
+    assert rows("gcloud run deploy svc '--set-env-vars=NOTE=\"Zk29slQpw7abR8tnXq2LmZ\"'\n") == []
+    assert [r[3] for r in rows("gcloud run deploy svc '--set-env-vars=OPTS=AKIAIOSFODNN7EXAMPLF'\n")] == ["REL514"]
