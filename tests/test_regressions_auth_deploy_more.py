@@ -755,3 +755,11 @@ def test_only_a_credential_s_shape_or_a_secret_s_name_tells_not_a_keyword_inside
     assert rows("gcloud run deploy svc '--set-env-vars=OPTS=password=\"Zk29slQpw7abR8tnXq2LmZ\"'\n") == []
     assert rows("gcloud run deploy svc '--set-env-vars=NOTE=\"Zk29slQpw7abR8tnXq2LmZ\"'\n") == []
     assert [r[3] for r in rows("gcloud run deploy svc '--set-env-vars=OPTS=AKIAIOSFODNN7EXAMPLF'\n")] == ["REL514"]
+
+
+@pytest.mark.parametrize("head", ["export MODE", "local mode", "readonly A", "declare -x"])
+def test_a_declaring_builtin_sets_its_assignment_after_other_names(head: str) -> None:
+    """Bug found by mutation testing (`_is_assignment` 12): `export MODE FLAG=...` sets FLAG in
+    the shell, but only options were allowed before the assignment, so the flag was not seen."""
+    text = f"{head} FLAG=--allow-unauthenticated\ngcloud run deploy svc $FLAG\n"
+    assert [f.code for f in check_text(text, ["REL5"], path="deploy.sh")] == ["REL511"]
