@@ -763,3 +763,21 @@ def test_a_declaring_builtin_sets_its_assignment_after_other_names(head: str) ->
     the shell, but only options were allowed before the assignment, so the flag was not seen."""
     text = f"{head} FLAG=--allow-unauthenticated\ngcloud run deploy svc $FLAG\n"
     assert [f.code for f in check_text(text, ["REL5"], path="deploy.sh")] == ["REL511"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a flag outside the boolean list followed by another flag takes no value
+        ("gcloud run deploy --no-invoker-iam-check --region us svc --allow-unauthenticated\n", [(1, 0, 80, "REL511", "gcloud run deploy svc")]),
+        ("gcloud run deploy svc --allow-unauthenticated --region\n", [(1, 0, 54, "REL511", "gcloud run deploy svc")]),  # last: no value
+        ("sudo -E gcloud run deploy svc --allow-unauthenticated\n", [(1, 8, 53, "REL511", "gcloud run deploy svc")]),  # sudo's options
+    ],
+)
+def test_which_words_are_flag_values_and_which_the_target(text: str, expected: list[tuple[int, int, int, str, str]]) -> None:
+    assert shown(text) == expected
+
+
+def test_a_flag_after_a_boolean_flag_takes_its_value() -> None:
+    text = "gcloud run deploy svc --quiet --set-env-vars DB_PASSWORD=Xk29slQpw7ab\n"
+    assert [r[:4] for r in rows(text)] == [(1, 57, 69, "REL514")]
