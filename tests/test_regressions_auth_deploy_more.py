@@ -781,3 +781,36 @@ def test_which_words_are_flag_values_and_which_the_target(text: str, expected: l
 def test_a_flag_after_a_boolean_flag_takes_its_value() -> None:
     text = "gcloud run deploy svc --quiet --set-env-vars DB_PASSWORD=Xk29slQpw7ab\n"
     assert [r[:4] for r in rows(text)] == [(1, 57, 69, "REL514")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an escaped backslash ends no line: the next line is a command of its own
+        ("echo a \\\\\ngcloud run deploy svc --allow-unauthenticated\n", [(2, 0, 45, "REL511", "gcloud run deploy svc")]),
+        # the continuation's backslash goes, the word before it stays whole
+        ("gcloud run deploy svc\\\n  --allow-unauthenticated\n", [(1, 0, 22, "REL511", "gcloud run deploy svc")]),
+        # a script ending inside a continuation: its lines still joined by spaces
+        ("gcloud run deploy svc \\\n--allow-unauthenticated\\", [(1, 0, 23, "REL511", "gcloud run deploy svc")]),
+        ("gcloud run deploy svc \\\n--allow-unauthenticated\n", [(1, 0, 23, "REL511", "gcloud run deploy svc")]),
+    ],
+)
+def test_continuation_lines_are_joined_as_the_shell_joins_them(text: str, expected: list[tuple[int, int, int, str, str]]) -> None:
+    assert shown(text) == expected
+
+
+def test_comments_and_blank_lines_are_skipped_not_the_end_of_the_script() -> None:
+    text = "#!/bin/sh\n\n# deploy it\n  # indented\ngcloud run deploy svc --allow-unauthenticated\n"
+    assert shown(text) == [(5, 0, 45, "REL511", "gcloud run deploy svc")]
+    text = "for s in a b; do\n  # deploy each, then done; done\n  gcloud run deploy $s --allow-unauthenticated\ndone\n"
+    assert [row[4] for row in shown(text)] == ["gcloud run deploy a", "gcloud run deploy b"]  # a comment closes no loop
+
+
+def test_a_recipe_s_dollar_dollar_is_the_shell_s_dollar() -> None:
+    text = "export FLAG = --allow-unauthenticated\ndeploy:\n\tgcloud run deploy svc $$FLAG\n"  # exported: the shell has it
+    assert shown(text, path="Makefile") == [(3, 1, 29, "REL511", "gcloud run deploy svc")]
+
+
+def test_a_loop_s_do_may_start_the_next_line() -> None:
+    text = "for s in a b\ndo gcloud run deploy $s --allow-unauthenticated\ndone\n"
+    assert [row[4] for row in shown(text)] == ["gcloud run deploy a", "gcloud run deploy b"]
