@@ -814,3 +814,23 @@ def test_a_recipe_s_dollar_dollar_is_the_shell_s_dollar() -> None:
 def test_a_loop_s_do_may_start_the_next_line() -> None:
     text = "for s in a b\ndo gcloud run deploy $s --allow-unauthenticated\ndone\n"
     assert [row[4] for row in shown(text)] == ["gcloud run deploy a", "gcloud run deploy b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an inner loop over no value it can read keeps the outer loop's values
+        ("NONE=\nfor a in x y; do\nfor b in $NONE; do\n  gcloud run deploy s$a --allow-unauthenticated\ndone\ndone\n", ["gcloud run deploy sx", "gcloud run deploy sy"]),
+        # an outer loop over no value it can read still binds the inner loop's
+        ("NONE=\nfor a in $NONE; do\nfor b in x y; do\n  gcloud run deploy s$b --allow-unauthenticated\ndone\ndone\n", ["gcloud run deploy sx", "gcloud run deploy sy"]),
+        # a value that unbalances the quotes skips that command only
+        ("for s in \"x'\" b; do\n  gcloud run deploy s$s --allow-unauthenticated\ndone\n", ["gcloud run deploy sb"]),
+    ],
+)
+def test_each_loop_value_gives_its_command(text: str, expected: list[str]) -> None:
+    assert [row[4] for row in shown(text)] == expected
+
+
+def test_an_unknown_variable_after_an_operator_may_hold_any_flag() -> None:
+    for head in ("", "cd app && ", "echo a b; "):
+        assert rows(f"{head}gcloud scheduler jobs create http job --uri=x $FLAGS\n") == [], head
