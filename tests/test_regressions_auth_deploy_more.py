@@ -834,3 +834,14 @@ def test_each_loop_value_gives_its_command(text: str, expected: list[str]) -> No
 def test_an_unknown_variable_after_an_operator_may_hold_any_flag() -> None:
     for head in ("", "cd app && ", "echo a b; "):
         assert rows(f"{head}gcloud scheduler jobs create http job --uri=x $FLAGS\n") == [], head
+
+
+def test_a_deployed_route_is_decided_through_the_project_s_other_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REL515 judges the deployed routes with the run's project index: a decorator of another
+    module that checks nothing leaves the route open, one that checks makes it authenticated."""
+    helpers = "def log_calls(view):\n    return view\n"
+    app = "from flask import Flask\nfrom helpers import log_calls\napp = Flask(__name__)\n\n@app.post('/run')\n@log_calls\ndef run():\n    return ''\n"
+    files = {"helpers.py": helpers, "app.py": app, "deploy.sh": DEPLOY}
+    assert deployed(tmp_path, monkeypatch, files) == ["deploy.sh:1:1: REL515 (app.py:7)"]
+    checking = "from flask import abort, request\n\ndef log_calls(view):\n    if request.headers.get('Authorization') != 'x':\n        abort(401)\n    return view\n"
+    assert deployed(tmp_path, monkeypatch, {"helpers.py": checking}) == ["deploy.sh:1:1: REL511"]
