@@ -1162,3 +1162,11 @@ def test_a_route_decided_by_an_imported_app_is_rechecked_when_the_app_changes(tm
     assert cached() == []
     write(root, {"svc/app.py": app})  # the hook is gone: views.py's route is open now
     assert cached() == ["REL501"]
+
+
+def test_a_trusted_local_dependency_is_matched_by_its_whole_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the `#` marking a module's own name goes before matching (a name may start with any letter)."""
+    deps = DEPS.replace("helper", "Xhelper")
+    files = {"api/__init__.py": "", "api/deps.py": deps, "api/main.py": DEP_ROUTES, "pyproject.toml": "[tool.reliability-lint.auth]\ntrusted-dependencies = ['Xhelper']\n"}
+    root = write(tmp_path, files)
+    assert sorted(f["message"].split("`")[1][1:] for f in run(root, monkeypatch)) == ["chained_plain", "from_token", "nothing"]

@@ -725,3 +725,123 @@ def test_a_cloud_build_args_list_is_pointed_at_from_its_indentation_and_its_fix_
     assert [(f.line, f.col, f.end_col, f.code) for f in check_text(text, ["REL511"], path="cloudbuild.yaml")] == [(4, 2, 7, "REL511")]
     (finding,) = check_text("gcloud run deploy svc --allow-unauthenticated\n", ["REL511"], path="deploy.sh")
     assert finding.fix is not None and finding.fix.applicability == "unsafe"
+
+
+# ------------------------------------------------------------------ survivors of the lead's run 7 (h/auth-deploy)
+
+
+@pytest.mark.parametrize(
+    ("recipe", "found"),
+    [
+        ("\t@gcloud run deploy svc --allow-unauthenticated\n", [(2, "REL511")]),
+        ("\t-gcloud run deploy svc --allow-unauthenticated\n", [(2, "REL511")]),
+        ("\t+ gcloud run deploy svc --allow-unauthenticated\n", [(2, "REL511")]),
+        ("\tXgcloud run deploy svc --allow-unauthenticated\n", []),  # another program: only make's own prefixes go
+        ("\tX gcloud run deploy svc --allow-unauthenticated\n", []),  # gcloud as another command's argument
+    ],
+)
+def test_a_recipe_line_loses_only_make_s_prefixes(recipe: str, found: list[tuple[int, str]]) -> None:
+    assert [(f.line, f.code) for f in check_text("deploy:\n" + recipe, ["REL5"], path="Makefile")] == found
+
+
+@pytest.mark.parametrize("value", ["pw$SUFFIX1", "Xk29sl${REST}x", "$PW"])
+def test_a_value_holding_an_unknown_variable_is_not_reported(value: str) -> None:
+    assert rows(f"gcloud run deploy svc --set-env-vars DB_PASSWORD={value}\n") == []
+    assert [r[3] for r in rows("REST=Qpw7ab\ngcloud run deploy svc --set-env-vars DB_PASSWORD=Xk29sl$REST\n")] == ["REL514"]  # known: expanded
+
+
+def test_only_a_credential_s_shape_or_a_secret_s_name_tells_not_a_keyword_inside_the_value() -> None:
+    # a keyword detector or an entropy test would flag these values; REL514 reads shapes and names only
+    assert rows("gcloud run deploy svc '--set-env-vars=OPTS=password=\"Zk29slQpw7abR8tnXq2LmZ\"'\n") == []
+    assert rows("gcloud run deploy svc '--set-env-vars=NOTE=\"Zk29slQpw7abR8tnXq2LmZ\"'\n") == []
+    assert [r[3] for r in rows("gcloud run deploy svc '--set-env-vars=OPTS=AKIAIOSFODNN7EXAMPLF'\n")] == ["REL514"]
+
+
+@pytest.mark.parametrize("head", ["export MODE", "local mode", "readonly A", "declare -x"])
+def test_a_declaring_builtin_sets_its_assignment_after_other_names(head: str) -> None:
+    """Bug found by mutation testing (`_is_assignment` 12): `export MODE FLAG=...` sets FLAG in
+    the shell, but only options were allowed before the assignment, so the flag was not seen."""
+    text = f"{head} FLAG=--allow-unauthenticated\ngcloud run deploy svc $FLAG\n"
+    assert [f.code for f in check_text(text, ["REL5"], path="deploy.sh")] == ["REL511"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a flag outside the boolean list followed by another flag takes no value
+        ("gcloud run deploy --no-invoker-iam-check --region us svc --allow-unauthenticated\n", [(1, 0, 80, "REL511", "gcloud run deploy svc")]),
+        ("gcloud run deploy svc --allow-unauthenticated --region\n", [(1, 0, 54, "REL511", "gcloud run deploy svc")]),  # last: no value
+        ("sudo -E gcloud run deploy svc --allow-unauthenticated\n", [(1, 8, 53, "REL511", "gcloud run deploy svc")]),  # sudo's options
+    ],
+)
+def test_which_words_are_flag_values_and_which_the_target(text: str, expected: list[tuple[int, int, int, str, str]]) -> None:
+    assert shown(text) == expected
+
+
+def test_a_flag_after_a_boolean_flag_takes_its_value() -> None:
+    text = "gcloud run deploy svc --quiet --set-env-vars DB_PASSWORD=Xk29slQpw7ab\n"
+    assert [r[:4] for r in rows(text)] == [(1, 57, 69, "REL514")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an escaped backslash ends no line: the next line is a command of its own
+        ("echo a \\\\\ngcloud run deploy svc --allow-unauthenticated\n", [(2, 0, 45, "REL511", "gcloud run deploy svc")]),
+        # the continuation's backslash goes, the word before it stays whole
+        ("gcloud run deploy svc\\\n  --allow-unauthenticated\n", [(1, 0, 22, "REL511", "gcloud run deploy svc")]),
+        # a script ending inside a continuation: its lines still joined by spaces
+        ("gcloud run deploy svc \\\n--allow-unauthenticated\\", [(1, 0, 23, "REL511", "gcloud run deploy svc")]),
+        ("gcloud run deploy svc \\\n--allow-unauthenticated\n", [(1, 0, 23, "REL511", "gcloud run deploy svc")]),
+    ],
+)
+def test_continuation_lines_are_joined_as_the_shell_joins_them(text: str, expected: list[tuple[int, int, int, str, str]]) -> None:
+    assert shown(text) == expected
+
+
+def test_comments_and_blank_lines_are_skipped_not_the_end_of_the_script() -> None:
+    text = "#!/bin/sh\n\n# deploy it\n  # indented\ngcloud run deploy svc --allow-unauthenticated\n"
+    assert shown(text) == [(5, 0, 45, "REL511", "gcloud run deploy svc")]
+    text = "for s in a b; do\n  # deploy each, then done; done\n  gcloud run deploy $s --allow-unauthenticated\ndone\n"
+    assert [row[4] for row in shown(text)] == ["gcloud run deploy a", "gcloud run deploy b"]  # a comment closes no loop
+
+
+def test_a_recipe_s_dollar_dollar_is_the_shell_s_dollar() -> None:
+    text = "export FLAG = --allow-unauthenticated\ndeploy:\n\tgcloud run deploy svc $$FLAG\n"  # exported: the shell has it
+    assert shown(text, path="Makefile") == [(3, 1, 29, "REL511", "gcloud run deploy svc")]
+
+
+def test_a_loop_s_do_may_start_the_next_line() -> None:
+    text = "for s in a b\ndo gcloud run deploy $s --allow-unauthenticated\ndone\n"
+    assert [row[4] for row in shown(text)] == ["gcloud run deploy a", "gcloud run deploy b"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an inner loop over no value it can read keeps the outer loop's values
+        ("NONE=\nfor a in x y; do\nfor b in $NONE; do\n  gcloud run deploy s$a --allow-unauthenticated\ndone\ndone\n", ["gcloud run deploy sx", "gcloud run deploy sy"]),
+        # an outer loop over no value it can read still binds the inner loop's
+        ("NONE=\nfor a in $NONE; do\nfor b in x y; do\n  gcloud run deploy s$b --allow-unauthenticated\ndone\ndone\n", ["gcloud run deploy sx", "gcloud run deploy sy"]),
+        # a value that unbalances the quotes skips that command only
+        ("for s in \"x'\" b; do\n  gcloud run deploy s$s --allow-unauthenticated\ndone\n", ["gcloud run deploy sb"]),
+    ],
+)
+def test_each_loop_value_gives_its_command(text: str, expected: list[str]) -> None:
+    assert [row[4] for row in shown(text)] == expected
+
+
+def test_an_unknown_variable_after_an_operator_may_hold_any_flag() -> None:
+    for head in ("", "cd app && ", "echo a b; "):
+        assert rows(f"{head}gcloud scheduler jobs create http job --uri=x $FLAGS\n") == [], head
+
+
+def test_a_deployed_route_is_decided_through_the_project_s_other_modules(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REL515 judges the deployed routes with the run's project index: a decorator of another
+    module that checks nothing leaves the route open, one that checks makes it authenticated."""
+    helpers = "def log_calls(view):\n    return view\n"
+    app = "from flask import Flask\nfrom helpers import log_calls\napp = Flask(__name__)\n\n@app.post('/run')\n@log_calls\ndef run():\n    return ''\n"
+    files = {"helpers.py": helpers, "app.py": app, "deploy.sh": DEPLOY}
+    assert deployed(tmp_path, monkeypatch, files) == ["deploy.sh:1:1: REL515 (app.py:7)"]
+    checking = "from flask import abort, request\n\ndef log_calls(view):\n    if request.headers.get('Authorization') != 'x':\n        abort(401)\n    return view\n"
+    assert deployed(tmp_path, monkeypatch, {"helpers.py": checking}) == ["deploy.sh:1:1: REL511"]

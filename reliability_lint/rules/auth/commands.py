@@ -81,10 +81,10 @@ def commands(script: Script) -> list[Command]:
 
 def _is_assignment(head: list[str]) -> bool:
     """The words before `NAME=value` make it an assignment: none, or a declaring builtin
-    with its options (`export`, `readonly`, `local`, `declare -x`)."""
+    with its options or other names (`export`, `local`, `declare -x`, `export MODE`)."""
     if not head:
         return True
-    return head[0] in _DECLARING and len(head) <= 2 and all(word.startswith("-") for word in head[1:])
+    return head[0] in _DECLARING and len(head) <= 2 and all(word.startswith("-") or word.isidentifier() for word in head[1:])
 
 
 def _expanded(text: str, numbers: tuple[int, ...], variables: dict[str, str], loops: list[tuple[str, list[str]]]) -> list[Command]:
