@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from reliability_lint.cli import cli
+from tests.rules.auth.auth_trees import write_tree as write
 
 MANAGE = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n'
 SETTINGS = 'ROOT_URLCONF = "proj.urls"\nMIDDLEWARE = ["django.contrib.auth.middleware.AuthenticationMiddleware"]\n'
@@ -124,3 +125,188 @@ def test_private_services_and_test_files_are_left_out(tmp_path: Path, monkeypatc
     urls = HEAD + '    path("export/", views.export),\n]\n'
     config = '[tool.reliability-lint.auth]\nprivate-services = { "proj/*" = "internal" }\n'
     assert findings(tree(tmp_path, urls, config=config), monkeypatch) == []
+
+
+# ------------------------------------------------------------------ class views and their bases
+# (mutmut run 7: the survivors of django_views; a view is named in urls.py by its class, and
+# each finding is shown as (view, code, what follows "has no authentication"))
+
+OPEN_MW = "django.contrib.auth.middleware.AuthenticationMiddleware"
+LOGIN_MW = "django.contrib.auth.middleware.LoginRequiredMiddleware"
+DRF_AUTH = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n'
+
+
+def named_views(root: Path, monkeypatch: pytest.MonkeyPatch, views: str, names: list[str], settings: str = "", middleware: str = OPEN_MW) -> list[tuple[str, str, str]]:
+    """Check a project whose urls.py names each of `names` (a class: `.as_view()`) from
+    jobs/views.py, one per line; (view, code, what the message says of it) of each finding."""
+    urls = "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [\n" + "".join(
+        f'    path("{n.lower()}/", views.{n}{".as_view()" if n[0].isupper() else ""}),\n' for n in names
+    ) + "]\n"
+    settings = f'ROOT_URLCONF = "proj.urls"\nMIDDLEWARE = ["{middleware}"]\n' + settings
+    write(root, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": settings, "proj/urls.py": urls, "jobs/__init__.py": "", "jobs/views.py": views})
+    return [
+        (names[line - 5], code, message.split(" has no authentication")[1].split(": anyone")[0])
+        for _, line, _, _, code, message in findings(root, monkeypatch)
+    ]
+
+
+BASES = '''
+import subprocess
+from django.http import HttpResponse
+from django.views.generic import View, ListView, CreateView
+from django.contrib.messages.views import SuccessMessageMixin
+from django.utils.decorators import method_decorator
+from django.contrib.auth.decorators import login_required, login_not_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from rest_framework.views import APIView
+from rest_framework.viewsets import ViewSetMixin
+from rest_framework.permissions import IsAuthenticated, AllowAny
+from somepkg import Base
+
+
+class StaffRequiredMixin:  # the project's own (django-braces style): trusted by its name
+    pass
+
+
+class Staff(StaffRequiredMixin, CreateView):
+    model = None
+
+
+class Messages(SuccessMessageMixin, CreateView):
+    model = None
+
+
+class Helper(object):
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class Helped(Helper, View):
+    pass
+
+
+class OpenBase(View):
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class OpenChild(OpenBase):
+    pass
+
+
+class ExportBase(View):
+    def get(self, request):
+        subprocess.run(["export.sh"])
+        return HttpResponse("g")
+
+
+class ExportChild(ExportBase):
+    pass
+
+
+class Guarded(View):
+    @method_decorator(login_required)
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+
+class GuardedChild(Guarded):
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class Shadow(Base):
+    pass
+
+
+class ShadowChild(Shadow):
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class Mixed(LoginRequiredMixin, OpenBase):
+    pass
+
+
+class Plain(View):
+    pass
+
+
+class Listed(ListView, Plain):
+    model = None
+
+
+@method_decorator(login_not_required, name="dispatch")
+class Public(ListView):
+    model = None
+
+
+class PublicChild(Public):
+    pass
+
+
+class AllowBase(APIView):
+    permission_classes = [AllowAny]
+
+
+class AllowChild(AllowBase):
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class MixinLast(APIView, SuccessMessageMixin):
+    permission_classes = [IsAuthenticated]
+
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class SetOpen(ViewSetMixin, View):
+    def create(self, request):
+        return HttpResponse("p")
+'''
+BASE_NAMES = [line.split()[1].split("(")[0].rstrip(":") for line in BASES.splitlines() if line.startswith("class ")]
+# A chain of project classes: the view is CHAIN_n, the method is defined n levels up.
+CHAIN = "\n".join(["class Chain0(View):\n    def post(self, request):\n        return HttpResponse('p')\n"] + [f"class Chain{n}(Chain{n - 1}):\n    pass\n" for n in range(1, 10)])
+
+
+def test_project_base_classes_are_followed_for_their_methods_checks_and_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert named_views(tmp_path, monkeypatch, BASES, BASE_NAMES) == [
+        ("Messages", "REL501", " and accepts POST"),  # a django mixin that does not authenticate
+        ("Helper", "REL501", " and accepts POST"),
+        ("Helped", "REL501", " and accepts POST"),  # a base of `object`, its method inherited
+        ("OpenBase", "REL501", " and accepts POST"),
+        ("OpenChild", "REL501", " and accepts POST"),
+        ("ExportBase", "REL501", " and starts a process (`subprocess.run`)"),
+        ("ExportChild", "REL501", " and starts a process (`subprocess.run`)"),  # what the base's method writes
+        ("Listed", "REL503", ""),  # ListView's GET, kept when a project base adds no method
+        ("Public", "REL503", ""),
+        ("PublicChild", "REL503", ""),
+        ("AllowChild", "REL501", " and accepts POST"),
+        ("SetOpen", "REL501", " and accepts POST"),  # a REST framework class: its (default) permissions decide
+    ]
+
+
+def test_inherited_permission_classes_and_the_default_ones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert named_views(tmp_path, monkeypatch, BASES, BASE_NAMES, settings=DRF_AUTH) == [
+        ("Messages", "REL501", " and accepts POST"),
+        ("Helper", "REL501", " and accepts POST"),
+        ("Helped", "REL501", " and accepts POST"),
+        ("OpenBase", "REL501", " and accepts POST"),
+        ("OpenChild", "REL501", " and accepts POST"),
+        ("ExportBase", "REL501", " and starts a process (`subprocess.run`)"),
+        ("ExportChild", "REL501", " and starts a process (`subprocess.run`)"),
+        ("Listed", "REL503", ""),
+        ("Public", "REL503", ""),
+        ("PublicChild", "REL503", ""),
+        ("AllowChild", "REL501", " and accepts POST"),  # its base's AllowAny wins over the default
+    ]
+
+
+def test_a_base_marked_login_not_required_opens_its_subclasses_under_a_login_middleware(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert named_views(tmp_path, monkeypatch, BASES, BASE_NAMES, middleware=LOGIN_MW) == [("Public", "REL503", ""), ("PublicChild", "REL503", "")]
+
+
+def test_project_bases_are_followed_eight_levels_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    views = "from django.http import HttpResponse\nfrom django.views.generic import View\n\n\n" + CHAIN
+    assert named_views(tmp_path, monkeypatch, views, ["Chain7", "Chain8", "Chain9"]) == [("Chain7", "REL501", " and accepts POST"), ("Chain8", "REL501", " and accepts POST")]
