@@ -310,3 +310,137 @@ def test_a_base_marked_login_not_required_opens_its_subclasses_under_a_login_mid
 def test_project_bases_are_followed_eight_levels_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     views = "from django.http import HttpResponse\nfrom django.views.generic import View\n\n\n" + CHAIN
     assert named_views(tmp_path, monkeypatch, views, ["Chain7", "Chain8", "Chain9"]) == [("Chain7", "REL501", " and accepts POST"), ("Chain8", "REL501", " and accepts POST")]
+
+
+METHODS = '''
+import subprocess
+from django.http import HttpResponse, HttpResponseForbidden
+from django.views.generic import View, ListView
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_page, never_cache
+from django.views.decorators.http import require_POST
+from django.contrib.auth.decorators import login_required, login_not_required
+from django.contrib.auth.views import LogoutView
+from rest_framework import viewsets
+from rest_framework.views import APIView
+from somepkg import check_token
+
+
+def signed_in(view):  # the project's own decorator: read through the index
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return HttpResponseForbidden()
+        return view(request, *args, **kwargs)
+    return wrapper
+
+
+class HasToken:  # a project permission class: what it lets in cannot be told
+    def has_permission(self, request, view):
+        return True
+
+
+class AllowAny:  # a project class named as REST framework's open one
+    def has_permission(self, request, view):
+        return True
+
+
+@method_decorator(signed_in, name="post")
+class SignedPost(View):
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class SignedMethod(View):
+    @method_decorator(signed_in)
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class Cached(View):
+    @method_decorator(never_cache)
+    def get(self, request):
+        return HttpResponse("g")
+
+
+class OpenGet(View):
+    @method_decorator(login_not_required)
+    def get(self, request):
+        return HttpResponse("g")
+
+
+class Helpers(ListView):
+    model = None
+
+    def get_queryset(self):
+        return []
+
+
+@method_decorator(login_required, name="dispatch")
+class Dispatching(View):
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class Maybe(View):
+    @method_decorator(check_token)
+    def post(self, request):
+        return HttpResponse("p")
+
+    def get(self, request):
+        return HttpResponse("g")
+
+
+@method_decorator(login_required, name="create")
+class Creating(viewsets.ViewSet):
+    def create(self, request):
+        return HttpResponse("p")
+
+
+class Tokened(APIView):
+    permission_classes = [HasToken]
+
+    def post(self, request):
+        return HttpResponse("p")
+
+
+class Anyone(APIView):
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        return HttpResponse("p")
+
+
+@cache_page(60)
+@require_POST
+def cached_post(request):
+    return HttpResponse("p")
+'''
+METHOD_NAMES = [line.split()[1].split("(")[0].rstrip(":") for line in METHODS.splitlines() if line.startswith(("class ", "def ")) and "request" not in line.split("(")[0]]
+METHOD_NAMES = [n for n in METHOD_NAMES if n not in ("signed_in", "HasToken", "AllowAny")]
+
+
+def test_method_decorators_helpers_and_permission_classes_of_class_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert named_views(tmp_path, monkeypatch, METHODS, [*METHOD_NAMES, "LogoutView"]) == [
+        ("Cached", "REL503", ""),
+        ("OpenGet", "REL503", ""),
+        ("Helpers", "REL503", ""),  # get_queryset is no HTTP method
+        ("Anyone", "REL501", " and accepts POST"),  # AllowAny by its bare name
+        ("cached_post", "REL501", " and accepts POST"),  # the methods of a later decorator
+    ]
+
+
+def test_a_login_middleware_and_method_decorators_of_class_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert named_views(tmp_path, monkeypatch, METHODS, METHOD_NAMES, middleware=LOGIN_MW) == [("OpenGet", "REL503", "")]
+
+
+def test_a_view_wrapped_in_urls_py(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = HEAD.replace("from jobs import views\n", "from jobs import views\nfrom jobs.guards import signed_in\n") + (
+        '    path("new/", login_required(views.NewJob.as_view())),\n    path("export/", signed_in(views.export)),\n    path("read/", views.read),\n]\n'
+    )
+    guards = METHODS.split("class HasToken")[0]
+    root = tree(tmp_path, urls)
+    write(root, {"jobs/guards.py": guards})
+    assert [(r[1], r[4]) for r in findings(root, monkeypatch)] == [(9, "REL503")]  # only the read view
