@@ -444,3 +444,72 @@ def test_a_view_wrapped_in_urls_py(tmp_path: Path, monkeypatch: pytest.MonkeyPat
     root = tree(tmp_path, urls)
     write(root, {"jobs/guards.py": guards})
     assert [(r[1], r[4]) for r in findings(root, monkeypatch)] == [(9, "REL503")]  # only the read view
+
+
+# ------------------------------------------------------------------ which urls module is ROOT_URLCONF
+
+READ_ONLY = "from django.http import HttpResponse\n\n\ndef read(request):\n    return HttpResponse('r')\n"
+READ_URL = "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('read/', views.read)]\n"
+
+
+def star_chain(levels: int, last: str) -> dict[str, str]:
+    """proj/settings.py star-imports proj/s1.py, which star-imports s2 ... down to s<levels>,
+    which holds `last`; the middleware is the settings module's own."""
+    files = {"proj/settings.py": f"from .s1 import *\nMIDDLEWARE = ['{OPEN_MW}']\n"}
+    files.update({f"proj/s{n}.py": f"from .s{n + 1} import *\n" for n in range(1, levels)})
+    files[f"proj/s{levels}.py"] = last
+    return files
+
+
+@pytest.mark.parametrize(
+    ("files", "route"),
+    [
+        (star_chain(8, "ROOT_URLCONF = 'proj.urls'\n"), "/read/"),  # eight star imports down: followed
+        (star_chain(9, "ROOT_URLCONF = 'proj.urls'\n"), ".../read/"),  # nine: not
+        (star_chain(2, "from .s1 import *\n"), ".../read/"),  # star imports in a cycle
+        (star_chain(3, "ROOT_URLCONF = 'other.urls'\n"), ".../read/"),
+    ],
+    ids=["eight", "nine", "cycle", "another"],
+)
+def test_root_urlconf_through_star_imported_settings(files: dict[str, str], route: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/urls.py": READ_URL, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY, **files})
+    assert [(r[4], r[5].split("` at `")[1].split("`")[0]) for r in findings(tmp_path, monkeypatch)] == [("REL503", route)]
+
+
+# ------------------------------------------------------------------ a trusted dependency declared by a view
+
+DEPENDS_VIEWS = '''
+from fastapi import Depends
+from django.http import HttpResponse
+from django.views.generic import View
+from shared.auth import current_user
+
+
+def read(request, user=Depends(current_user)):
+    return HttpResponse("r")
+
+
+class Jobs(View):
+    def post(self, request, user=Depends(current_user)):
+        return HttpResponse("p")
+'''
+DEPENDS_MIDDLEWARE = '''
+class Guard:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request, user=Depends(current_user)):
+        return self.get_response(request)
+'''
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+@pytest.mark.parametrize("where", ["views", "middleware"])
+def test_views_and_middleware_that_declare_a_trusted_dependency(where: str, trusted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[tool.reliability-lint.auth]\ntrusted-dependencies = ["current_user"]\n' if trusted else ""
+    write(tmp_path, {"pyproject.toml": config, "proj/mw.py": "from fastapi import Depends\nfrom shared.auth import current_user\n" + DEPENDS_MIDDLEWARE})
+    if where == "views":
+        rows = named_views(tmp_path, monkeypatch, DEPENDS_VIEWS, ["read", "Jobs"])
+    else:
+        rows = named_views(tmp_path, monkeypatch, DEPENDS_VIEWS.replace(", user=Depends(current_user)", ""), ["read", "Jobs"], middleware="proj.mw.Guard")
+    assert rows == ([] if trusted else [("read", "REL503", ""), ("Jobs", "REL501", " and accepts POST")])
