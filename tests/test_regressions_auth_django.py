@@ -513,3 +513,34 @@ def test_views_and_middleware_that_declare_a_trusted_dependency(where: str, trus
     else:
         rows = named_views(tmp_path, monkeypatch, DEPENDS_VIEWS.replace(", user=Depends(current_user)", ""), ["read", "Jobs"], middleware="proj.mw.Guard")
     assert rows == ([] if trusted else [("read", "REL503", ""), ("Jobs", "REL501", " and accepts POST")])
+
+
+FACTORY = '''
+from django.http import HttpResponseForbidden
+from proj.checks import deny_anonymous
+
+
+def guard(get_response):
+    def middleware(request):
+        deny_anonymous(request)
+        return get_response(request)
+    return middleware
+'''
+CHECKS = '''
+from django.core.exceptions import PermissionDenied
+
+
+def deny_anonymous(request):
+    if not request.user.is_authenticated:
+        raise PermissionDenied()
+
+
+def log_request(request):
+    print(request.path)
+'''
+
+
+@pytest.mark.parametrize(("helper", "reported"), [("deny_anonymous", False), ("log_request", True)])
+def test_a_middleware_factory_is_judged_by_the_project_functions_it_calls(helper: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"proj/mw.py": FACTORY.replace("deny_anonymous", helper), "proj/checks.py": CHECKS})
+    assert named_views(tmp_path, monkeypatch, READ_ONLY, ["read"], middleware="proj.mw.guard") == ([("read", "REL503", "")] if reported else [])
