@@ -544,3 +544,13 @@ def log_request(request):
 def test_a_middleware_factory_is_judged_by_the_project_functions_it_calls(helper: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(tmp_path, {"proj/mw.py": FACTORY.replace("deny_anonymous", helper), "proj/checks.py": CHECKS})
     assert named_views(tmp_path, monkeypatch, READ_ONLY, ["read"], middleware="proj.mw.guard") == ([("read", "REL503", "")] if reported else [])
+
+
+# ------------------------------------------------------------------ how urlpatterns is built
+
+def test_urlpatterns_assigned_or_extended_by_the_name_of_a_list(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bug (found by mutmut run 7): `urlpatterns = api` and `urlpatterns += more` were not
+    # followed (a name was read only inside a list, `+` or include()), so their views were missed
+    urls = "from django.urls import path\nfrom jobs import views\n\napi = [path('api/', views.read)]\nmore = [path('more/', views.read)]\nurlpatterns = api\nurlpatterns += more\n"
+    write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": urls, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
+    assert [(r[1], r[4], r[5].split("` at `")[1].split("`")[0]) for r in findings(tmp_path, monkeypatch)] == [(4, "REL503", "/api/"), (5, "REL503", "/more/")]
