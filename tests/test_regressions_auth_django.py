@@ -554,3 +554,22 @@ def test_urlpatterns_assigned_or_extended_by_the_name_of_a_list(tmp_path: Path, 
     urls = "from django.urls import path\nfrom jobs import views\n\napi = [path('api/', views.read)]\nmore = [path('more/', views.read)]\nurlpatterns = api\nurlpatterns += more\n"
     write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": urls, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
     assert [(r[1], r[4], r[5].split("` at `")[1].split("`")[0]) for r in findings(tmp_path, monkeypatch)] == [(4, "REL503", "/api/"), (5, "REL503", "/more/")]
+
+
+ENTRY = "path('x/', views.read)"
+NESTED = {  # urlpatterns whose one entry is `depth` steps down (a list, a `+`, a name, a wrapper each)
+    "lists": lambda depth: f"urlpatterns = {'[' * depth}{ENTRY}{']' * depth}\n",
+    "plus on the left": lambda depth: f"urlpatterns = [{ENTRY}]" + " + []" * (depth - 1) + "\n",
+    "plus on the right": lambda depth: "urlpatterns = " + "[] + (" * (depth - 2) + f"[] + [{ENTRY}]" + ")" * (depth - 2) + "\n",
+    "names": lambda depth: f"a0 = [{ENTRY}]\n" + "".join(f"a{n} = a{n - 1}\n" for n in range(1, depth - 1)) + f"urlpatterns = a{depth - 2}\n",
+    "wrappers": lambda depth: "from rest_framework.urlpatterns import format_suffix_patterns as f\nurlpatterns = " + "f(" * depth + ENTRY + ")" * depth + "\n",
+}
+
+
+@pytest.mark.parametrize("depth", [8, 9])
+@pytest.mark.parametrize("shape", list(NESTED))
+def test_urlpatterns_are_read_eight_steps_down(shape: str, depth: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    urls = "from django.urls import path\nfrom jobs import views\n" + NESTED[shape](depth)
+    write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": urls, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
+    routes = [r[5].split("` at `")[1].split("`")[0] for r in findings(tmp_path, monkeypatch)]
+    assert routes == (["/x/"] if depth == 8 else [])
