@@ -573,3 +573,59 @@ def test_urlpatterns_are_read_eight_steps_down(shape: str, depth: int, tmp_path:
     write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": urls, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
     routes = [r[5].split("` at `")[1].split("`")[0] for r in findings(tmp_path, monkeypatch)]
     assert routes == (["/x/"] if depth == 8 else [])
+
+
+@pytest.mark.parametrize(("levels", "last", "reported"), [(8, f"MIDDLEWARE = ['{OPEN_MW}']\n", True), (9, f"MIDDLEWARE = ['{OPEN_MW}']\n", False), (2, "from .s1 import *\n", False)], ids=["eight", "nine", "cycle"])
+def test_middleware_through_star_imported_settings(levels: int, last: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = star_chain(levels, last)
+    files["proj/settings.py"] = "from .s1 import *\nROOT_URLCONF = 'proj.urls'\n"
+    write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/urls.py": READ_URL, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY, **files})
+    assert [r[4] for r in findings(tmp_path, monkeypatch)] == (["REL503"] if reported else [])  # an unknown middleware: nothing told
+
+
+FLASK_GUARDS = '''
+from flask import abort, request
+
+
+def require_key():
+    if request.headers.get("X-API-Key") != "k":
+        abort(401)
+'''
+FLASK_APP = '''
+from flask import Flask
+from flask_httpauth import HTTPTokenAuth
+from svc import guards
+
+app = Flask(__name__)
+auth = HTTPTokenAuth()
+
+
+@app.post("/called")
+def called():
+    guards.require_key()
+    return ""
+
+
+@app.post("/marked")
+@auth.login_required
+def marked():
+    return ""
+
+
+@app.post("/marked2")
+@auth.login_required
+def marked2():
+    return ""
+
+
+@app.post("/bare")
+def bare():
+    return ""
+'''
+
+
+def test_a_route_calling_an_imported_module_s_check_and_a_sibling_of_an_httpauth_route(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"svc/__init__.py": "", "svc/guards.py": FLASK_GUARDS, "svc/app.py": FLASK_APP})
+    rows = findings(tmp_path, monkeypatch)
+    assert [(r[1], r[4]) for r in rows] == [(28, "REL502")]  # only /bare: /called checks through guards, the others by auth
+    assert "@auth.login_required" in rows[0][5]
