@@ -629,3 +629,36 @@ def test_a_route_calling_an_imported_module_s_check_and_a_sibling_of_an_httpauth
     rows = findings(tmp_path, monkeypatch)
     assert [(r[1], r[4]) for r in rows] == [(28, "REL502")]  # only /bare: /called checks through guards, the others by auth
     assert "@auth.login_required" in rows[0][5]
+
+
+ODD_URLS = '''
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+from somepkg import Registry, make_viewset
+from jobs import views
+
+ROUTE = "var/"
+extra = [path("x/", views.read)]
+registry = Registry()
+registry.register("jobs", views.Jobs)
+router = DefaultRouter()
+router.register("made", make_viewset())
+router.register("jobs", views.Jobs)
+
+urlpatterns = [
+    path("kw/", view=views.read),
+    path(ROUTE, include(extra)),
+    path("missing/", include(missing)),
+    path("made/", views.make()),
+]
+'''
+ODD_VIEWS = READ_ONLY + "\n\nclass Jobs:\n    def post(self, request):\n        return HttpResponse('p')\n\n\ndef make():\n    return read\n"
+
+
+def test_what_urls_py_names_and_what_it_does_not(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": ODD_URLS, "jobs/__init__.py": "", "jobs/views.py": ODD_VIEWS})
+    rows = findings(tmp_path, monkeypatch)
+    assert [(r[1], r[4], r[5].split("` at `")[1].split("`")[0]) for r in rows] == [
+        (12, "REL501", ".../jobs/"),  # the router's, not the other registry's
+        (15, "REL503", "/kw/"),  # route by position, view by keyword
+    ]  # nothing under a route that is not literal, an unknown include or a view made by a call
