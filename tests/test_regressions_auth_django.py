@@ -662,3 +662,41 @@ def test_what_urls_py_names_and_what_it_does_not(tmp_path: Path, monkeypatch: py
         (12, "REL501", ".../jobs/"),  # the router's, not the other registry's
         (15, "REL503", "/kw/"),  # route by position, view by keyword
     ]  # nothing under a route that is not literal, an unknown include or a view made by a call
+
+
+ADDED_URLS = '''
+from django.urls import path, register_converter
+from proj.base_urls import *
+from jobs import views
+
+
+class Year:
+    regex = "[0-9]{4}"
+
+
+register_converter(Year, "yyyy")
+urlpatterns += [path("aug/", views.read)]
+urlpatterns.append(path("app/", views.read))
+urlpatterns.extend([path("ext/", views.read)])
+'''
+ROUTER_ONLY = '''
+from rest_framework.routers import DefaultRouter
+from jobs.views import Jobs
+
+router = DefaultRouter()
+router.register("jobs", Jobs)
+'''
+
+
+def test_urlpatterns_added_to_without_being_assigned_here_and_a_module_of_routers_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('base/', views.read)]\n"
+    write(tmp_path, {"manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": ADDED_URLS, "proj/base_urls.py": base,
+                     "proj/api.py": ROUTER_ONLY, "jobs/__init__.py": "", "jobs/views.py": ODD_VIEWS})  # fmt: skip
+    rows = findings(tmp_path, monkeypatch)
+    assert [(r[0], r[1], r[4], r[5].split("` at `")[1].split("`")[0]) for r in rows] == [
+        ("proj/api.py", 5, "REL501", ".../jobs/"),
+        ("proj/base_urls.py", 4, "REL503", ".../base/"),
+        ("proj/urls.py", 11, "REL503", "/aug/"),
+        ("proj/urls.py", 12, "REL503", "/app/"),
+        ("proj/urls.py", 13, "REL503", "/ext/"),
+    ]
