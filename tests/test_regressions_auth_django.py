@@ -634,7 +634,7 @@ def test_a_route_calling_an_imported_module_s_check_and_a_sibling_of_an_httpauth
 ODD_URLS = '''
 from django.urls import include, path
 from rest_framework.routers import DefaultRouter
-from somepkg import Registry, make_viewset
+from somepkg import Registry, make_viewset, shared_patterns
 from jobs import views
 
 ROUTE = "var/"
@@ -650,7 +650,7 @@ urlpatterns = [
     path(ROUTE, include(extra)),
     path("missing/", include(missing)),
     path("made/", views.make()),
-]
+] + shared_patterns
 '''
 ODD_VIEWS = READ_ONLY + "\n\nclass Jobs:\n    def post(self, request):\n        return HttpResponse('p')\n\n\ndef make():\n    return read\n"
 
