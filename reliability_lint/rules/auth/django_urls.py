@@ -70,7 +70,7 @@ def _patterns(expr: ast.expr, prefix: str, qualify: Qualify, lists: dict[str, li
     elif isinstance(expr, ast.BinOp) and isinstance(expr.op, ast.Add):
         yield from _patterns(expr.left, prefix, qualify, lists, depth + 1)
         yield from _patterns(expr.right, prefix, qualify, lists, depth + 1)
-    elif isinstance(expr, ast.Name) and depth:
+    elif isinstance(expr, ast.Name):  # `urlpatterns = api`, `urlpatterns += more`, `[...] + extra`
         for value in lists.get(expr.id, []):
             yield from _patterns(value, prefix, qualify, lists, depth + 1)
     elif isinstance(expr, ast.Call):
