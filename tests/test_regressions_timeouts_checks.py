@@ -98,12 +98,11 @@ def test_a_wait_bounds_only_the_conversions_and_iterations_after_it_of_the_same_
     # a name bound twice has no single job to have waited for
     text = JOB + "job.result(timeout=9)\nif flag:\n    job = client.query('q', timeout=5)\njob.to_dataframe()\n"
     assert found(text) == [(8, "REL201")]
-    # only a plain name is followed
-    text = (
-        HEAD
-        + "class L:\n    def f(self):\n        self.job = client.query('q', timeout=5)\n        self.job.result(timeout=9)\n        self.job.to_dataframe()\n"
-    )
-    assert found(text) == [(8, "REL201")]
+    # an attribute of a name is followed in the same body, from its last assignment there
+    method = "class L:\n    def f(self):\n        self.job = client.query('q', timeout=5)\n        self.job.result(timeout=9)\n"
+    assert found(HEAD + method + "        self.job.to_dataframe()\n") == []
+    again = "        self.job = client.query('r', timeout=5)\n        self.job.to_dataframe()\n"
+    assert found(HEAD + method + again) == [(9, "REL201")]
 
 
 # ------------------------------------------------------------------ messages, positions, fixes
