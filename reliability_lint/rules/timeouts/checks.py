@@ -34,7 +34,7 @@ from reliability_lint.rules.timeouts.catalogue import (
     _setup,
     option_value,
 )
-from reliability_lint.rules.timeouts.waited import assignments, binding_of, wait_key
+from reliability_lint.rules.timeouts.waited import counts_from, wait_key
 from reliability_lint.rules.timeouts import sessions
 from reliability_lint.rules.timeouts.fixes import _import_edits, _wait_first_edits, keyword_edits
 from reliability_lint.source import SourceFile
@@ -251,12 +251,9 @@ def _check_file(ctx: CheckContext, state: _File) -> None:
 
     def waited(receiver: ast.expr | None, scope: Scope, at: tuple[int, int]) -> bool:
         key = wait_key(module, receiver, scope)
-        if key is None or not isinstance(receiver, (ast.Name, ast.Attribute)):
+        if key is None or receiver is None:
             return False
-        if isinstance(receiver, ast.Name):
-            since = binding_of(module, receiver, scope).pos  # type: ignore[union-attr]  # the key says it is known
-        else:  # the attribute's last assignment in this function before the call, if any
-            since = max((pos for pos in assignments(scope, key[-1]) if pos < at), default=(0, 0))
+        since = counts_from(module, receiver, scope, at)
         return any(since <= pos < at for pos in waits.get(key, ()))
 
     for site, disabling in pending:

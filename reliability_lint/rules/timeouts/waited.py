@@ -9,7 +9,8 @@ import ast
 from typing import Any
 
 from reliability_lint.semantic.model import Module
-from reliability_lint.semantic.scopes import Binding, Scope, start
+from reliability_lint.semantic.names import dotted_name
+from reliability_lint.semantic.scopes import Binding, Pos, Scope, start
 
 
 def binding_of(module: Module, name: ast.Name, scope: Scope) -> Binding | None:
@@ -24,25 +25,27 @@ def wait_key(module: Module, receiver: ast.expr | None, scope: Scope) -> tuple[A
     if isinstance(receiver, ast.Name):
         binding = binding_of(module, receiver, scope)
         return (id(binding),) if binding is not None else None
-    dotted = _dotted(receiver)
-    if dotted is None or scope.kind not in ("function", "module") or not isinstance(receiver, ast.Attribute):
+    dotted = dotted_name(receiver) if isinstance(receiver, ast.Attribute) else ""
+    if "." not in dotted or "(" in dotted or scope.kind not in ("function", "module"):
         return None
-    root: ast.expr = receiver
+    root = receiver
     while isinstance(root, ast.Attribute):
         root = root.value
     binding = binding_of(module, root, scope) if isinstance(root, ast.Name) else None
     return (id(scope), id(binding), dotted) if binding is not None else None
 
 
-def _dotted(node: ast.expr | None) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    return ".".join([node.id, *reversed(parts)]) if isinstance(node, ast.Name) and parts else None
+def counts_from(module: Module, receiver: ast.expr, scope: Scope, at: Pos) -> Pos:
+    """Where a wait on `receiver` starts to count for a download at `at`: a name's binding;
+    an attribute's last assignment in the body before `at` (the body's start if none)."""
+    if isinstance(receiver, ast.Name):
+        binding = binding_of(module, receiver, scope)
+        return binding.pos if binding is not None else at
+    dotted = dotted_name(receiver)
+    return max((pos for pos in _assignments(scope, dotted) if pos < at), default=(0, 0))
 
 
-def assignments(scope: Scope, dotted: str) -> list[tuple[int, int]]:
+def _assignments(scope: Scope, dotted: str) -> list[Pos]:
     """Where the function binds or deletes the attribute path `dotted` (its own body, not
     the functions nested in it)."""
     found = []
@@ -51,7 +54,7 @@ def assignments(scope: Scope, dotted: str) -> list[tuple[int, int]]:
         node = stack.pop()
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             continue
-        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) and _dotted(node) == dotted:
+        if isinstance(node, ast.Attribute) and isinstance(node.ctx, (ast.Store, ast.Del)) and dotted_name(node) == dotted:
             found.append(start(node))
         stack.extend(ast.iter_child_nodes(node))
     return found
