@@ -52,7 +52,7 @@ class Index:
         self.consulted: dict[str, str] = {}
         self._summaries: dict[str, tuple[Summary | None, str]] = {}
         self._resolving: set[tuple[Any, ...]] = set()
-        self._probes: dict[str, str] = {}  # what each import's lookup found in this run
+        self._probes: dict[tuple[str, str], str] = {}  # (name, folder): what its lookup found in this run
         forget_layout()  # files may have been added since the last index of this process
 
     # ------------------------------------------------------------------ summaries
@@ -98,10 +98,12 @@ class Index:
         """The current value of a dependency recorded in `consulted`: a module's summary
         hash, or for an import's lookup what it finds now."""
         if key.startswith(PROBE):
-            found = self._probes.get(key)
+            qualname, _, origin = key[len(PROBE) :].partition(" ")
+            # What an import finds depends on the importing file's folder only.
+            probe = (qualname, os.path.dirname(origin))
+            found = self._probes.get(probe)
             if found is None:
-                qualname, _, origin = key[len(PROBE) :].partition(" ")
-                found = self._probes[key] = _found(self.roots.find(qualname, Path(origin)))
+                found = self._probes[probe] = _found(self.roots.find(qualname, origin))
             return found
         return self.summary_hash(key)
 

@@ -20,19 +20,18 @@ class Roots:
         root = project_root.absolute()
         candidates = [*(p.absolute() for p in configured), root / "src", root]
         self.shared = tuple(dict.fromkeys(p for p in candidates if p.is_dir()))
+        self._shared_names = tuple(map(str, self.shared))
 
     def package_of(self, path: Path) -> str:
         """The package a file belongs to (for its relative imports), '' when it has none."""
         return _package_of(os.path.dirname(os.path.abspath(path)), self.shared)
 
-    def search_path(self, origin: Path) -> tuple[Path, ...]:
-        # Asked for every import of every file a warm run takes from the cache: once per folder.
-        return _search_path(os.path.dirname(os.path.abspath(origin)), self.shared)
-
-    def find(self, qualname: str, origin: Path) -> tuple[Path, list[str]] | None:
+    def find(self, qualname: str, origin: str | os.PathLike[str]) -> tuple[Path, list[str]] | None:
         """The project file defining the longest importable prefix of `qualname`, and the
         rest of the name; None for modules outside the project (libraries)."""
-        return _find(qualname, self.search_path(origin))
+        # Asked again for every import of every file a warm run takes from the cache, so the
+        # search path is cached per folder and the lookup works on strings, not Paths.
+        return _find(qualname, _search_path(os.path.dirname(os.path.abspath(origin)), self._shared_names))
 
 
 def forget_layout() -> None:
@@ -57,24 +56,25 @@ def _package_of(folder_name: str, shared: tuple[Path, ...]) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _search_path(folder_name: str, shared: tuple[Path, ...]) -> tuple[Path, ...]:
+def _search_path(folder_name: str, shared: tuple[str, ...]) -> tuple[str, ...]:
     folder = Path(folder_name)
     parts = _package_parts(folder)
     first = folder.parents[len(parts) - 1] if parts else folder
-    return tuple(dict.fromkeys((first, *shared)))
+    return tuple(dict.fromkeys((str(first), *shared)))
 
 
 @lru_cache(maxsize=4096)
-def _find(qualname: str, search: tuple[Path, ...]) -> tuple[Path, list[str]] | None:
+def _find(qualname: str, search: tuple[str, ...]) -> tuple[Path, list[str]] | None:
     parts = qualname.split(".")
     for root in search:
-        if not (root / parts[0]).is_dir() and not (root / f"{parts[0]}.py").is_file():
+        top = os.path.join(root, parts[0])
+        if not os.path.isdir(top) and not os.path.isfile(top + ".py"):
             continue
         for end in range(len(parts), 0, -1):
-            base = root.joinpath(*parts[:end])
-            for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
-                if candidate.is_file():
-                    return candidate, parts[end:]
+            base = os.path.join(root, *parts[:end])
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+                if os.path.isfile(candidate):
+                    return Path(candidate), parts[end:]
         return None  # the root that holds the top-level name decides, as sys.path does
     return None
 
