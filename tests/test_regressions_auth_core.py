@@ -471,11 +471,16 @@ def test_a_class_view_s_methods_and_decorators() -> None:
         ("from fastapi import FastAPI\napp = FastAPI()\n", "from fastapi import Depends\nfrom lib import guard\nfrom svc.app import app\n@app.post('/x')\ndef x(t=Depends(guard)):\n    return ''\n", False),
         ("from fastapi import FastAPI\napp = FastAPI()\n", "from starlette.requests import Request\nfrom fastapi import Depends\nfrom lib import guard\nfrom svc.app import app\n@app.post('/x')\ndef x(t=Depends(guard)):\n    return ''\n", False),
         ("from fastapi import FastAPI\napp = FastAPI()\n", "from flask import request\nfrom fastapi import Depends\nfrom lib import guard\nfrom svc.app import app\n@app.post('/x')\ndef x(t=Depends(guard)):\n    return ''\n", True),
+        # The module's imports alone make the imported app's decorator a route: FastAPI's, or Starlette's.
+        ("from fastapi import FastAPI\napp = FastAPI()\n", "from fastapi import Request\nfrom svc.app import app\n@app.post('/x')\ndef x(request: Request):\n    return ''\n", True),
+        ("from fastapi import FastAPI\napp = FastAPI()\n", "from starlette.requests import Request\nfrom svc.app import app\n@app.post('/x')\ndef x(request: Request):\n    return ''\n", True),
+        ("from fastapi import FastAPI\napp = FastAPI()\n", "import os  # the fastapi app's views\nfrom svc.app import app\n@app.post('/x')\ndef x(request):\n    return ''\n", False),
     ],
 )
 def test_a_route_of_an_imported_app(app: str, views: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = write(tmp_path, {"svc/__init__.py": "", "svc/app.py": app, "svc/views.py": views})
     assert bool(found(root, monkeypatch)) is reported
+
 
 
 # ------------------------------------------------------------------ Django: a view's decorators, read from its module's facts

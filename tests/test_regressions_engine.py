@@ -516,3 +516,23 @@ def test_a_run_leaves_an_ignored_ctrl_c_ignored(probe: Path, monkeypatch: pytest
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+PINNED = "from google.cloud import bigquery\n\nrows = bigquery.Client().list_rows('t', timeout=5)\nframe = rows.to_dataframe()\n"
+
+
+def test_a_file_whose_findings_read_the_pins_comes_from_the_cache_while_they_are_unchanged(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "requirements.txt").write_text("google-cloud-bigquery==3.41.0\n")  # accepts the download's timeout
+    (probe / "daily>jobs").mkdir()  # the folder the pins are looked up from holds the fact's separator
+    (probe / "daily>jobs" / "job.py").write_text(PINNED + "x = 1\n")
+    (probe / "flag").write_text("")
+
+    def found() -> list[str]:
+        out = check(probe, monkeypatch, "--select", "ENG901,REL206", "daily>jobs/job.py")[1]
+        return sorted(line.split(" ")[1] for line in out.splitlines() if ": " in line)
+
+    assert found() == ["ENG901", "REL206"]
+    (probe / "flag").unlink()
+    assert found() == ["ENG901", "REL206"]  # nothing it read changed: the cached findings
+    (probe / "requirements.txt").write_text("google-cloud-bigquery==3.39.0\n")
+    assert found() == []  # the pins it read changed: checked again

@@ -248,8 +248,8 @@ def _sibling_fix(route: Route, mark: str, module: Module, ctx: CheckContext) -> 
         origin = module.imports.get(head)
         if origin is None or origin.startswith("."):
             return None
-        parent, _, leaf = origin.rpartition(".")
-        if (leaf if parent else origin) != head:
+        parent, _, leaf = origin.rpartition(".")  # no dot: leaf is the whole origin
+        if leaf != head:
             return None  # bound under another name (`as g`): the import added would not bind it
         imports = [f"from {parent} import {leaf}" if parent else origin]
     registration = route.registration

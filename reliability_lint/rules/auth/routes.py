@@ -144,7 +144,7 @@ def _is_route_owner(owner: str, decorator: ast.Call, module: Module, known: dict
 
 
 def _framework_of(module: Module) -> str | None:
-    origins = {q.partition(".")[0].lstrip(".") for q in module.imports.values()}
+    origins = {q.partition(".")[0] for q in module.imports.values()}  # "" for a relative import
     if "flask" in origins:
         return "flask"
     if origins & {"fastapi", "starlette"}:
