@@ -536,3 +536,23 @@ def test_a_file_whose_findings_read_the_pins_comes_from_the_cache_while_they_are
     assert found() == ["ENG901", "REL206"]  # nothing it read changed: the cached findings
     (probe / "requirements.txt").write_text("google-cloud-bigquery==3.39.0\n")
     assert found() == []  # the pins it read changed: checked again
+
+
+def test_a_file_whose_findings_read_other_modules_comes_from_the_cache_while_its_imports_find_the_same(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each import's lookup (a project module, a library, a module missing) is recorded with
+    the file's findings; the cached findings hold while every lookup finds what it found."""
+    (probe / "pkg").mkdir()
+    (probe / "pkg" / "__init__.py").write_text("")
+    (probe / "pkg" / "clients.py").write_text("import requests\n\ndef make():\n    return requests.Session()\n")
+    (probe / "pkg" / "job.py").write_text("import requests\nfrom pkg.clients import make\nfrom pkg.missing import thing\n\nmake().get('u')\nthing().get('v')\nx = 1\n")
+    (probe / "flag").write_text("")
+
+    def found() -> list[str]:
+        out = check(probe, monkeypatch, "--select", "ENG901,REL204", "pkg/job.py")[1]
+        return sorted(line.split(" ")[1] for line in out.splitlines() if ": " in line)
+
+    assert found() == ["ENG901", "REL204"]
+    (probe / "flag").unlink()
+    assert found() == ["ENG901", "REL204"]  # every import finds what it found: the cached findings
+    (probe / "pkg" / "missing.py").write_text("def thing():\n    return object()\n")
+    assert found() == ["REL204"]  # an import that found nothing finds a module now: checked again
