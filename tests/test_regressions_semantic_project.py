@@ -117,6 +117,18 @@ def test_a_relative_import_climbs_one_package_per_dot(tmp_path: Path, monkeypatc
     assert reported(run(tmp_path, monkeypatch, "app/sub/deep.py"), "app/sub/deep.py") == [6, 9]
 
 
+
+def test_a_relative_import_in_a_nested_package_and_one_beyond_the_top_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project(tmp_path, "")
+    (tmp_path / "clients.py").write_text(CLIENTS)  # beside the top package: `...clients` from app/sub is not it
+    (tmp_path / "app" / "sub").mkdir()
+    (tmp_path / "app" / "sub" / "__init__.py").write_text("")
+    (tmp_path / "app" / "sub" / "sessions.py").write_text("import requests\nS = requests.Session()\n")
+    (tmp_path / "app" / "sub" / "deep.py").write_text(
+        "from .sessions import S\nfrom ...clients import SESSION as BEYOND\n\nS.get('u')\nBEYOND.get('u')\n"
+    )
+    assert reported(run(tmp_path, monkeypatch, "app/sub/deep.py"), "app/sub/deep.py") == [4]
+
 def test_a_folder_without_init_resolves_as_a_script_folder_and_a_namespace_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "scripts").mkdir()
     (tmp_path / "scripts" / "clients.py").write_text(CLIENTS)
