@@ -327,6 +327,21 @@ def test_every_way_of_writing_replaces_the_file_whole_keeps_its_mode_and_leaves_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["job.py"]
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="only root can hand a file to another user")
+@pytest.mark.parametrize("system", [None, _no_tmpfile], ids=["o_tmpfile", "no-o_tmpfile"])
+def test_a_fix_run_as_root_leaves_a_user_s_file_owned_by_the_user(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: object) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    os.chown(job, 1234, 2345)
+    job.chmod(0o640)
+    if system is not None:
+        system(monkeypatch)  # type: ignore[operator]
+    code, out, err = run(tmp_path, monkeypatch, *FIX, ".")
+    assert code == 0, out + err
+    assert job.read_text() == FIXED
+    status = job.stat()
+    assert (status.st_uid, status.st_gid, stat.S_IMODE(status.st_mode)) == (1234, 2345, 0o640)
+
 @pytest.mark.parametrize("system", [None, _no_tmpfile], ids=["o_tmpfile", "no-o_tmpfile"])
 def test_a_write_that_fails_leaves_the_file_and_no_temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: object) -> None:
     """The disk fills while the fixed text is flushed: the original stays as it was, the
