@@ -387,3 +387,36 @@ def test_fix_diff_names_on_stderr_what_it_leaves_out_and_fails_on_a_file_it_coul
     code, out, err = run(tmp_path, monkeypatch, *FIX, "--diff", ".")
     assert (code, out) == (0, ""), err
     assert "stuck.py:1:1: REL000 fix for REL402" in err
+
+
+# A local rule whose safe fix opens a parenthesis it never closes.
+BREAKING_RULE = '''
+import ast
+from reliability_lint.findings import Fix
+from reliability_lint.registry import rule
+
+@rule("FIX901", "breaking-fix", "Offers a fix that breaks the file", "P3", fix="safe", nodes=(ast.Name,))
+def breaking(node, ctx):
+    if node.id == "x":
+        at = ctx.source.offset(node.lineno, node.col_offset)
+        ctx.report("FIX901", node, "x", fix=Fix("safe", "Break it", compute=lambda fix: [fix.edit(at, at, "(")]))
+'''
+
+
+def test_a_fix_that_would_not_parse_is_named_and_leaves_the_file_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dataclasses import fields
+
+    from reliability_lint.registry import REGISTRY, load_rules
+
+    load_rules()
+    for each in fields(REGISTRY):  # the local rule is forgotten after the test
+        monkeypatch.setattr(REGISTRY, each.name, type(getattr(REGISTRY, each.name))(getattr(REGISTRY, each.name)))
+    (tmp_path / "lint_rules").mkdir()
+    (tmp_path / "lint_rules" / "breaking.py").write_text(BREAKING_RULE)
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\n')
+    job = tmp_path / "job.py"
+    job.write_text("y = 1\nx = 2\n")
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "FIX901", "job.py")
+    assert code == 1, out + err
+    assert "job.py:2:1: REL000 [P1] fix for FIX901 at line 2 not applied: the fixed code does not parse; file left unchanged" in out
+    assert job.read_text() == "y = 1\nx = 2\n"

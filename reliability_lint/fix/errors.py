@@ -9,8 +9,7 @@ class FixError(Exception):
     """A fix could not be computed; the file is left as it is."""
 
 
-def fix_error(path: str, finding: Finding | None, reason: str, *, whole_file: bool = True) -> Finding:
-    """A fix that could not be applied; with whole_file, no other fix was applied either."""
-    where = f" for {finding.code} at line {finding.line}" if finding else ""
+def fix_error(path: str, finding: Finding, reason: str, *, whole_file: bool = True) -> Finding:
+    """The fix of `finding` could not be applied; with whole_file, no other fix was applied either."""
     outcome = "; file left unchanged" if whole_file else ""
-    return error(path, f"fix{where} not applied: {reason}{outcome}", finding.line if finding else 1)
+    return error(path, f"fix for {finding.code} at line {finding.line} not applied: {reason}{outcome}", finding.line)
