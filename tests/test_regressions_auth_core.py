@@ -1175,3 +1175,61 @@ def test_a_trusted_local_dependency_is_matched_by_its_whole_name(tmp_path: Path,
     files = {"api/__init__.py": "", "api/deps.py": deps, "api/main.py": DEP_ROUTES, "pyproject.toml": "[tool.reliability-lint.auth]\ntrusted-dependencies = ['Xhelper']\n"}
     root = write(tmp_path, files)
     assert sorted(f["message"].split("`")[1][1:] for f in run(root, monkeypatch)) == ["chained_plain", "from_token", "nothing"]
+
+
+# ------------------------------------------------------------------ run 8's cut: imported and decide (h/authcore)
+
+
+def deps_tree(tmp_path: Path, deps: str, names: tuple[str, ...]) -> Path:
+    main = "from fastapi import FastAPI, Depends\nfrom api import deps\napp = FastAPI()\n" + "".join(
+        f"@app.post('/{name}')\ndef {name}_route(u=Depends(deps.{name})):\n    return 1\n" for name in names
+    )
+    return write(tmp_path, {"api/__init__.py": "", "api/deps.py": deps, "api/main.py": main})
+
+
+def test_a_dependency_on_a_library_instance_is_no_credential_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another module's dependency that itself depends on an instance (`RateLimiter(...)`)
+    checks nothing: only a security scheme's instance would."""
+    deps = "from fastapi import Depends\nfrom fastapi_limiter.depends import RateLimiter\n\ndef throttled(_=Depends(RateLimiter(times=2, seconds=5))):\n    return 1\n"
+    assert found(deps_tree(tmp_path, deps, ("throttled",)), monkeypatch) == {("REL501", "api/main.py", 5)}
+
+
+@pytest.mark.parametrize("scheme", ["HTTPBearer()", "security.HTTPBearer()", "APIKeyHeader(name='X-Key')"])
+def test_a_security_scheme_instance_in_another_module_s_dependency(scheme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bug (fixed): `Depends(HTTPBearer())` in another module was read as `HTTPBearer()`,
+    no scheme, and the route reported open; only `security.HTTPBearer()` was qualified."""
+    deps = f"from fastapi import Depends\nfrom fastapi import security\nfrom fastapi.security import HTTPBearer, APIKeyHeader\n\ndef bearer(_=Depends({scheme})):\n    return 1\n"
+    assert found(deps_tree(tmp_path, deps, ("bearer",)), monkeypatch) == set()
+
+
+def test_a_router_imported_from_another_module_is_decided_by_its_dependencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    routers = "from fastapi import FastAPI, APIRouter, Depends\nfrom api.security import verify_key\nrouter = APIRouter(dependencies=[Depends(verify_key)])\napp = FastAPI()\napp.include_router(router)\n"
+    views = "from fastapi import Body\nfrom api.routers import router\n\n@router.post('/x')\ndef x():\n    return {}\n"
+    root = write(tmp_path, {"api/__init__.py": "", "api/security.py": SECURITY, "api/routers.py": routers, "api/views.py": views})
+    assert found(root, monkeypatch) == set()
+    write(root, {"api/routers.py": routers.replace("dependencies=[Depends(verify_key)]", "")})
+    assert found(root, monkeypatch) == {("REL501", "api/views.py", 5)}
+
+
+def blueprint_chain(modules: int) -> dict[str, str]:
+    """`views.py` puts a route on `pkg.m1.bp`; each `m<k>` registers its blueprint on the one
+    imported from `m<k+1>`, the last registers it on an app that checks nothing."""
+    files = {"pkg/__init__.py": "", "pkg/views.py": "from flask import request\nfrom pkg.m1 import bp\n\n@bp.post('/x')\ndef x():\n    return ''\n"}
+    for k in range(1, modules):
+        files[f"pkg/m{k}.py"] = f"from flask import Blueprint\nfrom pkg.m{k + 1} import bp as parent\nbp = Blueprint('b{k}', __name__)\nparent.register_blueprint(bp)\n"
+    files[f"pkg/m{modules}.py"] = f"from flask import Flask, Blueprint\nfrom pkg.m{modules + 1} import app\nbp = Blueprint('b{modules}', __name__)\napp.register_blueprint(bp)\n"
+    files[f"pkg/m{modules + 1}.py"] = "from flask import Flask\napp = Flask(__name__)\n"
+    return files
+
+
+@pytest.mark.parametrize(("modules", "reported"), [(0, True), (1, True), (2, False)])
+def test_a_chain_of_imported_blueprints_is_followed_to_the_depth_limit(modules: int, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each registration and each import is a step: the route's blueprint, imported, and
+    its app, imported (3 steps) are followed; one module more is not (unknown)."""
+    if modules == 0:
+        files = {"pkg/__init__.py": "", "pkg/views.py": "from flask import request\nfrom pkg.m1 import bp\n\n@bp.post('/x')\ndef x():\n    return ''\n",
+                 "pkg/m1.py": "from flask import Flask, Blueprint\nbp = Blueprint('b1', __name__)\napp = Flask(__name__)\napp.register_blueprint(bp)\n"}  # fmt: skip
+    else:
+        files = blueprint_chain(modules)
+    root = write(tmp_path, files)
+    assert found(root, monkeypatch) == ({("REL501", "pkg/views.py", 5)} if reported else set())
