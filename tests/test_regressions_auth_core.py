@@ -1233,3 +1233,107 @@ def test_a_chain_of_imported_blueprints_is_followed_to_the_depth_limit(modules: 
         files = blueprint_chain(modules)
     root = write(tmp_path, files)
     assert found(root, monkeypatch) == ({("REL501", "pkg/views.py", 5)} if reported else set())
+
+
+KEY_CHECK = '''
+    import os
+    from functools import wraps
+    from flask import request, abort
+
+    def require_key(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.headers.get("X-API-Key") != os.environ["API_KEY"]:
+                abort(401)
+            return view(*args, **kwargs)
+        return wrapper
+
+    def require_role(role):
+        def decorator(view):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                if request.headers.get("X-API-Key") != os.environ[role]:
+                    abort(403)
+                return view(*args, **kwargs)
+            return wrapper
+        return decorator
+'''
+
+
+def marked_routes(head: str, marks: list[str]) -> str:
+    """Four routes carrying `marks` (two each), a fifth carrying none."""
+    body = "".join(f"@app.post('/{n}')\n@{m}\ndef {n}():\n    return ''\n" for n, m in zip("abcd", marks))
+    return head + "app = Flask(__name__)\n" + body + "@app.post('/e')\ndef e():\n    return ''\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [
+        # One decorator factory, imported by name and through its module: one mark.
+        ({"svc/__init__.py": "", "svc/auth.py": KEY_CHECK,
+          "svc/routes.py": marked_routes("from flask import Flask\nfrom svc import auth\nfrom svc.auth import require_role\n",
+                                         ["require_role('admin')", "require_role('admin')", "auth.require_role('admin')", "auth.require_role('admin')"])},
+         "REL502"),
+        # Two modules' decorators of the same name: two marks, neither on most siblings.
+        ({"svc/__init__.py": "", "svc/admin_auth.py": KEY_CHECK, "svc/api_auth.py": KEY_CHECK,
+          "svc/routes.py": marked_routes("from flask import Flask\nfrom svc import admin_auth, api_auth\n",
+                                         ["admin_auth.require_key", "admin_auth.require_key", "api_auth.require_key", "api_auth.require_key"])},
+         "REL501"),
+        # A service folder (no package) importing a decorator re-exported by its `auth` package.
+        ({"services/orders/auth/__init__.py": "from .keys import require_key\n", "services/orders/auth/keys.py": KEY_CHECK,
+          "services/orders/main.py": marked_routes("from flask import Flask\nimport auth.keys\nfrom auth import require_key\n",
+                                                   ["require_key", "require_key", "auth.keys.require_key", "auth.keys.require_key"])},
+         "REL502"),
+    ],
+)  # fmt: skip
+def test_a_sibling_mark_is_the_decorator_wherever_it_is_defined(files: dict[str, str], code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REL502 counts the decorator the siblings carry by where it is defined, however each
+    route spells it."""
+    assert [f["code"] for f in run(write(tmp_path, files), monkeypatch)] == [code]
+
+
+CHAIN_CHECK = "from django.http import HttpResponse\n\ndef f(request):\n    if request.headers.get('X-API-Key') != 'k':\n        return HttpResponse(status=401)\n"
+
+
+@pytest.mark.parametrize(("hops", "reported"), [(6, False), (7, True)])
+def test_a_django_view_s_decorator_is_followed_through_a_chain_of_modules(hops: int, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`@guard` (pkg.m0) calls pkg.m1.f, which calls pkg.m2.f... the last one checks: the
+    decorator and six calls are followed, a seventh is not (open: no check seen)."""
+    guard = "from pkg.m1 import f as g\n\ndef guard(view):\n    def wrapper(request, *args, **kwargs):\n        g(request)\n        return view(request, *args, **kwargs)\n    return wrapper\n"
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "pkg/__init__.py": "",
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('x/', views.x)]\n",
+        "jobs/__init__.py": "", "jobs/views.py": "from django.http import HttpResponse\nfrom pkg.m0 import guard\n\n@guard\ndef x(request):\n    return HttpResponse('x')\n",
+        "pkg/m0.py": guard, f"pkg/m{hops}.py": CHAIN_CHECK,
+    }  # fmt: skip
+    files.update({f"pkg/m{i}.py": f"from pkg.m{i + 1} import f as g\n\ndef f(request):\n    g(request)\n" for i in range(1, hops)})
+    assert bool(found(write(tmp_path, files), monkeypatch)) is reported
+
+
+HOOK_HELPER = '''
+from fastapi import FastAPI, Depends, Request, HTTPException
+from starlette.middleware.base import BaseHTTPMiddleware
+app = FastAPI()
+
+def get_settings():
+    return {"key": "k"}
+
+def verify(request: Request, settings=Depends(get_settings)):
+    if request.headers.get("X-API-Key") != settings["key"]:
+        raise HTTPException(status_code=401)
+'''
+
+
+@pytest.mark.parametrize(
+    "hook",
+    [
+        "@app.middleware('http')\nasync def check(request, call_next):\n    verify(request)\n    return await call_next(request)\n",
+        "class Check(BaseHTTPMiddleware):\n    async def dispatch(self, request, call_next):\n        verify(request)\n        return await call_next(request)\napp.add_middleware(Check)\n",
+    ],
+)
+def test_a_middleware_calling_a_dependency_that_checks(hook: str) -> None:
+    """A middleware (a function, or a class's `dispatch`) that calls a dependency function
+    which checks the key protects every route, whatever that function itself depends on."""
+    route = "@app.post('/x')\ndef x():\n    return {}\n"
+    assert codes(HOOK_HELPER + hook + route) == []
+    assert [c for _, c in codes(HOOK_HELPER + hook.replace("verify(request)", "get_settings()") + route)] == ["REL501"]
