@@ -1337,3 +1337,29 @@ def test_a_middleware_calling_a_dependency_that_checks(hook: str) -> None:
     route = "@app.post('/x')\ndef x():\n    return {}\n"
     assert codes(HOOK_HELPER + hook + route) == []
     assert [c for _, c in codes(HOOK_HELPER + hook.replace("verify(request)", "get_settings()") + route)] == ["REL501"]
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "reported"),
+    [
+        ("method_decorator(csrf_exempt, name='post')", True),
+        ("method_decorator(name='post', decorator=csrf_exempt)", True),
+        ("method_decorator(decorator=csrf_exempt, name='post')", True),
+        ("method_decorator(name='post', decorator=checks_key)", False),
+    ],
+)
+def test_method_decorator_s_decorator_given_by_keyword(wrapped: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bug (fixed): `method_decorator(decorator=csrf_exempt, name=...)` was read as a
+    decorator named `decorator=...`, which nothing could tell: the view was never reported."""
+    views = (
+        "from django.http import HttpResponse\nfrom django.utils.decorators import method_decorator\nfrom django.views import View\n"
+        "from django.views.decorators.csrf import csrf_exempt\nfrom pkg.keys import checks_key\n\n"
+        f"@{wrapped}\nclass Jobs(View):\n    def post(self, request):\n        return HttpResponse('x')\n"
+    )
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "pkg/__init__.py": "",
+        "pkg/keys.py": "from django.http import HttpResponse\n\ndef checks_key(view):\n    def wrapper(request, *a, **k):\n        if request.headers.get('X-API-Key') != 'k':\n            return HttpResponse(status=401)\n        return view(request, *a, **k)\n    return wrapper\n",
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('x/', views.Jobs.as_view())]\n",
+        "jobs/__init__.py": "", "jobs/views.py": views,
+    }  # fmt: skip
+    assert bool(found(write(tmp_path, files), monkeypatch)) is reported
