@@ -1363,3 +1363,18 @@ def test_method_decorator_s_decorator_given_by_keyword(wrapped: str, reported: b
         "jobs/__init__.py": "", "jobs/views.py": views,
     }  # fmt: skip
     assert bool(found(write(tmp_path, files), monkeypatch)) is reported
+
+
+def test_a_trusted_local_view_decorator_is_matched_by_its_whole_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the `#` marking the module's own name goes before matching a Django view's
+    decorator against `trusted-decorators` (a name may start with any letter)."""
+    views = "from django.http import HttpResponse\n\ndef Xstaff(view):\n    return view\n\n@Xstaff\ndef x(request):\n    return HttpResponse('x')\n"
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS,
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('x/', views.x)]\n",
+        "jobs/__init__.py": "", "jobs/views.py": views,
+    }  # fmt: skip
+    root = write(tmp_path, files)
+    assert found(root, monkeypatch) == {("REL503", "proj/urls.py", 4)}
+    write(root, {"pyproject.toml": "[tool.reliability-lint.auth]\ntrusted-decorators = ['Xstaff']\n"})
+    assert found(root, monkeypatch) == set()
