@@ -1175,3 +1175,206 @@ def test_a_trusted_local_dependency_is_matched_by_its_whole_name(tmp_path: Path,
     files = {"api/__init__.py": "", "api/deps.py": deps, "api/main.py": DEP_ROUTES, "pyproject.toml": "[tool.reliability-lint.auth]\ntrusted-dependencies = ['Xhelper']\n"}
     root = write(tmp_path, files)
     assert sorted(f["message"].split("`")[1][1:] for f in run(root, monkeypatch)) == ["chained_plain", "from_token", "nothing"]
+
+
+# ------------------------------------------------------------------ run 8's cut: imported and decide (h/authcore)
+
+
+def deps_tree(tmp_path: Path, deps: str, names: tuple[str, ...]) -> Path:
+    main = "from fastapi import FastAPI, Depends\nfrom api import deps\napp = FastAPI()\n" + "".join(
+        f"@app.post('/{name}')\ndef {name}_route(u=Depends(deps.{name})):\n    return 1\n" for name in names
+    )
+    return write(tmp_path, {"api/__init__.py": "", "api/deps.py": deps, "api/main.py": main})
+
+
+def test_a_dependency_on_a_library_instance_is_no_credential_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another module's dependency that itself depends on an instance (`RateLimiter(...)`)
+    checks nothing: only a security scheme's instance would."""
+    deps = "from fastapi import Depends\nfrom fastapi_limiter.depends import RateLimiter\n\ndef throttled(_=Depends(RateLimiter(times=2, seconds=5))):\n    return 1\n"
+    assert found(deps_tree(tmp_path, deps, ("throttled",)), monkeypatch) == {("REL501", "api/main.py", 5)}
+
+
+@pytest.mark.parametrize("scheme", ["HTTPBearer()", "security.HTTPBearer()", "APIKeyHeader(name='X-Key')"])
+def test_a_security_scheme_instance_in_another_module_s_dependency(scheme: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bug (fixed): `Depends(HTTPBearer())` in another module was read as `HTTPBearer()`,
+    no scheme, and the route reported open; only `security.HTTPBearer()` was qualified."""
+    deps = f"from fastapi import Depends\nfrom fastapi import security\nfrom fastapi.security import HTTPBearer, APIKeyHeader\n\ndef bearer(_=Depends({scheme})):\n    return 1\n"
+    assert found(deps_tree(tmp_path, deps, ("bearer",)), monkeypatch) == set()
+
+
+def test_a_router_imported_from_another_module_is_decided_by_its_dependencies(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    routers = "from fastapi import FastAPI, APIRouter, Depends\nfrom api.security import verify_key\nrouter = APIRouter(dependencies=[Depends(verify_key)])\napp = FastAPI()\napp.include_router(router)\n"
+    views = "from fastapi import Body\nfrom api.routers import router\n\n@router.post('/x')\ndef x():\n    return {}\n"
+    root = write(tmp_path, {"api/__init__.py": "", "api/security.py": SECURITY, "api/routers.py": routers, "api/views.py": views})
+    assert found(root, monkeypatch) == set()
+    write(root, {"api/routers.py": routers.replace("dependencies=[Depends(verify_key)]", "")})
+    assert found(root, monkeypatch) == {("REL501", "api/views.py", 5)}
+
+
+def blueprint_chain(modules: int) -> dict[str, str]:
+    """`views.py` puts a route on `pkg.m1.bp`; each `m<k>` registers its blueprint on the one
+    imported from `m<k+1>`, the last registers it on an app that checks nothing."""
+    files = {"pkg/__init__.py": "", "pkg/views.py": "from flask import request\nfrom pkg.m1 import bp\n\n@bp.post('/x')\ndef x():\n    return ''\n"}
+    for k in range(1, modules):
+        files[f"pkg/m{k}.py"] = f"from flask import Blueprint\nfrom pkg.m{k + 1} import bp as parent\nbp = Blueprint('b{k}', __name__)\nparent.register_blueprint(bp)\n"
+    files[f"pkg/m{modules}.py"] = f"from flask import Flask, Blueprint\nfrom pkg.m{modules + 1} import app\nbp = Blueprint('b{modules}', __name__)\napp.register_blueprint(bp)\n"
+    files[f"pkg/m{modules + 1}.py"] = "from flask import Flask\napp = Flask(__name__)\n"
+    return files
+
+
+@pytest.mark.parametrize(("modules", "reported"), [(0, True), (1, True), (2, False)])
+def test_a_chain_of_imported_blueprints_is_followed_to_the_depth_limit(modules: int, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each registration and each import is a step: the route's blueprint, imported, and
+    its app, imported (3 steps) are followed; one module more is not (unknown)."""
+    if modules == 0:
+        files = {"pkg/__init__.py": "", "pkg/views.py": "from flask import request\nfrom pkg.m1 import bp\n\n@bp.post('/x')\ndef x():\n    return ''\n",
+                 "pkg/m1.py": "from flask import Flask, Blueprint\nbp = Blueprint('b1', __name__)\napp = Flask(__name__)\napp.register_blueprint(bp)\n"}  # fmt: skip
+    else:
+        files = blueprint_chain(modules)
+    root = write(tmp_path, files)
+    assert found(root, monkeypatch) == ({("REL501", "pkg/views.py", 5)} if reported else set())
+
+
+KEY_CHECK = '''
+    import os
+    from functools import wraps
+    from flask import request, abort
+
+    def require_key(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if request.headers.get("X-API-Key") != os.environ["API_KEY"]:
+                abort(401)
+            return view(*args, **kwargs)
+        return wrapper
+
+    def require_role(role):
+        def decorator(view):
+            @wraps(view)
+            def wrapper(*args, **kwargs):
+                if request.headers.get("X-API-Key") != os.environ[role]:
+                    abort(403)
+                return view(*args, **kwargs)
+            return wrapper
+        return decorator
+'''
+
+
+def marked_routes(head: str, marks: list[str]) -> str:
+    """Four routes carrying `marks` (two each), a fifth carrying none."""
+    body = "".join(f"@app.post('/{n}')\n@{m}\ndef {n}():\n    return ''\n" for n, m in zip("abcd", marks))
+    return head + "app = Flask(__name__)\n" + body + "@app.post('/e')\ndef e():\n    return ''\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "code"),
+    [
+        # One decorator factory, imported by name and through its module: one mark.
+        ({"svc/__init__.py": "", "svc/auth.py": KEY_CHECK,
+          "svc/routes.py": marked_routes("from flask import Flask\nfrom svc import auth\nfrom svc.auth import require_role\n",
+                                         ["require_role('admin')", "require_role('admin')", "auth.require_role('admin')", "auth.require_role('admin')"])},
+         "REL502"),
+        # Two modules' decorators of the same name: two marks, neither on most siblings.
+        ({"svc/__init__.py": "", "svc/admin_auth.py": KEY_CHECK, "svc/api_auth.py": KEY_CHECK,
+          "svc/routes.py": marked_routes("from flask import Flask\nfrom svc import admin_auth, api_auth\n",
+                                         ["admin_auth.require_key", "admin_auth.require_key", "api_auth.require_key", "api_auth.require_key"])},
+         "REL501"),
+        # A service folder (no package) importing a decorator re-exported by its `auth` package.
+        ({"services/orders/auth/__init__.py": "from .keys import require_key\n", "services/orders/auth/keys.py": KEY_CHECK,
+          "services/orders/main.py": marked_routes("from flask import Flask\nimport auth.keys\nfrom auth import require_key\n",
+                                                   ["require_key", "require_key", "auth.keys.require_key", "auth.keys.require_key"])},
+         "REL502"),
+    ],
+)  # fmt: skip
+def test_a_sibling_mark_is_the_decorator_wherever_it_is_defined(files: dict[str, str], code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """REL502 counts the decorator the siblings carry by where it is defined, however each
+    route spells it."""
+    assert [f["code"] for f in run(write(tmp_path, files), monkeypatch)] == [code]
+
+
+CHAIN_CHECK = "from django.http import HttpResponse\n\ndef f(request):\n    if request.headers.get('X-API-Key') != 'k':\n        return HttpResponse(status=401)\n"
+
+
+@pytest.mark.parametrize(("hops", "reported"), [(6, False), (7, True)])
+def test_a_django_view_s_decorator_is_followed_through_a_chain_of_modules(hops: int, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`@guard` (pkg.m0) calls pkg.m1.f, which calls pkg.m2.f... the last one checks: the
+    decorator and six calls are followed, a seventh is not (open: no check seen)."""
+    guard = "from pkg.m1 import f as g\n\ndef guard(view):\n    def wrapper(request, *args, **kwargs):\n        g(request)\n        return view(request, *args, **kwargs)\n    return wrapper\n"
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "pkg/__init__.py": "",
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('x/', views.x)]\n",
+        "jobs/__init__.py": "", "jobs/views.py": "from django.http import HttpResponse\nfrom pkg.m0 import guard\n\n@guard\ndef x(request):\n    return HttpResponse('x')\n",
+        "pkg/m0.py": guard, f"pkg/m{hops}.py": CHAIN_CHECK,
+    }  # fmt: skip
+    files.update({f"pkg/m{i}.py": f"from pkg.m{i + 1} import f as g\n\ndef f(request):\n    g(request)\n" for i in range(1, hops)})
+    assert bool(found(write(tmp_path, files), monkeypatch)) is reported
+
+
+HOOK_HELPER = '''
+from fastapi import FastAPI, Depends, Request, HTTPException
+from starlette.middleware.base import BaseHTTPMiddleware
+app = FastAPI()
+
+def get_settings():
+    return {"key": "k"}
+
+def verify(request: Request, settings=Depends(get_settings)):
+    if request.headers.get("X-API-Key") != settings["key"]:
+        raise HTTPException(status_code=401)
+'''
+
+
+@pytest.mark.parametrize(
+    "hook",
+    [
+        "@app.middleware('http')\nasync def check(request, call_next):\n    verify(request)\n    return await call_next(request)\n",
+        "class Check(BaseHTTPMiddleware):\n    async def dispatch(self, request, call_next):\n        verify(request)\n        return await call_next(request)\napp.add_middleware(Check)\n",
+    ],
+)
+def test_a_middleware_calling_a_dependency_that_checks(hook: str) -> None:
+    """A middleware (a function, or a class's `dispatch`) that calls a dependency function
+    which checks the key protects every route, whatever that function itself depends on."""
+    route = "@app.post('/x')\ndef x():\n    return {}\n"
+    assert codes(HOOK_HELPER + hook + route) == []
+    assert [c for _, c in codes(HOOK_HELPER + hook.replace("verify(request)", "get_settings()") + route)] == ["REL501"]
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "reported"),
+    [
+        ("method_decorator(csrf_exempt, name='post')", True),
+        ("method_decorator(name='post', decorator=csrf_exempt)", True),
+        ("method_decorator(decorator=csrf_exempt, name='post')", True),
+        ("method_decorator(name='post', decorator=checks_key)", False),
+    ],
+)
+def test_method_decorator_s_decorator_given_by_keyword(wrapped: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Bug (fixed): `method_decorator(decorator=csrf_exempt, name=...)` was read as a
+    decorator named `decorator=...`, which nothing could tell: the view was never reported."""
+    views = (
+        "from django.http import HttpResponse\nfrom django.utils.decorators import method_decorator\nfrom django.views import View\n"
+        "from django.views.decorators.csrf import csrf_exempt\nfrom pkg.keys import checks_key\n\n"
+        f"@{wrapped}\nclass Jobs(View):\n    def post(self, request):\n        return HttpResponse('x')\n"
+    )
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS, "pkg/__init__.py": "",
+        "pkg/keys.py": "from django.http import HttpResponse\n\ndef checks_key(view):\n    def wrapper(request, *a, **k):\n        if request.headers.get('X-API-Key') != 'k':\n            return HttpResponse(status=401)\n        return view(request, *a, **k)\n    return wrapper\n",
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('x/', views.Jobs.as_view())]\n",
+        "jobs/__init__.py": "", "jobs/views.py": views,
+    }  # fmt: skip
+    assert bool(found(write(tmp_path, files), monkeypatch)) is reported
+
+
+def test_a_trusted_local_view_decorator_is_matched_by_its_whole_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the `#` marking the module's own name goes before matching a Django view's
+    decorator against `trusted-decorators` (a name may start with any letter)."""
+    views = "from django.http import HttpResponse\n\ndef Xstaff(view):\n    return view\n\n@Xstaff\ndef x(request):\n    return HttpResponse('x')\n"
+    files = {
+        "manage.py": MANAGE, "proj/__init__.py": "", "proj/settings.py": SETTINGS,
+        "proj/urls.py": "from django.urls import path\nfrom jobs import views\n\nurlpatterns = [path('x/', views.x)]\n",
+        "jobs/__init__.py": "", "jobs/views.py": views,
+    }  # fmt: skip
+    root = write(tmp_path, files)
+    assert found(root, monkeypatch) == {("REL503", "proj/urls.py", 4)}
+    write(root, {"pyproject.toml": "[tool.reliability-lint.auth]\ntrusted-decorators = ['Xstaff']\n"})
+    assert found(root, monkeypatch) == set()

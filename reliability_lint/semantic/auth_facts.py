@@ -172,6 +172,8 @@ def qualifier(module: Bindings) -> Qualify:
     def qualify(node: ast.expr) -> str:
         name = dotted(node)
         head, dot, rest = name.partition(".")
+        if head.endswith("()") and head[:-2].isidentifier():  # `HTTPBearer()`: the name called, qualified
+            return qualify(ast.Name(id=head[:-2])) + "()" + dot + rest
         bindings = root.bindings.get(head, [])
         if not bindings:
             return name

@@ -130,6 +130,6 @@ def decorator_checks(fact: list[Any], place: Place, trust: Trust, depth: int = 0
     if receiver and method in cat.NON_AUTH_METHODS:
         return False
     if name == cat.DJANGO_METHOD_DECORATOR:  # method_decorator(login_required, name=...)
-        inner = [a for a in fact[2] if not a.startswith("name=")][:1]
+        inner = [a.removeprefix("decorator=") for a in fact[2] if not a.startswith("name=")][:1]
         return decorator_checks([inner[0], False, []], place, trust, depth) if inner else None
     return follow(qualname, place, trust, depth)
