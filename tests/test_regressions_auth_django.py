@@ -5,6 +5,7 @@ command line in this process."""
 from __future__ import annotations
 
 import json
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -886,3 +887,81 @@ def test_a_parameter_annotated_by_a_one_argument_subscript_is_no_dependency(tmp_
     text = "from fastapi import FastAPI\nfrom models import NotAnnotated\n\napp = FastAPI()\n\n\n@app.post('/x')\ndef x(q: NotAnnotated[str]):\n    return {}\n"
     write(tmp_path, {"main.py": text})
     assert [(r[1], r[4]) for r in findings(tmp_path, monkeypatch)] == [(8, "REL501")]
+
+
+# ------------------------------------------------------------------ django_views: settings found and read
+# (h/creds, survivors of mutmut run 7b)
+
+DRF_VIEW = "from django.http import HttpResponse\nfrom rest_framework.views import APIView\n\n\nclass Jobs(APIView):\n    def post(self, request):\n        return HttpResponse('p')\n"
+
+
+@pytest.mark.parametrize(
+    ("levels", "permission", "reported"),
+    [(8, "AllowAny", True), (8, "IsAuthenticated", False), (9, "AllowAny", False)],
+    ids=["eight-open", "eight-auth", "nine"],
+)
+def test_default_permission_classes_through_star_imported_settings(levels: int, permission: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # REST_FRAMEWORK eight star imports below settings.py decides; nine down it cannot be told
+    last = f'REST_FRAMEWORK = {{"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.{permission}"]}}\n'
+    files = star_chain(levels, last)
+    del files["proj/settings.py"]
+    write(tmp_path, files)
+    rows = named_views(tmp_path, monkeypatch, DRF_VIEW, ["Jobs"], settings="from .s1 import *\n")
+    assert rows == ([("Jobs", "REL501", " and accepts POST")] if reported else [])
+
+
+@pytest.mark.parametrize(
+    "made",
+    [{"proj/settings.py": SETTINGS}, {"manage.py": MANAGE.replace("proj.settings", "conf"), "conf.py": SETTINGS}],
+    ids=["settings.py beside urls.py", "a manage.py naming the settings"],
+)
+def test_a_settings_module_made_after_a_first_run_rechecks_urls_py(made: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bug (found by mutmut run 7b, `_settings_place` 79): a settings.py or a manage.py looked
+    # for and not there was not consulted, so a warm cache kept the findings urls.py had
+    # without settings (none) after one was made
+    write(tmp_path, {"proj/__init__.py": "", "proj/urls.py": READ_URL, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
+    monkeypatch.chdir(tmp_path)
+
+    def codes() -> list[str]:
+        result = CliRunner().invoke(cli, ["check", "--no-progress", "--select", "REL5", "--output-format", "json", "."], catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output
+        return [f["code"] for f in json.loads(result.stdout)]
+
+    assert codes() == []  # no settings: the middleware cannot be told
+    write(tmp_path, made)
+    assert codes() == ["REL503"]
+
+
+def test_an_unreadable_launcher_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # proj/wsgi.py does not parse: the manage.py above it names the settings
+    write(tmp_path, {"proj/wsgi.py": "print 'old'\n"})
+    assert named_views(tmp_path, monkeypatch, READ_ONLY, ["read"]) == [("read", "REL503", "")]
+
+
+def test_settings_py_beside_urls_py_when_the_folders_above_reach_the_filesystem_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # /tmp/<x>/proj/urls.py: the search for a launcher stops at `/`, then settings.py beside urls.py
+    if Path(tempfile.gettempdir()) != Path("/tmp") or any((Path(d) / n).exists() for d in ("/", "/tmp") for n in ("manage.py", "wsgi.py", "asgi.py")):
+        pytest.skip("needs a /tmp two folders below the root, with no launcher in it or in /")
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        root = Path(folder)
+        write(root, {"proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": READ_URL, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
+        assert [r[4] for r in findings(root, monkeypatch)] == ["REL503"]
+
+
+FACTORY_DEPENDS = '''
+from fastapi import Depends
+from shared.auth import current_user
+
+
+def guard(get_response, user=Depends(current_user)):
+    def middleware(request):
+        return get_response(request)
+    return middleware
+'''
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_middleware_factory_that_declares_a_trusted_dependency(trusted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[tool.reliability-lint.auth]\ntrusted-dependencies = ["current_user"]\n' if trusted else ""
+    write(tmp_path, {"pyproject.toml": config, "proj/mw.py": FACTORY_DEPENDS})
+    assert named_views(tmp_path, monkeypatch, READ_ONLY, ["read"], middleware="proj.mw.guard") == ([] if trusted else [("read", "REL503", "")])
