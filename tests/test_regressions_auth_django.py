@@ -5,6 +5,7 @@ command line in this process."""
 from __future__ import annotations
 
 import json
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -700,3 +701,267 @@ def test_urlpatterns_added_to_without_being_assigned_here_and_a_module_of_router
         ("proj/urls.py", 12, "REL503", "/app/"),
         ("proj/urls.py", 13, "REL503", "/ext/"),
     ]
+
+
+# ------------------------------------------------------------------ credentials: what a decorator,
+# a dependency or a called function tells (h/creds, survivors of mutmut run 7b)
+
+VERIFY_APP = """
+from flask import Flask
+from flask_httpauth import HTTPTokenAuth
+
+app = Flask(__name__)
+auth = HTTPTokenAuth()
+""" + "".join(f'\n\n@app.post("/{n}")\n@auth.verify_token\ndef {n}():\n    return ""\n' for n in ("one", "two", "three")) + '\n\n@app.post("/bare")\ndef bare():\n    return ""\n'
+
+
+def test_an_httpauth_method_other_than_login_required_is_no_auth_mark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `@auth.verify_token` registers a callback, it does not guard the route: "cannot tell"
+    # (silent), never an auth mark that the siblings' REL502 would ask /bare to carry
+    write(tmp_path, {"svc/__init__.py": "", "svc/guards.py": FLASK_GUARDS, "svc/app.py": VERIFY_APP})
+    rows = findings(tmp_path, monkeypatch)
+    assert [(r[4], r[5].split("`")[1]) for r in rows] == [("REL501", "/bare")]
+    assert "verify_token" not in rows[0][5]
+
+
+DEPENDS_IN_HELPERS = '''
+from fastapi import Depends, FastAPI
+from shared.auth import current_user
+
+app = FastAPI()
+
+
+def guarded(func, user=Depends(current_user)):
+    return func
+
+
+def helper(user=Depends(current_user)):
+    return user
+
+
+@app.post("/a")
+@guarded
+def a():
+    return {}
+
+
+@app.post("/b")
+def b():
+    helper()
+    return {}
+'''
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_project_decorator_or_called_helper_whose_parameters_depend_on_a_trusted_name(trusted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[tool.reliability-lint.auth]\ntrusted-dependencies = ["current_user"]\n' if trusted else ""
+    write(tmp_path, {"pyproject.toml": config, "main.py": DEPENDS_IN_HELPERS})
+    assert [(r[1], r[4]) for r in findings(tmp_path, monkeypatch)] == ([] if trusted else [(17, "REL501"), (22, "REL501")])
+
+
+ROUTES = '''
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.post("/jobs")
+def create():
+    return {}
+'''
+INCLUDES = '''
+from fastapi import FastAPI
+from fastapi.param_functions import Security, Depends
+from api import routes
+
+
+def current_user():
+    return "someone"
+
+
+app = FastAPI()
+app.include_router(routes.router, dependencies=[Security(current_user, scopes=["jobs"])])
+'''
+
+
+@pytest.mark.parametrize(("kind", "reported"), [("Security", False), ("Depends", True)])
+def test_include_router_with_a_security_of_fastapi_s_param_functions(kind: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `fastapi.param_functions.Security` is fastapi.Security by its defining module: it authenticates
+    main = INCLUDES.replace("Security(current_user", f"{kind}(current_user")
+    write(tmp_path, {"api/__init__.py": "", "api/routes.py": ROUTES, "api/main.py": main})
+    assert [(r[0], r[1], r[4]) for r in findings(tmp_path, monkeypatch)] == ([("api/routes.py", 7, "REL501")] if reported else [])
+
+
+CHAIN_DECORATOR = '''
+from flask import Flask, abort, request
+
+app = Flask(__name__)
+
+
+def step3():
+    if request.headers.get("X-API-Key") != "k":
+        abort(401)
+
+
+def step2():
+    step3()
+
+
+def step1():
+    step2()
+
+
+def guard(view):
+    def wrapper(*args, **kwargs):
+        step1()
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@app.post("/jobs")
+@guard
+def jobs():
+    return ""
+'''
+
+
+@pytest.mark.parametrize(("checker", "reported"), [("step2", False), ("step3", True)])
+def test_a_decorator_s_check_is_followed_two_calls_down_not_three(checker: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = CHAIN_DECORATOR if checker == "step3" else CHAIN_DECORATOR.replace("def step2():\n    step3()", "def step2():\n    step3()\n    if request.headers.get('X-API-Key') != 'k':\n        abort(401)")
+    write(tmp_path, {"svc/app.py": text})
+    assert [r[4] for r in findings(tmp_path, monkeypatch)] == (["REL501"] if reported else [])
+
+
+PACKAGE_CHECKS = FLASK_GUARDS + '''
+
+def log_request():
+    print(request.path)
+'''
+RELATIVE_APP = '''
+from flask import Flask
+from . import log_request, require_key
+import X
+
+app = Flask(__name__)
+
+
+@app.post("/a")
+def a():
+    require_key()
+    return ""
+
+
+@app.post("/b")
+def b():
+    log_request()
+    return ""
+
+
+@app.post("/c")
+def c():
+    X.require_key()
+    return ""
+'''
+
+
+def test_a_check_imported_from_the_package_itself_or_a_module_named_x(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `from . import require_key` (qualified `.require_key`: relative, no other dot) is followed
+    # into svc/__init__.py; so is `X.require_key` of a top-level module X.py
+    write(tmp_path, {"svc/__init__.py": PACKAGE_CHECKS, "svc/app.py": RELATIVE_APP, "X.py": FLASK_GUARDS})
+    assert [(r[0], r[5].split("`")[1]) for r in findings(tmp_path, monkeypatch)] == [("svc/app.py", "/b")]
+
+
+def test_a_handler_s_calls_are_followed_among_its_first_400_nodes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # each body: one statement of 398 (or 399) nodes, then `require_key()`, whose Call node is
+    # the 400th (or the 401st) that `ast.walk` yields: only the first is followed
+    def route(name: str, zeros: int) -> str:
+        return f"\n\n@app.post('/{name}')\ndef {name}():\n    values = [{', '.join(['0'] * zeros)}]\n    require_key()\n    return ''\n"
+
+    app = "from flask import Flask\nfrom svc.guards import require_key\n\napp = Flask(__name__)\n" + route("inside", 393) + route("beyond", 394)
+    write(tmp_path, {"svc/__init__.py": "", "svc/guards.py": FLASK_GUARDS, "svc/app.py": app})
+    assert [r[5].split("`")[1] for r in findings(tmp_path, monkeypatch)] == ["/beyond"]
+
+
+def test_a_parameter_annotated_by_a_one_argument_subscript_is_no_dependency(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `NotAnnotated[str]` ends in "Annotated" but holds no tuple of metadata to look into
+    text = "from fastapi import FastAPI\nfrom models import NotAnnotated\n\napp = FastAPI()\n\n\n@app.post('/x')\ndef x(q: NotAnnotated[str]):\n    return {}\n"
+    write(tmp_path, {"main.py": text})
+    assert [(r[1], r[4]) for r in findings(tmp_path, monkeypatch)] == [(8, "REL501")]
+
+
+# ------------------------------------------------------------------ django_views: settings found and read
+# (h/creds, survivors of mutmut run 7b)
+
+DRF_VIEW = "from django.http import HttpResponse\nfrom rest_framework.views import APIView\n\n\nclass Jobs(APIView):\n    def post(self, request):\n        return HttpResponse('p')\n"
+
+
+@pytest.mark.parametrize(
+    ("levels", "permission", "reported"),
+    [(8, "AllowAny", True), (8, "IsAuthenticated", False), (9, "AllowAny", False)],
+    ids=["eight-open", "eight-auth", "nine"],
+)
+def test_default_permission_classes_through_star_imported_settings(levels: int, permission: str, reported: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # REST_FRAMEWORK eight star imports below settings.py decides; nine down it cannot be told
+    last = f'REST_FRAMEWORK = {{"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.{permission}"]}}\n'
+    files = star_chain(levels, last)
+    del files["proj/settings.py"]
+    write(tmp_path, files)
+    rows = named_views(tmp_path, monkeypatch, DRF_VIEW, ["Jobs"], settings="from .s1 import *\n")
+    assert rows == ([("Jobs", "REL501", " and accepts POST")] if reported else [])
+
+
+@pytest.mark.parametrize(
+    "made",
+    [{"proj/settings.py": SETTINGS}, {"manage.py": MANAGE.replace("proj.settings", "conf"), "conf.py": SETTINGS}],
+    ids=["settings.py beside urls.py", "a manage.py naming the settings"],
+)
+def test_a_settings_module_made_after_a_first_run_rechecks_urls_py(made: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # bug (found by mutmut run 7b, `_settings_place` 79): a settings.py or a manage.py looked
+    # for and not there was not consulted, so a warm cache kept the findings urls.py had
+    # without settings (none) after one was made
+    write(tmp_path, {"proj/__init__.py": "", "proj/urls.py": READ_URL, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
+    monkeypatch.chdir(tmp_path)
+
+    def codes() -> list[str]:
+        result = CliRunner().invoke(cli, ["check", "--no-progress", "--select", "REL5", "--output-format", "json", "."], catch_exceptions=False)
+        assert result.exit_code in (0, 1), result.output
+        return [f["code"] for f in json.loads(result.stdout)]
+
+    assert codes() == []  # no settings: the middleware cannot be told
+    write(tmp_path, made)
+    assert codes() == ["REL503"]
+
+
+def test_an_unreadable_launcher_is_passed_over(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # proj/wsgi.py does not parse: the manage.py above it names the settings
+    write(tmp_path, {"proj/wsgi.py": "print 'old'\n"})
+    assert named_views(tmp_path, monkeypatch, READ_ONLY, ["read"]) == [("read", "REL503", "")]
+
+
+def test_settings_py_beside_urls_py_when_the_folders_above_reach_the_filesystem_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    # /tmp/<x>/proj/urls.py: the search for a launcher stops at `/`, then settings.py beside urls.py
+    if Path(tempfile.gettempdir()) != Path("/tmp") or any((Path(d) / n).exists() for d in ("/", "/tmp") for n in ("manage.py", "wsgi.py", "asgi.py")):
+        pytest.skip("needs a /tmp two folders below the root, with no launcher in it or in /")
+    with tempfile.TemporaryDirectory(dir="/tmp") as folder:
+        root = Path(folder)
+        write(root, {"proj/__init__.py": "", "proj/settings.py": SETTINGS, "proj/urls.py": READ_URL, "jobs/__init__.py": "", "jobs/views.py": READ_ONLY})
+        assert [r[4] for r in findings(root, monkeypatch)] == ["REL503"]
+
+
+FACTORY_DEPENDS = '''
+from fastapi import Depends
+from shared.auth import current_user
+
+
+def guard(get_response, user=Depends(current_user)):
+    def middleware(request):
+        return get_response(request)
+    return middleware
+'''
+
+
+@pytest.mark.parametrize("trusted", [True, False])
+def test_a_middleware_factory_that_declares_a_trusted_dependency(trusted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[tool.reliability-lint.auth]\ntrusted-dependencies = ["current_user"]\n' if trusted else ""
+    write(tmp_path, {"pyproject.toml": config, "proj/mw.py": FACTORY_DEPENDS})
+    assert named_views(tmp_path, monkeypatch, READ_ONLY, ["read"], middleware="proj.mw.guard") == ([] if trusted else [("read", "REL503", "")])

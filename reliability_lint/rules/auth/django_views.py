@@ -95,9 +95,7 @@ def _settings_place(urls: Place) -> Place | None:
     for _ in range(_LEVELS):
         for launcher in _LAUNCHERS:
             path = folder / launcher
-            if not path.is_file():
-                continue
-            facts = at(path, index)
+            facts = at(path, index)  # consulted even when missing: the cache sees it appear
             named = facts.facts["settings"].get("settings_module") if facts is not None else None
             found = index.roots.find(named, path) if named else None
             if found is not None and not found[1]:
@@ -106,7 +104,7 @@ def _settings_place(urls: Place) -> Place | None:
             break
         folder = folder.parent
     sibling = urls.path.parent / "settings.py"
-    return at(sibling, index) if sibling.is_file() else None
+    return at(sibling, index)  # None when missing, and consulted: a settings.py made later re-checks
 
 
 def _setting(place: Place, key: str, depth: int) -> list[str] | None:
