@@ -1378,3 +1378,12 @@ def test_a_trusted_local_view_decorator_is_matched_by_its_whole_name(tmp_path: P
     assert found(root, monkeypatch) == {("REL503", "proj/urls.py", 4)}
     write(root, {"pyproject.toml": "[tool.reliability-lint.auth]\ntrusted-decorators = ['Xstaff']\n"})
     assert found(root, monkeypatch) == set()
+
+
+def test_depends_and_security_from_fastapi_param_functions_are_fastapi_s() -> None:
+    """`fastapi.Depends` is `fastapi.param_functions.Depends`: imported from there, as from
+    `fastapi`, it authenticates a route with a security scheme."""
+    head = "from fastapi import FastAPI\nfrom {} import Security, Depends\nfrom fastapi.security import HTTPBearer\napp = FastAPI()\nbearer = HTTPBearer()\n"
+    routes = "@app.post('/a', dependencies=[Security(bearer)])\ndef a():\n    return 1\n@app.post('/b')\ndef b(token=Depends(bearer)):\n    return 1\n"
+    assert codes(head.format("fastapi.param_functions") + routes) == codes(head.format("fastapi") + routes) == []
+    assert codes(head.format("fastapi.param_functions") + "@app.post('/c')\ndef c():\n    return 1\n") == [(7, "REL501")]  # an open route is still open

@@ -244,9 +244,9 @@ def _parameter_dependencies(func: ast.FunctionDef | ast.AsyncFunctionDef, qualif
         if not isinstance(node, ast.Call):
             continue
         kind = qualify(node.func)
-        if kind in ("fastapi.Security", "fastapi.params.Security"):
+        if kind in ("fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"):
             security = True
-        elif kind in ("fastapi.Depends", "fastapi.params.Depends") and node.args:
+        elif kind in ("fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends") and node.args:
             depends.append(qualify(node.args[0]) or "?")
     return depends, security
 

@@ -65,8 +65,9 @@ SECURITY_SCHEMES = frozenset({
     "fastapi.security.APIKeyHeader", "fastapi.security.APIKeyQuery",
     "fastapi.security.APIKeyCookie", "fastapi.security.OpenIdConnect", "fastapi.security.OAuth2",
 })  # fmt: skip
-DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends"})
-SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security"})
+# fastapi.Depends is fastapi.param_functions.Depends, which makes a fastapi.params.Depends.
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
+SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})
 AUTH_MIDDLEWARE = frozenset({"starlette.middleware.authentication.AuthenticationMiddleware"})
 
 # Decorators known not to authenticate: they neither make a route safe nor leave it unknown.
