@@ -23,6 +23,10 @@ from typing import Any
 from reliability_lint.semantic.names import dotted_name
 from reliability_lint.semantic.scopes import FUNCTIONS, Bindings, ClassInfo
 
+# fastapi.Depends is fastapi.param_functions.Depends, which makes a fastapi.params.Depends.
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
+SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})
+
 Qualify = Callable[[ast.expr], str]
 
 # Header, query and cookie names that carry a credential.
@@ -244,9 +248,9 @@ def _parameter_dependencies(func: ast.FunctionDef | ast.AsyncFunctionDef, qualif
         if not isinstance(node, ast.Call):
             continue
         kind = qualify(node.func)
-        if kind in ("fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"):
+        if kind in SECURITY:
             security = True
-        elif kind in ("fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends") and node.args:
+        elif kind in DEPENDS and node.args:
             depends.append(qualify(node.args[0]) or "?")
     return depends, security
 

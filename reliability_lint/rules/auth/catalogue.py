@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from reliability_lint.registry import Option, options, rule
+from reliability_lint.semantic import auth_facts
 
 FAMILY = "auth"
 
@@ -65,9 +66,7 @@ SECURITY_SCHEMES = frozenset({
     "fastapi.security.APIKeyHeader", "fastapi.security.APIKeyQuery",
     "fastapi.security.APIKeyCookie", "fastapi.security.OpenIdConnect", "fastapi.security.OAuth2",
 })  # fmt: skip
-# fastapi.Depends is fastapi.param_functions.Depends, which makes a fastapi.params.Depends.
-DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
-SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})
+DEPENDS, SECURITY = auth_facts.DEPENDS, auth_facts.SECURITY  # shared with the facts other modules' summaries hold
 AUTH_MIDDLEWARE = frozenset({"starlette.middleware.authentication.AuthenticationMiddleware"})
 
 # Decorators known not to authenticate: they neither make a route safe nor leave it unknown.
