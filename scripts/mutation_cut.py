@@ -60,8 +60,10 @@ def _source_glob(module: str) -> str:
 
 
 def _configure(pyproject: Path, tests: list[str], sources: list[str]) -> None:
-    """The worktree's [tool.mutmut] with only these tests and these sources (a cut never commits)."""
-    text = pyproject.read_text(encoding="utf-8")
+    """The worktree's [tool.mutmut] with only these tests and these sources (a cut never commits),
+    made from the committed file: a worktree cut before, or by hand, is cut again from scratch."""
+    committed = ["git", "show", "HEAD:pyproject.toml"]
+    text = subprocess.run(committed, cwd=pyproject.parent, check=True, capture_output=True, text=True, timeout=60).stdout
     for key, values in (("pytest_add_cli_args_test_selection", tests), ("only_mutate", sources)):
         listed = "[\n" + "".join(f"    {json.dumps(value)},\n" for value in values) + "]"
         text, count = re.subn(rf"^{key} = \[.*?^\]", f"{key} = {listed}", text, count=1, flags=re.M | re.S)
