@@ -250,3 +250,13 @@ def test_a_fix_inside_what_another_fix_moves_waits_for_the_next_round() -> None:
     assert fix_text(text, ["REL201", "REL204"], unsafe_fixes=False) == (
         head + "    return job.result(timeout=600, max_results=requests.get(u, timeout=30).json()['n']).to_dataframe()\n"
     )
+
+
+def test_the_fixes_of_every_round_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As above through `fix`: one fix in the first round, the one that waited in the second."""
+    head = "import requests\nfrom google.cloud import bigquery\n\ndef f(client: bigquery.Client, sql, u):\n    job = client.query(sql, timeout=5)\n"
+    (tmp_path / "job.py").write_text(head + "    return job.to_dataframe(max_results=requests.get(u).json()['n'])\n")
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "REL201,REL204", "job.py")
+    assert code == 0, out + err
+    assert "Fixed 2 problems." in out
+    assert "requests.get(u, timeout=30)" in (tmp_path / "job.py").read_text()
