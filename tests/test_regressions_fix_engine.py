@@ -283,13 +283,15 @@ def _compute(name, line):
         return lambda _: [Edit((line, 0), (line, 6), "knot"), Edit((line, 3), (line, 3), "x")]
     if name == "swapit":  # two edits that touch, the later one first
         return lambda _: [Edit((line, 3), (line, 6), "PIT"), Edit((line, 0), (line, 3), "SWA")]
+    if name == "inorder":  # two edits that touch, in order
+        return lambda _: [Edit((line, 0), (line, 3), "INO"), Edit((line, 3), (line, 7), "RDER")]
     return lambda _: [Edit((line, 0), (line, 5), "done")]
 
 
 @rule("FIX921", "misfit-call", "a call with a fix", "P3", fix="safe", nodes=(ast.Call,), family="misfits")
 def misfit_call(node, ctx):
     name = node.func.id if isinstance(node.func, ast.Name) else ""
-    if name in ("crash", "deep", "tangle", "swapit", "plain"):
+    if name in ("crash", "deep", "tangle", "swapit", "inorder", "plain"):
         ctx.report("FIX921", node, name, fix=Fix("safe", "Fix it", compute=_compute(name, node.lineno)))
 
 
@@ -329,9 +331,10 @@ def test_a_fix_whose_own_edits_overlap_is_not_applied_and_the_next_one_is(tmp_pa
     assert fix_text("tangle()\nplain()\n", ["FIX921"]) == "tangle()\ndone()\n"
 
 
-def test_a_fix_whose_edits_touch_is_applied_in_whatever_order_it_gives_them(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("name", ["swapit", "inorder"])
+def test_a_fix_whose_edits_touch_is_applied_in_whatever_order_it_gives_them(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     _misfits(monkeypatch)
-    assert fix_text("swapit()\nplain()\n", ["FIX921"]) == "SWAPIT()\ndone()\n"
+    assert fix_text(f"{name}()\nplain()\n", ["FIX921"]) == f"{name.upper()}()\ndone()\n"
 
 
 def test_a_fix_that_waits_for_another_holds_back_none_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
