@@ -295,6 +295,28 @@ def misfit_call(node, ctx):
         ctx.report("FIX921", node, name, fix=Fix("safe", "Fix it", compute=_compute(name, node.lineno)))
 
 
+# FIX923's libcst fix replaces the call with the code given for its name (`nowhere()`: the
+# node asked for one line below, `foreign()`: a node parsed apart replaced).
+REPLACED = {"drop1": "done(1, 2)", "drop2": "done(1, 2, 3)", "twice": "done(1,  # same\\n    2, 3)", "spaces": "done(1,  # one\\n    2)", "foreign": "done()", "nowhere": "done()"}
+
+
+@rule("FIX923", "replaced-call", "a call replaced through libcst", "P3", fix="safe", nodes=(ast.Call,), family="misfits")
+def replaced_call(node, ctx):
+    name = node.func.id if isinstance(node.func, ast.Name) else ""
+    if name in REPLACED:
+        line, col = node.lineno, node.col_offset
+
+        def compute(fix):
+            import libcst as cst
+
+            old = fix.node_at(cst.Call, line + (name == "nowhere"), col + 2 * (name == "nowhere"))  # the line below: a comment
+            if name == "foreign":  # a node of another parse than the statement's
+                old = cst.parse_expression("foreign()")
+            return fix.replace(old, cst.parse_expression(REPLACED[name]))
+
+        ctx.report("FIX923", node, name, fix=Fix("safe", "Replace it", compute=compute))
+
+
 @rule("FIX922", "plain-call", "plain(): a second fix over the same name", "P3", fix="safe", nodes=(ast.Call,), family="misfits")
 def plain_call(node, ctx):
     if isinstance(node.func, ast.Name) and node.func.id == "plain":
@@ -342,3 +364,29 @@ def test_a_fix_that_waits_for_another_holds_back_none_after_it(monkeypatch: pyte
     and are gone after it), not one line a round (which would end at MAX_ROUNDS, 10)."""
     _misfits(monkeypatch)
     assert fix_text("plain()\n" * 12, ["FIX921", "FIX922"]) == "done()\n" * 12
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("drop1(1,  # one\n    2)\n", "the fix would drop a comment of the statement"),
+        ("drop2(1,  # one\n    2,  # two\n    3)\n", "the fix would drop 2 comments of the statement"),
+        ("twice(1,  # same\n    2,  # same\n    3)\n", "the fix would drop a comment of the statement"),  # one of two alike
+        ("spaces(1,  # one   \n    2)\n", None),  # the comment kept, without its trailing spaces
+        ("foreign()\n", "the node to replace is not from this file"),
+        ("nowhere()\n# below\n", "no statement at line 2, column 3"),
+    ],
+)
+def test_a_libcst_fix_refused_is_named_and_not_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, reason: str | None
+) -> None:
+    _misfits(monkeypatch)
+    job = tmp_path / "job.py"
+    job.write_text(text)
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "FIX923", "job.py")
+    if reason is None:
+        assert (code, job.read_text()) == (0, "done(1,  # one\n    2)\n"), out + err
+    else:
+        assert code == 1, out + err
+        assert f"job.py:1:1: REL000 [P1] fix for FIX923 at line 1 not applied: {reason}\n" in out
+        assert job.read_text() == text
