@@ -403,14 +403,19 @@ def breaking(node, ctx):
 '''
 
 
-def test_a_fix_that_would_not_parse_is_named_and_leaves_the_file_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _forget_local_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules a test registers (a local rule loaded, a pack run) are forgotten after it."""
     from dataclasses import fields
 
     from reliability_lint.registry import REGISTRY, load_rules
 
     load_rules()
-    for each in fields(REGISTRY):  # the local rule is forgotten after the test
+    for each in fields(REGISTRY):
         monkeypatch.setattr(REGISTRY, each.name, type(getattr(REGISTRY, each.name))(getattr(REGISTRY, each.name)))
+
+
+def test_a_fix_that_would_not_parse_is_named_and_leaves_the_file_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _forget_local_rules(monkeypatch)
     (tmp_path / "lint_rules").mkdir()
     (tmp_path / "lint_rules" / "breaking.py").write_text(BREAKING_RULE)
     (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\n')
@@ -419,4 +424,100 @@ def test_a_fix_that_would_not_parse_is_named_and_leaves_the_file_unchanged(tmp_p
     code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "FIX901", "job.py")
     assert code == 1, out + err
     assert "job.py:2:1: REL000 [P1] fix for FIX901 at line 2 not applied: the fixed code does not parse; file left unchanged" in out
+    assert "Fixed" not in out + err  # the fix dropped is not counted
     assert job.read_text() == "y = 1\nx = 2\n"
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--diff", "--no-cache", "--no-progress", "--select", "FIX901", "job.py")
+    assert (code, out) == (0, ""), err  # as a fix not computed (test_fix_diff_names_on_stderr_...)
+    assert err.splitlines() == [
+        "job.py:2:1: REL000 fix for FIX901 at line 2 not applied: the fixed code does not parse; file left unchanged",
+        "Would fix 0 problems.",
+    ]
+
+
+def test_check_lists_a_finding_without_a_fix_beside_the_fixes_of_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "job.py").write_text(STUBS)
+    code, out, err = run(tmp_path, monkeypatch, "check", "--no-cache", "--unsafe-fixes", "--select", "REL401,REL402", "--output-format", "json", ".")
+    assert code == 1, out + err
+    found = sorted((f["code"], f["location"]["row"], f["fix"] is None) for f in json.loads(out))
+    assert found == [("REL401", 2, True), ("REL401", 6, True), ("REL402", 1, False), ("REL402", 5, False)]
+
+
+def test_a_file_holding_a_secret_is_fixed_and_the_secret_still_reported_redacted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fixed code is checked again: the secret it still holds is found and redacted there too."""
+    (tmp_path / "pyproject.toml").write_text('[tool.reliability-lint]\nextend-safe-fixes = ["REL402"]\n')
+    creds = tmp_path / "creds.py"
+    creds.write_text('password = "Hx7qLm2pZr9tKw4v"\n\n\ndef send(alert):\n    # TODO: log in\n    pass\n')
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "REL301,REL402", "creds.py")
+    assert code == 1, out + err
+    assert "creds.py:1:12: REL301 [P0] Hardcoded password in `password`: Hx7q…(16 chars)" in out
+    assert "REL000" not in out and "Hx7qLm2pZr9t" not in out + err
+    assert "Fixed 1 problem." in out
+    assert creds.read_text().endswith('    raise NotImplementedError("send: log in")\n')
+
+
+# A pack's family declared final although its fix makes another appear (print -> log -> log_warning).
+CASCADE = '''
+import ast
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.registry import final_fixes, rule
+
+def _rename(ctx, node, code, old, new):
+    if isinstance(node.func, ast.Name) and node.func.id == old:
+        at, end = (node.lineno, node.col_offset), (node.lineno, node.col_offset + len(old))
+        ctx.report(code, node, old, fix=Fix("safe", new, compute=lambda _: [Edit(at, end, new)]))
+
+@rule("FIX911", "print-call", "print()", "P3", fix="safe", nodes=(ast.Call,), family="cascade")
+def print_call(node, ctx):
+    _rename(ctx, node, "FIX911", "print", "log")
+
+@rule("FIX912", "log-call", "log()", "P3", fix="safe", nodes=(ast.Call,), family="cascade")
+def log_call(node, ctx):
+    _rename(ctx, node, "FIX912", "log", "log_warning")
+
+final_fixes("cascade")
+'''
+
+
+def test_fix_text_fixes_until_nothing_changes_whatever_a_family_declares(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fix_text is what `fix` writes (a pack's tests see every round), not what `fix --diff`
+    shows when it trusts the family's promise (tests/test_fix_applicability.py)."""
+    from reliability_lint.testing import fix_text
+
+    _forget_local_rules(monkeypatch)
+    exec(compile(CASCADE, "cascade.py", "exec"), {})
+    assert fix_text("print('hi')\n", ["FIX911", "FIX912"]) == "log_warning('hi')\n"
+
+
+def test_a_file_given_from_outside_the_project_is_fixed_within_its_own_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project, elsewhere, other = tmp_path / "project", tmp_path / "elsewhere", tmp_path / "other"
+    for folder in (project, elsewhere, other):
+        folder.mkdir()
+    (project / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    (elsewhere / "job.py").write_text(STUBS)
+    (other / "real.py").write_text(STUBS)
+    (elsewhere / "link.py").symlink_to(other / "real.py")
+    code, out, err = run(project, monkeypatch, *FIX, "--no-progress", str(elsewhere / "job.py"), str(elsewhere / "link.py"))
+    assert code == 1, out + err
+    assert (elsewhere / "job.py").read_text() == FIXED
+    # the checked tree of a file given from elsewhere is its folder, which the link leaves
+    assert f"REL000 [P1] not fixed: {elsewhere / 'link.py'} resolves to {other / 'real.py'}, outside the checked tree {elsewhere}" in out
+    assert (other / "real.py").read_text() == STUBS
+
+
+def test_a_file_deleted_while_it_was_being_fixed_is_not_written_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from reliability_lint import fixing
+
+    job = tmp_path / "job.py"
+    job.write_text(STUBS)
+    compute = fixing.fix_source
+
+    def delete_meanwhile(*args: object, **kwargs: object) -> object:
+        result = compute(*args, **kwargs)  # type: ignore[arg-type]
+        job.unlink()
+        return result
+
+    monkeypatch.setattr(fixing, "fix_source", delete_meanwhile)
+    code, out, err = run(tmp_path, monkeypatch, *FIX, "--no-progress", "job.py")
+    assert code == 1, out + err
+    assert "job.py:1:1: REL000 [P1] cannot write fixes: No such file or directory; file left unchanged" in out
+    assert not job.exists() and list(tmp_path.iterdir()) == []

@@ -250,3 +250,143 @@ def test_a_fix_inside_what_another_fix_moves_waits_for_the_next_round() -> None:
     assert fix_text(text, ["REL201", "REL204"], unsafe_fixes=False) == (
         head + "    return job.result(timeout=600, max_results=requests.get(u, timeout=30).json()['n']).to_dataframe()\n"
     )
+
+
+def test_the_fixes_of_every_round_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As above through `fix`: one fix in the first round, the one that waited in the second."""
+    head = "import requests\nfrom google.cloud import bigquery\n\ndef f(client: bigquery.Client, sql, u):\n    job = client.query(sql, timeout=5)\n"
+    (tmp_path / "job.py").write_text(head + "    return job.to_dataframe(max_results=requests.get(u).json()['n'])\n")
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "REL201,REL204", "job.py")
+    assert code == 0, out + err
+    assert "Fixed 2 problems." in out
+    assert "requests.get(u, timeout=30)" in (tmp_path / "job.py").read_text()
+
+
+# A pack whose fixes a built-in one never is: one crashes, one recurses without end, one's
+# own two edits overlap, one gives its edits out of order; `plain()` has a fix that works.
+MISFITS = '''
+import ast
+from reliability_lint.findings import Edit, Fix
+from reliability_lint.registry import rule
+
+
+def _deep(n):
+    return _deep(n + 1)
+
+
+def _compute(name, line):
+    if name == "crash":
+        return lambda _: [Edit((line, 0), (line, 5), "crash" + str(1 / 0))]
+    if name == "deep":
+        return lambda _: _deep(0)
+    if name == "tangle":  # a replacement of the whole name and an insertion inside it
+        return lambda _: [Edit((line, 0), (line, 6), "knot"), Edit((line, 3), (line, 3), "x")]
+    if name == "swapit":  # two edits that touch, the later one first
+        return lambda _: [Edit((line, 3), (line, 6), "PIT"), Edit((line, 0), (line, 3), "SWA")]
+    if name == "inorder":  # two edits that touch, in order
+        return lambda _: [Edit((line, 0), (line, 3), "INO"), Edit((line, 3), (line, 7), "RDER")]
+    return lambda _: [Edit((line, 0), (line, 5), "done")]
+
+
+@rule("FIX921", "misfit-call", "a call with a fix", "P3", fix="safe", nodes=(ast.Call,), family="misfits")
+def misfit_call(node, ctx):
+    name = node.func.id if isinstance(node.func, ast.Name) else ""
+    if name in ("crash", "deep", "tangle", "swapit", "inorder", "plain"):
+        ctx.report("FIX921", node, name, fix=Fix("safe", "Fix it", compute=_compute(name, node.lineno)))
+
+
+# FIX923's libcst fix replaces the call with the code given for its name (`nowhere()`: the
+# node asked for one line below, `foreign()`: a node parsed apart replaced).
+REPLACED = {"drop1": "done(1, 2)", "drop2": "done(1, 2, 3)", "twice": "done(1,  # same\\n    2, 3)", "spaces": "done(1,  # one\\n    2)", "foreign": "done()", "nowhere": "done()"}
+
+
+@rule("FIX923", "replaced-call", "a call replaced through libcst", "P3", fix="safe", nodes=(ast.Call,), family="misfits")
+def replaced_call(node, ctx):
+    name = node.func.id if isinstance(node.func, ast.Name) else ""
+    if name in REPLACED:
+        line, col = node.lineno, node.col_offset
+
+        def compute(fix):
+            import libcst as cst
+
+            old = fix.node_at(cst.Call, line + (name == "nowhere"), col + 2 * (name == "nowhere"))  # the line below: a comment
+            if name == "foreign":  # a node of another parse than the statement's
+                old = cst.parse_expression("foreign()")
+            return fix.replace(old, cst.parse_expression(REPLACED[name]))
+
+        ctx.report("FIX923", node, name, fix=Fix("safe", "Replace it", compute=compute))
+
+
+@rule("FIX922", "plain-call", "plain(): a second fix over the same name", "P3", fix="safe", nodes=(ast.Call,), family="misfits")
+def plain_call(node, ctx):
+    if isinstance(node.func, ast.Name) and node.func.id == "plain":
+        line = node.lineno
+        ctx.report("FIX922", node, "plain", fix=Fix("safe", "Other", compute=lambda _: [Edit((line, 0), (line, 5), "other")]))
+'''
+
+
+def _misfits(monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_regressions_fix import _forget_local_rules
+
+    _forget_local_rules(monkeypatch)
+    exec(compile(MISFITS, "misfits.py", "exec"), {})
+
+
+@pytest.mark.parametrize(
+    ("call", "reason"),
+    [("crash", "internal error in the fix for FIX921: ZeroDivisionError"), ("deep", "file too deeply nested to fix")],
+)
+def test_a_fix_that_crashes_or_recurses_is_named_and_the_others_still_apply(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, reason: str
+) -> None:
+    _misfits(monkeypatch)
+    job = tmp_path / "job.py"
+    job.write_text(f"{call}()\nplain()\n")
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "FIX921", "job.py")
+    assert f"job.py:1:1: REL000 [P1] fix for FIX921 at line 1 not applied: {reason}\n" in out
+    assert code == (2 if call == "crash" else 1), out + err  # a crash is a bug: the run fails as for a crashing rule
+    assert job.read_text() == f"{call}()\ndone()\n"
+
+
+def test_a_fix_whose_own_edits_overlap_is_not_applied_and_the_next_one_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _misfits(monkeypatch)
+    assert fix_text("tangle()\nplain()\n", ["FIX921"]) == "tangle()\ndone()\n"
+
+
+@pytest.mark.parametrize("name", ["swapit", "inorder"])
+def test_a_fix_whose_edits_touch_is_applied_in_whatever_order_it_gives_them(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    _misfits(monkeypatch)
+    assert fix_text(f"{name}()\nplain()\n", ["FIX921"]) == f"{name.upper()}()\ndone()\n"
+
+
+def test_a_fix_that_waits_for_another_holds_back_none_after_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each line's two fixes overlap: FIX921's are all taken in the first round (FIX922's wait
+    and are gone after it), not one line a round (which would end at MAX_ROUNDS, 10)."""
+    _misfits(monkeypatch)
+    assert fix_text("plain()\n" * 12, ["FIX921", "FIX922"]) == "done()\n" * 12
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("drop1(1,  # one\n    2)\n", "the fix would drop a comment of the statement"),
+        ("drop2(1,  # one\n    2,  # two\n    3)\n", "the fix would drop 2 comments of the statement"),
+        ("twice(1,  # same\n    2,  # same\n    3)\n", "the fix would drop a comment of the statement"),  # one of two alike
+        ("spaces(1,  # one   \n    2)\n", None),  # the comment kept, without its trailing spaces
+        ("foreign()\n", "the node to replace is not from this file"),
+        ("nowhere()\n# below\n", "no statement at line 2, column 3"),
+    ],
+)
+def test_a_libcst_fix_refused_is_named_and_not_applied(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, reason: str | None
+) -> None:
+    _misfits(monkeypatch)
+    job = tmp_path / "job.py"
+    job.write_text(text)
+    code, out, err = run(tmp_path, monkeypatch, "fix", "--no-cache", "--no-progress", "--select", "FIX923", "job.py")
+    if reason is None:
+        assert (code, job.read_text()) == (0, "done(1,  # one\n    2)\n"), out + err
+    else:
+        assert code == 1, out + err
+        assert f"job.py:1:1: REL000 [P1] fix for FIX923 at line 1 not applied: {reason}\n" in out
+        assert job.read_text() == text
