@@ -664,3 +664,22 @@ def test_a_warm_run_in_worker_processes_shows_each_fix_s_edits_after_a_concise_o
     code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", "-j", "2", "--output-format", "json", "--select", "REL207")
     rows = json.loads(out)
     assert (code, len(rows)) == (1, 16) and all(row["fix"]["edits"] for row in rows)
+
+
+def test_spawned_worker_processes_load_the_local_rules_of_each_configuration(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a platform starts workers by spawning (macOS, Windows), each worker loads the
+    rules itself, those of every configuration: nothing of the parent's registry is inherited."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    (probe / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    (probe / "sub").mkdir()
+    (probe / "lint_rules").rename(probe / "sub" / "lint_rules")  # the nested configuration's own
+    (probe / "sub" / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\nselect = ["ENG901"]\n')
+    for n in range(16):
+        (probe / "sub" / f"job{n:02}.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    code, out = check(probe, monkeypatch, "-j", "2", "--no-cache")
+    assert (code, out.splitlines()[:17]) == (
+        1, [f"sub/job{n:02}.py:1:1: ENG901 flagged" for n in range(16)] + ["Found 16 problems (0 fixable)."]
+    )  # fmt: skip
