@@ -163,7 +163,11 @@ def git_probe(node, ctx):
 @rule("ENG903", "engine-closure-probe", "Reports the name z with a fix that is a closure", "P3", nodes=(ast.Name,), fix="unsafe")
 def closure_probe(node, ctx):
     if node.id == "z":  # the fix survives held_to_declaration (ENG901 declares none)
-        ctx.report("ENG903", node, "closure", fix=Fix("unsafe", "Drop z", compute=lambda src: []))
+        ctx.report("ENG903", node, "closure", fix=Fix("unsafe", "Drop z", compute=lambda src: computed()))
+
+def computed():
+    Path("computed").write_text("")  # the fix's edits were computed
+    return []
 
 @collector("todos")
 def probe_todos(ctx):
@@ -683,3 +687,11 @@ def test_spawned_worker_processes_load_the_local_rules_of_each_configuration(pro
     assert (code, out.splitlines()[:17]) == (
         1, [f"sub/job{n:02}.py:1:1: ENG901 flagged" for n in range(16)] + ["Found 16 problems (0 fixable)."]
     )  # fmt: skip
+
+
+def test_only_an_output_that_shows_edits_computes_them(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("z = 2\n")
+    assert check(probe, monkeypatch, "--select", "ENG903")[1].splitlines()[0] == "job.py:1:1: ENG903 closure"
+    assert not (probe / "computed").exists()  # concise: no edits shown, none computed
+    code, out, _ = run(probe, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "ENG903")
+    assert (code, (probe / "computed").exists()) == (1, True)
