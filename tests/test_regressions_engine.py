@@ -693,5 +693,5 @@ def test_only_an_output_that_shows_edits_computes_them(probe: Path, monkeypatch:
     (probe / "job.py").write_text("z = 2\n")
     assert check(probe, monkeypatch, "--select", "ENG903")[1].splitlines()[0] == "job.py:1:1: ENG903 closure"
     assert not (probe / "computed").exists()  # concise: no edits shown, none computed
-    code, out, _ = run(probe, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "ENG903")
+    code = run(probe, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "ENG903")[0]
     assert (code, (probe / "computed").exists()) == (1, True)
