@@ -149,7 +149,7 @@ def analyze(
     findings = [f for f in findings if f.code in enabled]
     if not findings:
         return findings
-    _redaction_pass(src, task, settings, enabled, findings)
+    findings = _redaction_pass(src, task, settings, enabled, findings)
     silenced = file_noqa(src, spans, python)
     if silenced is not None:
         findings = [f for f in findings if "" not in silenced and not any(f.code.startswith(c) for c in silenced)]
@@ -161,17 +161,17 @@ def analyze(
 
 def _redaction_pass(
     src: SourceFile, task: Task, settings: Settings, enabled: frozenset[str], findings: list[Finding]
-) -> None:
+) -> list[Finding]:
     """Where the rules that find secrets are not selected for a file (`--select REL1`, a
     per-file-ignores of REL3), run them anyway, only for what they redact, and only on a
-    file that reports something (nothing else of it is shown)."""
+    file that reports something (nothing else of it is shown): the findings, redacted."""
     missing = frozenset(REGISTRY.redacting - enabled)
-    if not missing or src.redaction_scanned:
-        return
-    src.redaction_scanned = True
-    check_source(src, task.display, task.kinds, _plan(missing, settings.options), settings.options)
-    for finding in findings:
-        redact_finding(finding, src.sensitive)
+    if not missing:
+        return findings  # the rules that find secrets ran: they redacted what they found
+    if not src.redaction_scanned:
+        src.redaction_scanned = True
+        check_source(src, task.display, task.kinds, _plan(missing, settings.options), settings.options)
+    return [redact_finding(finding, src.sensitive) for finding in findings]
 
 
 def process(task: Task, mode: str) -> FileResult:

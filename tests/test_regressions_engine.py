@@ -160,6 +160,15 @@ def git_probe(node, ctx):
     if node.id == "y" and Path("flag").exists():
         ctx.report("ENG902", node, "flagged")
 
+@rule("ENG903", "engine-closure-probe", "Reports the name z with a fix that is a closure", "P3", nodes=(ast.Name,), fix="unsafe")
+def closure_probe(node, ctx):
+    if node.id == "z":  # the fix survives held_to_declaration (ENG901 declares none)
+        ctx.report("ENG903", node, "closure", fix=Fix("unsafe", "Drop z", compute=lambda src: computed()))
+
+def computed():
+    Path("computed").write_text("")  # the fix's edits were computed
+    return []
+
 @collector("todos")
 def probe_todos(ctx):
     if Path("crash").exists():
@@ -485,11 +494,12 @@ def test_a_cached_file_follows_the_selection_fix_classes_output_and_import_roots
 
 def test_a_fix_that_is_a_closure_does_not_leave_its_worker_process(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for n in range(16):
-        (probe / f"job{n:02}.py").write_text("x = 1\n")
+        (probe / f"job{n:02}.py").write_text("x = 1\nz = 2\n")
     (probe / "flag").write_text("")
     (probe / "closure").write_text("")
-    code, out = check(probe, monkeypatch, "-j", "2", "--no-cache", "--select", "ENG901")
-    assert (code, out.splitlines()[:16]) == (1, [f"job{n:02}.py:1:1: ENG901 flagged" for n in range(16)])
+    code, out = check(probe, monkeypatch, "-j", "2", "--no-cache", "--select", "ENG901,ENG903")
+    expected = [line for n in range(16) for line in (f"job{n:02}.py:1:1: ENG901 flagged", f"job{n:02}.py:2:1: ENG903 closure")]
+    assert (code, out.splitlines()[:32]) == (1, expected)
 
 
 def test_a_baseline_names_the_files_it_could_not_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -556,3 +566,132 @@ def test_a_file_whose_findings_read_other_modules_comes_from_the_cache_while_its
     assert found() == ["ENG901", "REL204"]  # every import finds what it found: the cached findings
     (probe / "pkg" / "missing.py").write_text("def thing():\n    return object()\n")
     assert found() == ["REL204"]  # an import that found nothing finds a module now: checked again
+
+
+# ---------------------------------------------------------------- h/engine2 (survivors of run 8)
+
+
+def test_check_text_redacts_a_secret_where_its_rules_are_not_selected() -> None:
+    """reliability_lint.testing (a rule-pack author's view) shows a finding as the command
+    line does: a secret on its line redacted though REL3 is not selected."""
+    found = check_text(f"{SECRET}  # TODO tidy\n", ["REL401"])
+    assert [(f.code, f.source_line, f.fingerprint_text) for f in found] == [
+        ("REL401", "password = 'hunt…(17 chars)'  # TODO tidy", "password = 'hunt…(17 chars)'  # TODO tidy")
+    ]
+
+
+def test_a_python_file_is_never_skipped_by_the_text_files_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint.secrets]\nmax-file-size = 120\n")
+    (tmp_path / "Dockerfile.py").write_text(CALLS + "# padding\n" * 10)  # a Python file, and a Dockerfile's text by name
+    assert check(tmp_path, monkeypatch, "--select", "REL204")[1].splitlines()[:2] == [
+        "Dockerfile.py:5:5: REL204 [*] `requests.get()` sends an HTTP request with no `timeout`", "Found 1 problem (1 fixable)."
+    ]  # fmt: skip
+
+
+def test_standard_input_leaves_nothing_in_the_cache_for_its_file(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    args = ["check", "--no-progress", "--output-format", "concise", "--select", "ENG901"]
+    monkeypatch.chdir(probe)
+    result = CliRunner().invoke(cli, [*args, "--stdin-filename", "job.py", "-"], input="x = 1\n")
+    assert result.stdout.splitlines()[0] == "job.py:1:1: ENG901 flagged"
+    (probe / "flag").unlink()
+    assert check(probe, monkeypatch, "--select", "ENG901") == (0, "All checks passed!\n")  # job.py checked, not the buffer's entry
+
+
+def test_a_file_s_cached_findings_follow_only_the_modules_its_own_findings_read(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "pkg").mkdir()
+    (probe / "pkg" / "__init__.py").write_text("")
+    (probe / "pkg" / "clients.py").write_text("import requests\n\ndef make():\n    return requests.Session()\n")
+    (probe / "a.py").write_text("from pkg.clients import make\n\nmake().get('u')\nx = 1\n")
+    (probe / "b.py").write_text("x = 1\n")  # checked after a.py, reads no other module
+    (probe / "flag").write_text("")
+    assert [" ".join(line.split()[:2]) for line in check(probe, monkeypatch, "--select", "ENG901,REL204")[1].splitlines()[:3]] == [
+        "a.py:3:1: REL204", "a.py:4:1: ENG901", "b.py:1:1: ENG901"
+    ]  # fmt: skip
+    (probe / "flag").unlink()
+    (probe / "pkg" / "clients.py").write_text("def make():\n    return object()\n")  # what a.py read changed
+    assert check(probe, monkeypatch, "--select", "ENG901,REL204")[1].splitlines() == [
+        "b.py:1:1: ENG901 flagged", "Found 1 problem (0 fixable)."  # b.py: its cached findings
+    ]  # fmt: skip
+
+
+def test_a_run_in_worker_processes_checks_with_its_own_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for n in range(16):
+        (tmp_path / f"job{n:02}.py").write_text(CALLS)
+    assert check(tmp_path, monkeypatch, "--no-cache", "--select", "REL207", "job00.py")[0] == 1  # a run with other settings
+    code, out = check(tmp_path, monkeypatch, "-j", "2", "--no-cache", "--select", "REL204")
+    assert (code, out.splitlines()[:17]) == (
+        1, [f"job{n:02}.py:5:5: REL204 [*] `requests.get()` sends an HTTP request with no `timeout`" for n in range(16)]
+        + ["Found 16 problems (16 fixable)."]
+    )  # fmt: skip
+
+
+@pytest.fixture
+def later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each run as if it came long after the files were last written: a cache entry whose file
+    status is the recorded one is trusted without reading the file (cache.py: the racy window)."""
+    import reliability_lint.cache
+
+    monkeypatch.setattr(reliability_lint.cache, "RACY_WINDOW_NS", -3600 * 10**9)
+
+
+def test_a_file_unchanged_since_the_last_run_is_answered_from_its_entry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.reliability-lint]\n")  # one project, one cache
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "base.py").write_text(BASE)
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "job.py").write_text(JOB)  # its findings read lib/base.py
+    assert check(tmp_path, monkeypatch, "--select", "REL201", "sub/job.py")[1].startswith("sub/job.py:6:16: REL201")
+    for _ in range(2):
+        assert check(tmp_path / "sub", monkeypatch, "--select", "REL201", "job.py")[1].startswith("job.py:6:16: REL201")
+    (tmp_path / "lib" / "base.py").write_text(NOT_BIGQUERY)
+    assert check(tmp_path / "sub", monkeypatch, "--select", "REL201", "job.py") == (0, "All checks passed!\n")
+
+
+def test_a_fix_run_takes_an_unchanged_file_s_entry_when_nothing_in_it_is_fixable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    job = tmp_path / "job.py"
+    job.write_text(CALLS)
+    assert check(tmp_path, monkeypatch, "--select", "REL207")[0] == 1  # an unsafe fix: not fixable without --unsafe-fixes
+    code, out, _ = run(tmp_path, monkeypatch, "fix", "--no-progress", "--output-format", "concise", "--select", "REL207")
+    assert (code, out.splitlines()[0], job.read_text()) == (1, "job.py:6:5: REL207 `subprocess.call()` waits for the subprocess; pass `timeout=`", CALLS)
+    run(tmp_path, monkeypatch, "fix", "--no-progress", "--select", "REL207", "--unsafe-fixes")
+    assert "subprocess.call('ls', timeout=3600)" in job.read_text()
+
+
+def test_a_warm_run_in_worker_processes_shows_each_fix_s_edits_after_a_concise_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, later: None) -> None:
+    import json
+
+    for n in range(16):
+        (tmp_path / f"job{n:02}.py").write_text(CALLS)
+    assert check(tmp_path, monkeypatch, "-j", "2", "--select", "REL207")[0] == 1  # entries without edits (concise)
+    code, out, _ = run(tmp_path, monkeypatch, "check", "--no-progress", "-j", "2", "--output-format", "json", "--select", "REL207")
+    rows = json.loads(out)
+    assert (code, len(rows)) == (1, 16) and all(row["fix"]["edits"] for row in rows)
+
+
+def test_spawned_worker_processes_load_the_local_rules_of_each_configuration(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where a platform starts workers by spawning (macOS, Windows), each worker loads the
+    rules itself, those of every configuration: nothing of the parent's registry is inherited."""
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    (probe / "pyproject.toml").write_text("[tool.reliability-lint]\n")
+    (probe / "sub").mkdir()
+    (probe / "lint_rules").rename(probe / "sub" / "lint_rules")  # the nested configuration's own
+    (probe / "sub" / "pyproject.toml").write_text('[tool.reliability-lint]\nlocal-rules = "lint_rules"\nselect = ["ENG901"]\n')
+    for n in range(16):
+        (probe / "sub" / f"job{n:02}.py").write_text("x = 1\n")
+    (probe / "flag").write_text("")
+    code, out = check(probe, monkeypatch, "-j", "2", "--no-cache")
+    assert (code, out.splitlines()[:17]) == (
+        1, [f"sub/job{n:02}.py:1:1: ENG901 flagged" for n in range(16)] + ["Found 16 problems (0 fixable)."]
+    )  # fmt: skip
+
+
+def test_only_an_output_that_shows_edits_computes_them(probe: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (probe / "job.py").write_text("z = 2\n")
+    assert check(probe, monkeypatch, "--select", "ENG903")[1].splitlines()[0] == "job.py:1:1: ENG903 closure"
+    assert not (probe / "computed").exists()  # concise: no edits shown, none computed
+    code = run(probe, monkeypatch, "check", "--no-progress", "--output-format", "json", "--select", "ENG903")[0]
+    assert (code, (probe / "computed").exists()) == (1, True)
