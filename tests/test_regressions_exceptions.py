@@ -214,6 +214,32 @@ def test_a_helper_of_the_module_counts_only_when_it_raises_or_logs() -> None:
     assert found(use, ["REL102"]) == [(3, "REL102")]  # unknown: not a helper of the module
 
 
+@pytest.mark.parametrize(
+    "logs",
+    [
+        "log.error(msg)",
+        "self_like.log.error(msg)",
+        "logging.getLogger(__name__).error(msg)",
+        "structlog.get_logger().critical(msg)",
+    ],
+    ids=["logger", "attribute", "getLogger", "get_logger"],
+)
+def test_a_helper_logging_through_any_logger_receiver_reports_the_error(logs: str) -> None:
+    """The helper's logger is named like one however it is reached: a name, an attribute,
+    or the call that makes it (`logging.getLogger(__name__).error(...)` was not read)."""
+    helper = f"import logging\nimport structlog\nlog = logging.getLogger()\n\ndef fail(msg):\n    {logs}\n\n"
+    use = "try:\n    go()\nexcept Exception:\n    fail('x')\n"
+    assert found(helper + use, ["REL102"]) == []
+    quiet = helper.replace(".error(msg)", ".debugging(msg)").replace(".critical(msg)", ".debugging(msg)")
+    assert found(quiet + use, ["REL102"]) == [(len(quiet.splitlines()) + 3, "REL102")]
+
+
+def test_a_helper_logging_through_a_receiver_without_a_name_is_not_counted() -> None:
+    helper = "LOGGERS = {}\n\ndef fail(msg):\n    LOGGERS['jobs'].error(msg)\n\n"
+    use = "try:\n    go()\nexcept Exception:\n    fail('x')\n"
+    assert found(helper + use, ["REL102"]) == [(len(helper.splitlines()) + 3, "REL102")]
+
+
 def test_a_logger_method_on_a_known_non_logger_is_not_a_log() -> None:
     text = "import requests\nclient = requests.Session()\ntry:\n    go()\nexcept Exception:\n    client.log('x')\n"
     assert found(text, ["REL102"]) == [(5, "REL102")]

@@ -35,6 +35,8 @@ def reports_errors(function: object) -> bool:
             return True
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ERROR_LEVELS:
             receiver = node.func.value
+            if isinstance(receiver, ast.Call):  # `logging.getLogger(__name__).error(...)`
+                receiver = receiver.func
             name = receiver.attr if isinstance(receiver, ast.Attribute) else getattr(receiver, "id", "")
             if "log" in name.lower():
                 return True
