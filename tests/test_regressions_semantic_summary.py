@@ -101,3 +101,17 @@ def test_a_class_of_another_module_is_read_from_its_bases_and_methods(tmp_path: 
     assert result.exit_code == 1, result.output
     reported = re.findall(r"^pkg/job\.py:(\d+):\d+: REL204", result.stdout, flags=re.MULTILINE)
     assert reported == ["5", "6", "7", "9", "10", "11"], result.stdout
+
+
+def test_a_list_of_instances_of_a_class_of_another_module_is_followed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    (tmp_path / "pkg" / "clients.py").write_text(
+        "import requests\n\n\nclass Loader:\n    def session(self):\n        return requests.Session()\n\n\nLOADERS = [Loader(), Loader()]\n"
+    )
+    (tmp_path / "pkg" / "job.py").write_text("from pkg import clients\n\n\ndef fetch(url):\n    for loader in clients.LOADERS:\n        loader.session().get(url)\n")
+    monkeypatch.chdir(tmp_path)
+    args = ["check", "--select", "REL204", "--output-format", "concise", "--no-cache", "--no-progress", "."]
+    result = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert result.exit_code == 1, result.output
+    assert re.findall(r"^pkg/job\.py:(\d+):\d+: (REL\d+)", result.stdout, flags=re.MULTILINE) == [("6", "REL204")], result.stdout
