@@ -420,3 +420,52 @@ def test_a_warm_run_rechecks_a_script_when_a_module_beside_it_shadows_the_one_it
     files = {"helpers.py": "def make():\n    return object()\n", "jobs/app.py": "from helpers import make\n\nmake().get('u')\n"}
     assert run(tmp_path, monkeypatch, files, ".", cache=True) == []
     assert run(tmp_path, monkeypatch, {"jobs/helpers.py": SESSION_MAKER}, ".", cache=True) == ["jobs/app.py:3:1"]
+
+
+def test_the_language_server_names_only_the_documents_that_read_a_module_differently_now(tmp_path: Path) -> None:
+    """A buffer edit that leaves a module's summary alone (a comment) re-lints none of the
+    open documents that read it; one that changes what it exports names them."""
+    from reliability_lint.server.linting import Linter
+
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("")
+    clients = tmp_path / "pkg" / "clients.py"
+    clients.write_text(SESSION_MAKER)
+    use = tmp_path / "pkg" / "use.py"
+    use.write_text(USE)
+    linter = Linter(lambda: [tmp_path])
+    assert [(f.code, f.line) for f in linter.diagnose(use, USE).findings] == [("REL204", 3)]
+    linter.set_buffer(clients, SESSION_MAKER + "# a comment changes nothing use.py reads\n")
+    assert linter.dependents(clients) == []
+    linter.set_buffer(clients, "def make():\n    return object()\n")
+    assert linter.dependents(clients) == [str(use.absolute())]
+    assert linter.diagnose(use, USE).findings == []
+
+
+def test_the_language_server_reads_a_buffer_not_the_summary_the_cache_holds_of_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` stored clients.py's summary in the cache, trusted by the file's status; an
+    unsaved buffer of clients.py is read instead, each time anew: a buffer's summary is not
+    stored as the file's."""
+    import time
+
+    from reliability_lint.cache import RACY_WINDOW_NS
+    from reliability_lint.server.linting import Linter
+
+    files = {"pkg/__init__.py": "", "pkg/clients.py": SESSION_MAKER, "pkg/use.py": USE}
+    now = time.time_ns
+    # Runs that start well after the files were written, so their status proves them unchanged.
+    monkeypatch.setattr(time, "time_ns", lambda: now() + 3 * RACY_WINDOW_NS)
+    assert run(tmp_path, monkeypatch, files, cache=True) == ["pkg/use.py:3:1"]  # stores the summaries
+    clients, use = tmp_path / "pkg" / "clients.py", tmp_path / "pkg" / "use.py"
+    linter = Linter(lambda: [tmp_path])
+    linter.set_buffer(clients, "def make():\n    return object()\n")  # typed, not saved
+    assert linter.diagnose(use, USE).findings == []
+    linter.set_buffer(clients, SESSION_MAKER + "# typed again\n")  # not the summary of the buffer before
+    assert [(f.code, f.line) for f in linter.diagnose(use, USE).findings] == [("REL204", 3)]
+    linter.set_buffer(clients, "def make():\n    return object()\n")
+    assert linter.diagnose(use, USE).findings == []
+    linter.set_buffer(clients, None)  # closed: the file counts again
+    assert [(f.code, f.line) for f in linter.diagnose(use, USE).findings] == [("REL204", 3)]
+    assert run(tmp_path, monkeypatch, {}, cache=True) == ["pkg/use.py:3:1"]
