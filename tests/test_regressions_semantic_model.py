@@ -99,6 +99,41 @@ def test_what_a_name_holds(text: str, line: int | None) -> None:
     assert reported(text) == ([] if line is None else [line])
 
 
+# Where a name is bound, and which binding a read sees (run 8's unchecked and surviving
+# mutants of model and scopes: the position a statement binds at, a starred target, a
+# global, a comprehension, a class body, `and` / `or`, aliases, relative imports).
+BINDING_CASES = [
+    ("a name read inside the statement that binds it again", H + "s = requests.Session()\ns = wrap(s.get('u'))\n", 3),
+    ("a name read on a later line of the statement that binds it again", H + "s = requests.Session()\ns = wrap(\n    s.get('u'))\n", 4),
+    ("a starred target binds the name again", H + "s = requests.Session()\na, *s = 1, 2\n" + 's.get("u")\n', None),
+    ("a global read in a function, bound again by a later function", H + "s = requests.Session()\ndef use():\n    global s\n    s.get('u')\ndef reset():\n    global s\n    s = make()\n", None),
+    ("a global bound in a function, read in another", H + "def setup():\n    global s\n    s = requests.Session()\ndef use():\n    " + 's.get("u")\n', 6),
+    ("a comprehension reads the binding before it", H + "s = requests.Session()\n[s.get(u) for u in urls]\ns = make()\n", 3),
+    ("a class body reads its own name", H + "class A:\n    s = requests.Session()\n    " + 's.get("u")\n', 4),
+    ("a module name also bound to a number, read in a function", H + "s = requests.Session()\nif a:\n    s = 1\ndef f():\n    " + 's.get("u")\n', None),
+    ("a module name also bound to None, read in a function", H + "s = None\nif a:\n    s = requests.Session()\ndef f():\n    " + 's.get("u")\n', 6),
+    ("and gives its first operand when that is false", H + "s = a and requests.Session()\n" + 's.get("u")\n', None),
+    ("or gives its first true operand", H + "s = make() or requests.Session()\n" + 's.get("u")\n', 3),
+    ("a walrus's value", H + "t = (s := requests.Session())\nt.get('u')\n", 3),
+    ("two names bound to each other", H + "def f():\n    s = t\n    t = s\n    " + 's.get("u")\n', None),
+    ("a write to an attribute of an attribute, then one to self", H + "class A:\n    def __init__(self):\n        self.a.b = 1\n        self.s = requests.Session()\n" + RUN, 7),
+    ("a write to an attribute of a name bound nowhere", H + "thing.s = requests.Session()\nthing.s.get('u')\n", None),
+    ("a module imported under another name", H + "import requests as r\ns = r.Session()\n" + 's.get("u")\n', 4),
+    ("a class imported under another name", "from requests import Session as S\nS().get('u')\n", 2),
+    ("a relative import the tool cannot place binds the name again", H + "s = requests.Session()\nfrom . import s\n" + 's.get("u")\n', None),
+    ("a relative import under another name binds that name again", H + "t = requests.Session()\nfrom . import s as t\nt.get('u')\n", None),
+    ("a relative import is not the library of the same name", "from .requests import Session\nSession().get('u')\n", None),
+    ("a list of sessions, or a comprehension of them", H + "ss = [requests.Session()] if a else [requests.Session() for _ in b]\nfor s in ss:\n    s.get('u')\n", 4),
+    ("a list of unknown values gives way to the other operand of or", H + "ss = [make()] or [requests.Session()]\nfor s in ss:\n    s.get('u')\n", 4),
+    ("a comprehension of unknown values gives way to the other operand of or", H + "ss = [make() for _ in b] or [requests.Session()]\nfor s in ss:\n    s.get('u')\n", 4),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in BINDING_CASES], ids=[case[0] for case in BINDING_CASES])
+def test_where_a_name_is_bound_and_read(text: str, line: int | None) -> None:
+    assert reported(text) == ([] if line is None else [line])
+
+
 def test_a_library_method_gives_its_return_type() -> None:
     text = "from google.cloud import bigquery\nc = bigquery.Client()\nc.query('q').result()\n"
     assert reported(text, "REL201") == [3]
