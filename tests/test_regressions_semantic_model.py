@@ -134,6 +134,51 @@ def test_where_a_name_is_bound_and_read(text: str, line: int | None) -> None:
     assert reported(text) == ([] if line is None else [line])
 
 
+# What a value is: generators, walruses in comprehensions, properties, typing wrappers,
+# annotations, casts, defaults, with / except / += and classes of the module (run 8's
+# survivors and unchecked mutants of model and scopes).
+VALUE_CASES = [
+    ("a generator's call", H + "def make():\n    yield 1\n    return requests.Session()\nmake().get('u')\n", None),
+    ("a walrus in a comprehension binds in the enclosing scope", H + "[(s := requests.Session()) for _ in b]\ns.get('u')\n", 3),
+    ("a property", H + 'class A:\n    @property\n    def s(self):\n        return requests.Session()\n' + RUN, 7),
+    ("a functools.cached_property", H + 'import functools\nclass A:\n    @functools.cached_property\n    def s(self):\n        return requests.Session()\n' + RUN, 8),
+    ("Annotated", H + "from typing import Annotated\ndef f(s: Annotated[requests.Session, 'x']):\n    s.get('u')\n", 4),
+    ("a Union with None", H + "from typing import Union\ndef f(s: Union[requests.Session, None]):\n    s.get('u')\n", 4),
+    ("a Union with something unknown", H + "from typing import Union\ndef f(s: Union[requests.Session, Foo]):\n    s.get('u')\n", None),
+    ("X | None", H + "def f(s: requests.Session | None):\n    s.get('u')\n", 3),
+    ("a class of the module as an annotation", H + "class C:\n    def __init__(self):\n        self.s = requests.Session()\ndef f(c: C):\n    c.s.get('u')\n", 6),
+    ("a string annotation that does not parse", H + "def f(s: 'not valid('):\n    s.get('u')\n", None),
+    ("an optional import set to None, read in a function", "try:\n    import requests\nexcept ImportError:\n    requests = None\ndef f():\n    s = requests.Session()\n    s.get('u')\n", 7),
+    ("an attribute set to two things", H + 'class A:\n    def __init__(self):\n        self.s = requests.Session()\n    def reset(self):\n        self.s = make()\n' + RUN, None),
+    ("an annotated name whose value is unknown", H + "s: requests.Session = make()\ns.get('u')\n", 3),
+    ("an annotated name whose annotation is unknown", H + "s: Foo = requests.Session()\ns.get('u')\n", 3),
+    ("a name only annotated", H + "s: requests.Session\ns.get('u')\n", 3),
+    ("a class attribute only annotated", H + 'class A:\n    s: requests.Session\n' + RUN, 5),
+    ("except ... as binds the name again", H + "s = requests.Session()\ntry:\n    pass\nexcept E as s:\n    pass\ns.get('u')\n", None),
+    ("+= binds the name again", H + "s = requests.Session()\ns += 1\ns.get('u')\n", None),
+    ("with ... as", H + "with requests.Session() as s:\n    s.get('u')\n", 3),
+    ("a default argument", H + "def f(s=requests.Session()):\n    s.get('u')\n", 3),
+    ("a keyword-only default argument", H + "def f(*, s=requests.Session()):\n    s.get('u')\n", 3),
+    ("an annotated *args", H + "def f(*s: requests.Session):\n    s.get('u')\n", None),
+    ("a function's return annotation", H + "def make() -> requests.Session:\n    return x\nmake().get('u')\n", 4),
+    ("a class nested in a class", H + "class A:\n    class B:\n        def __init__(self):\n            self.s = requests.Session()\n    def run(self):\n        self.B().s.get('u')\n", None),
+    ("a for over a list of sessions", H + "for s in [requests.Session()]:\n    s.get('u')\n", 3),
+    ("a method reads no name of its class body", H + "class A:\n    s = requests.Session()\n    def run(self):\n        s.get('u')\n", None),
+    ("a cast", H + "import typing\ns = typing.cast(requests.Session, make())\ns.get('u')\n", 4),
+    ("an awaited function of the module", H + "async def make():\n    return requests.Session()\nasync def f():\n    (await make()).get('u')\n", 5),
+    ("a class of the module called", H + "class C:\n    def __init__(self):\n        self.s = requests.Session()\nC().s.get('u')\n", 5),
+    ("an instance of a class of the module iterated", H + "class C:\n    pass\nfor x in C():\n    x.get('u')\n", None),
+    ("an attribute of a class that inherits itself", H + 'class A(A):\n' + RUN, None),
+    ("an attribute of two classes that inherit each other", H + 'class A(B):\n    pass\nclass B(A):\n' + RUN, None),
+    ("an imported function called with a class", H + "from helpers import wrap\ns = wrap(requests.Session)\ns.get('u')\n", None),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), [case[1:] for case in VALUE_CASES], ids=[case[0] for case in VALUE_CASES])
+def test_what_a_value_is(text: str, line: int | None) -> None:
+    assert reported(text) == ([] if line is None else [line])
+
+
 def test_a_library_method_gives_its_return_type() -> None:
     text = "from google.cloud import bigquery\nc = bigquery.Client()\nc.query('q').result()\n"
     assert reported(text, "REL201") == [3]
