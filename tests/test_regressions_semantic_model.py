@@ -170,6 +170,9 @@ VALUE_CASES = [
     ("an instance of a class of the module iterated", H + "class C:\n    pass\nfor x in C():\n    x.get('u')\n", None),
     ("an attribute of a class that inherits itself", H + 'class A(A):\n' + RUN, None),
     ("an attribute of two classes that inherit each other", H + 'class A(B):\n    pass\nclass B(A):\n' + RUN, None),
+    ("a class attribute read through self", H + "class A:\n    s = requests.Session()\n" + RUN, 5),
+    ("a starred target first, with more values than targets", H + "*rest, s = 1, requests.Session(), 2\ns.get('u')\n", None),
+    ("a coroutine function of the module, not awaited", H + "async def make():\n    return requests.Session()\nmake().get('u')\n", None),
     ("an imported function called with a class", H + "from helpers import wrap\ns = wrap(requests.Session)\ns.get('u')\n", None),
 ]
 
