@@ -137,21 +137,24 @@ def helper():
 
 
 SESSION = requests.Session()
+
+if (WALRUS := requests.Session()) is not None:
+    pass
 '''
 
 
 def test_a_module_read_only_for_its_summary_binds_what_it_binds_when_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Only job.py is checked, so clients.py is read for its summary alone (its own walk,
-    which a `global` statement goes through); a name imported from two libraries, or bound
+    which a `global` statement and a walrus in an `if` go through); a name imported from two libraries, or bound
     to an import and to something else, is no alias of either."""
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "__init__.py").write_text("")
     (tmp_path / "pkg" / "clients.py").write_text(COMPAT)
     (tmp_path / "pkg" / "job.py").write_text(
-        "from pkg import clients\n\n\ndef fetch(url):\n    clients.SESSION.get(url)\n    clients.Session().get(url)\n    clients.Fallback().get(url)\n"
+        "from pkg import clients\n\n\ndef fetch(url):\n    clients.SESSION.get(url)\n    clients.Session().get(url)\n    clients.Fallback().get(url)\n    clients.WALRUS.get(url)\n"
     )
     monkeypatch.chdir(tmp_path)
     args = ["check", "--select", "REL204", "--output-format", "concise", "--no-cache", "--no-progress", "pkg/job.py"]
     result = CliRunner().invoke(cli, args, catch_exceptions=False)
     assert result.exit_code == 1, result.output
-    assert re.findall(r"^pkg/job\.py:(\d+):\d+: (REL\d+)", result.stdout, flags=re.MULTILINE) == [("5", "REL204")], result.stdout
+    assert re.findall(r"^pkg/job\.py:(\d+):\d+: (REL\d+)", result.stdout, flags=re.MULTILINE) == [("5", "REL204"), ("8", "REL204")], result.stdout
